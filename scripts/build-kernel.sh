@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Configure and build the guest kernel into build/guest/bzImage.
+#
+# The configuration is `make tinyconfig` with configs/guest.config merged on
+# top; it is regenerated only when the fragment, our Kconfig or the source
+# changed. kbuild runs only when one of the project's kernel inputs is newer
+# than the last bzImage, so `make guest` with nothing changed takes no time.
+set -euo pipefail
+ZH_PROG=build-kernel
+. "$(dirname "$0")/lib.sh"
+
+[ -f "$ZH_SRC/.zonehost/version" ] || zh_die "no kernel source: run scripts/kernel-source.sh first"
+mkdir -p "$ZH_OBJ" "$ZH_GUEST"
+kmake() { make -s -C "$ZH_SRC" O="$ZH_OBJ" ARCH=x86_64 "$@"; }
+jobs=$(nproc)
+fragment=$ZH_ROOT/configs/guest.config
+bzimage=$ZH_GUEST/bzImage
+
+# Inputs in this repository, plus the state of the extracted tree (a new
+# Debian version re-extracts it, a changed series re-patches it). The
+# configuration depends on fewer of them than the build.
+config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/configs" "$ZH_ROOT/patches"
+	"$ZH_SRC/.zonehost/series" "$ZH_SRC/.zonehost/version")
+build_inputs=("${config_inputs[@]}" "$ZH_ROOT/mm-guest" "$ZH_ROOT/vmrpc/guest"
+	"$ZH_ROOT/vmrpc/include")
+newer_than() { # newer_than REF INPUT...: print one input newer than REF
+	local ref=$1
+	shift
+	find "$@" -newer "$ref" -print -quit 2>/dev/null
+}
+
+# Fail when an option of the fragment did not make it into .config.
+verify_config() {
+	local bad=0 line opt val got
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			opt=${line%%=*}
+			val=${line#*=}
+			got=$(grep -E "^$opt=" "$ZH_OBJ/.config" | head -n 1 | cut -d= -f2-)
+			if [ "$got" != "$val" ]; then
+				echo "  $opt: want $val, got ${got:-unset}" >&2
+				bad=1
+			fi
+			;;
+		"# CONFIG_"*" is not set")
+			opt=${line#"# "}
+			opt=${opt%% *}
+			if grep -qE "^$opt=[ym]" "$ZH_OBJ/.config"; then
+				echo "  $opt: want unset, got set" >&2
+				bad=1
+			fi
+			;;
+		esac
+	done <"$fragment"
+	[ $bad -eq 0 ] || zh_die "configs/guest.config did not apply (a dependency is missing)"
+}
+
+stamp=$ZH_OBJ/.zonehost-config
+if [ ! -f "$ZH_OBJ/.config" ] || [ ! -f "$stamp" ] || [ -n "$(newer_than "$stamp" "${config_inputs[@]}")" ]; then
+	zh_log "configuring: tinyconfig + configs/guest.config"
+	kmake tinyconfig >/dev/null
+	"$ZH_SRC/scripts/kconfig/merge_config.sh" -m -O "$ZH_OBJ" \
+		"$ZH_OBJ/.config" "$fragment" >/dev/null
+	kmake olddefconfig >/dev/null
+	verify_config
+	touch "$stamp"
+fi
+
+if [ -f "$bzimage" ] && [ -z "$(newer_than "$bzimage" "${build_inputs[@]}")" ] &&
+	[ ! "$stamp" -nt "$bzimage" ]; then
+	zh_log "guest kernel up to date: $(cat "$ZH_GUEST/kernel.release")"
+	exit 0
+fi
+
+zh_log "building the guest kernel ($jobs jobs; about 7 minutes from scratch on 2 cores)"
+start=$(date +%s)
+# The new bzImage takes the start time, so an input edited during the build
+# is newer than it and triggers the next build.
+touch "$ZH_OBJ/.zonehost-build-start"
+kmake -j"$jobs" bzImage
+release=$(kmake kernelrelease)
+case "$release" in
+*-zonehost) ;;
+*) zh_die "kernel release '$release' does not carry -zonehost" ;;
+esac
+cp "$ZH_OBJ/arch/x86/boot/bzImage" "$bzimage.tmp"
+touch -r "$ZH_OBJ/.zonehost-build-start" "$bzimage.tmp"
+mv -f "$bzimage.tmp" "$bzimage"
+echo "$release" >"$ZH_GUEST/kernel.release"
+cat "$ZH_SRC/.zonehost/version" >"$ZH_GUEST/linux-source.version"
+zh_log "built $release from $ZH_KPKG $(cat "$ZH_GUEST/linux-source.version") in $(($(date +%s) - start)) s"

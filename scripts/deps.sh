@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Install the Debian packages zonehost needs. A quick no-op when all are
+# present; runs `apt-get update` only when a package has no install candidate
+# in the current lists (a fresh machine) or the lists are older than a week.
+set -euo pipefail
+ZH_PROG=deps
+. "$(dirname "$0")/lib.sh"
+
+pkgs=(
+	# guest kernel build
+	linux-source-6.12 gcc make patch bc flex bison libelf-dev libssl-dev
+	xz-utils gzip cpio perl
+	# guest userland
+	busybox-static stress-ng libc6-dev
+	# running guests
+	qemu-system-x86 socat
+	# host programs and their tests
+	pkg-config libjansson-dev clang libclang-rt-14-dev
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$'; then
+		missing+=("$p")
+	fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	zh_log "all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+zh_log "missing: ${missing[*]}"
+[ "$(id -u)" -eq 0 ] || zh_die "installing packages needs root: run 'sudo make deps'"
+
+need_update=0
+lists=/var/lib/apt/lists
+if [ -z "$(find "$lists" -maxdepth 1 -name '*_Packages*' -mtime -7 2>/dev/null | head -n 1)" ]; then
+	need_update=1
+else
+	for p in "${missing[@]}"; do
+		cand=$(apt-cache policy "$p" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+		if [ -z "$cand" ] || [ "$cand" = "(none)" ]; then
+			need_update=1
+			break
+		fi
+	done
+fi
+if [ $need_update -eq 1 ]; then
+	zh_log "apt-get update"
+	apt-get update -q
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+zh_log "installed ${#missing[@]} packages"

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Prepare build/linux-src: Debian's linux-source-6.12, the patches of
+# patches/series applied in order, and the new kernel files of mm-guest/,
+# vmrpc/guest/ and vmrpc/include/ synced in.
+#
+# Incremental by design: the tree is extracted once per Debian version;
+# patches are tracked like quilt does (a copy of every applied patch), so
+# only patches from the first changed one onwards are reverted and
+# re-applied; new files are copied only when their content changed. Files
+# nobody touched keep their mtime and kbuild does not rebuild them.
+set -euo pipefail
+ZH_PROG=kernel-source
+. "$(dirname "$0")/lib.sh"
+
+state=$ZH_SRC/.zonehost
+applied=$state/applied
+
+installed=$(zh_installed_kernel_version)
+pinned=$(zh_pinned_kernel_version)
+[ -n "$installed" ] || zh_die "$ZH_KPKG is not installed: run 'make deps'"
+[ -r "$ZH_KTARBALL" ] || zh_die "$ZH_KTARBALL is missing: reinstall $ZH_KPKG"
+case "$installed" in
+6.12.*) ;;
+*) zh_die "$ZH_KPKG $installed is not a 6.12.y release" ;;
+esac
+if [ "$installed" != "$pinned" ]; then
+	zh_log "note: series made against $ZH_KPKG $pinned, building against installed $installed"
+fi
+
+# 1. Extract, once per installed version.
+if [ "$(cat "$state/version" 2>/dev/null)" != "$installed" ]; then
+	zh_log "extracting $ZH_KPKG $installed"
+	rm -rf "$ZH_SRC" "$ZH_OBJ" "$ZH_BUILD/linux-extract"
+	mkdir -p "$ZH_BUILD/linux-extract"
+	tar -xf "$ZH_KTARBALL" -C "$ZH_BUILD/linux-extract"
+	mv "$ZH_BUILD/linux-extract/$ZH_KPKG" "$ZH_SRC"
+	rmdir "$ZH_BUILD/linux-extract"
+	mkdir -p "$applied"
+	: >"$state/series"
+	echo "$installed" >"$state/version"
+fi
+
+# 2. Bring the applied stack in line with patches/series.
+"$ZH_ROOT/scripts/apply-series.sh" "$ZH_ROOT/patches" "$ZH_SRC" "$state" \
+	"$ZH_KPKG $installed (series made against $pinned)"
+
+# 3. Sync the new kernel files. The map is "repository dir -> kernel dir".
+map=(
+	"vmrpc/include/uapi/linux:include/uapi/linux"
+	"vmrpc/include/linux:include/linux"
+	"vmrpc/guest:drivers/virt/vmrpc"
+	"mm-guest:mm/zone_host"
+)
+manifest_new=$state/synced.new
+: >"$manifest_new"
+changed=0
+for m in "${map[@]}"; do
+	from=${m%%:*}
+	to=${m#*:}
+	[ -d "$ZH_ROOT/$from" ] || continue
+	while IFS= read -r -d '' f; do
+		rel=${f#"$ZH_ROOT/$from/"}
+		echo "$to/$rel" >>"$manifest_new"
+		if zh_copy_if_changed "$f" "$ZH_SRC/$to/$rel"; then
+			changed=$((changed + 1))
+		fi
+	done < <(find "$ZH_ROOT/$from" -type f ! -name '*.md' ! -name '.*' -print0 | sort -z)
+done
+# The top-level Kconfig is sourced from mm/Kconfig by the first patch.
+echo "mm/zone_host/Kconfig" >>"$manifest_new"
+if zh_copy_if_changed "$ZH_ROOT/Kconfig" "$ZH_SRC/mm/zone_host/Kconfig"; then
+	changed=$((changed + 1))
+fi
+# Files synced before but gone from the repository go from the tree too.
+if [ -f "$state/synced" ]; then
+	sort "$state/synced" | comm -23 - <(sort "$manifest_new") |
+		while IFS= read -r gone; do
+			zh_log "removing $gone (no longer in the repository)"
+			rm -f "${ZH_SRC:?}/$gone"
+		done
+fi
+mv "$manifest_new" "$state/synced"
+[ $changed -eq 0 ] || zh_log "synced $changed new kernel file(s)"
+zh_log "source ready: $ZH_KPKG $installed, $(wc -l <"$state/series") patch(es)"
