@@ -1,0 +1,82 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for end-to-end tests: boot the guest with zhost-run, wait for the
+# guest's console markers, check the console for kernel warnings, and make
+# sure a VM a test started is gone when the test ends, however it ends.
+# Source it after tests/lib/tap.sh.
+
+E2E_ROOT=${ZH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+E2E_BUILD=${ZH_BUILD:-$E2E_ROOT/build}
+E2E_BIN=$E2E_BUILD/bin
+ZHOST_RUN=$E2E_BIN/zhost-run
+export ZHOST_RUNTIME_DIR=${ZHOST_RUNTIME_DIR:-$(mktemp -d)}
+E2E_TMP=$(mktemp -d)
+E2E_VMS=()
+
+e2e_cleanup() {
+	local name pidf pid
+	for name in "${E2E_VMS[@]}"; do
+		pidf=$ZHOST_RUNTIME_DIR/$name/qemu.pid
+		pid=$(cat "$pidf" 2>/dev/null || true)
+		if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		rm -rf "${ZHOST_RUNTIME_DIR:?}/$name"
+	done
+	rm -rf "$E2E_TMP"
+}
+trap e2e_cleanup EXIT
+
+# The guest must exist; without it nothing here can run.
+e2e_require_guest() {
+	local f
+	for f in "$E2E_BUILD/guest/bzImage" "$E2E_BUILD/guest/initramfs.cpio.gz" "$ZHOST_RUN"; do
+		if [ ! -e "$f" ]; then
+			echo "1..0 # SKIP $f missing: run 'make guest' and 'make'"
+			exit 4
+		fi
+	done
+}
+
+# e2e_run_guest NAME PROG LOG [zhost-run options...]: boot in the
+# foreground, run PROG in the guest, console (CR stripped) to LOG. Returns
+# zhost-run's exit status.
+e2e_run_guest() {
+	local name=$1 prog=$2 log=$3 st=0
+	shift 3
+	E2E_VMS+=("$name")
+	"$ZHOST_RUN" -n "$name" --test "$prog" "$@" 2>&1 | tr -d '\r' >"$log" || st=$?
+	return $st
+}
+
+# Kernel release the guest printed in its ready marker.
+e2e_guest_release() { sed -n 's/^zonehost-guest: ready \(.*\)$/\1/p' "$1" | head -n 1; }
+
+# Exit status the guest program printed, or empty.
+e2e_guest_exit() { sed -n "s/^zonehost-guest: exit $2 \\([0-9]*\\)$/\\1/p" "$1" | head -n 1; }
+
+# Lines of the console that show a kernel problem.
+e2e_kernel_problems() {
+	grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|general protection|UBSAN|KASAN' "$1" || true
+}
+
+# e2e_wait_for FILE PATTERN SECONDS: wait until FILE has a line matching
+# PATTERN (grep -E).
+e2e_wait_for() {
+	local i
+	for ((i = 0; i < $3 * 5; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# Print the guest's TAP results as diagnostics and check them: every
+# result ok (or skipped), at least one result, and the plan honoured.
+e2e_guest_tap_ok() {
+	local log=$1 plan ok notok
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
+	ok=$(grep -cE '^ok [0-9]+' "$log")
+	notok=$(grep -cE '^not ok [0-9]+' "$log")
+	grep -E '^(not )?ok [0-9]+|^# ' "$log" | sed 's/^/#   guest: /'
+	[ -n "$plan" ] && [ "$notok" -eq 0 ] && [ "$ok" -gt 0 ] && [ "$ok" -eq "$plan" ]
+}
