@@ -31,14 +31,14 @@ newer_than() { # newer_than REF INPUT...: print one input newer than REF
 }
 
 # Fail when an option of the fragment did not make it into .config.
-verify_config() {
-	local bad=0 line opt val got
+verify_config() { # verify_config CONFIG-FILE
+	local config=$1 bad=0 line opt val got
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*)
 			opt=${line%%=*}
 			val=${line#*=}
-			got=$(grep -E "^$opt=" "$ZH_OBJ/.config" | head -n 1 | cut -d= -f2-)
+			got=$(grep -E "^$opt=" "$config" | head -n 1 | cut -d= -f2-)
 			if [ "$got" != "$val" ]; then
 				echo "  $opt: want $val, got ${got:-unset}" >&2
 				bad=1
@@ -47,7 +47,7 @@ verify_config() {
 		"# CONFIG_"*" is not set")
 			opt=${line#"# "}
 			opt=${opt%% *}
-			if grep -qE "^$opt=[ym]" "$ZH_OBJ/.config"; then
+			if grep -qE "^$opt=[ym]" "$config"; then
 				echo "  $opt: want unset, got set" >&2
 				bad=1
 			fi
@@ -57,14 +57,23 @@ verify_config() {
 	[ $bad -eq 0 ] || zh_die "configs/guest.config did not apply (a dependency is missing)"
 }
 
+# The configuration is generated in a scratch object tree and copied over
+# only when its content changed: rewriting an identical .config would still
+# make kbuild re-check the whole tree.
 stamp=$ZH_OBJ/.zonehost-config
-if [ ! -f "$ZH_OBJ/.config" ] || [ ! -f "$stamp" ] || [ -n "$(newer_than "$stamp" "${config_inputs[@]}")" ]; then
+cfgdir=$ZH_BUILD/linux-config
+if [ ! -f "$ZH_OBJ/.config" ] || [ ! -f "$stamp" ] ||
+	[ -n "$(newer_than "$stamp" "${config_inputs[@]}")" ]; then
 	zh_log "configuring: tinyconfig + configs/guest.config"
-	kmake tinyconfig >/dev/null
-	"$ZH_SRC/scripts/kconfig/merge_config.sh" -m -O "$ZH_OBJ" \
-		"$ZH_OBJ/.config" "$fragment" >/dev/null
-	kmake olddefconfig >/dev/null
-	verify_config
+	mkdir -p "$cfgdir"
+	make -s -C "$ZH_SRC" O="$cfgdir" ARCH=x86_64 tinyconfig >/dev/null
+	"$ZH_SRC/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" \
+		"$cfgdir/.config" "$fragment" >/dev/null
+	make -s -C "$ZH_SRC" O="$cfgdir" ARCH=x86_64 olddefconfig >/dev/null
+	verify_config "$cfgdir/.config"
+	if zh_copy_if_changed "$cfgdir/.config" "$ZH_OBJ/.config"; then
+		zh_log "configuration changed"
+	fi
 	touch "$stamp"
 fi
 

@@ -31,7 +31,7 @@ fi
 # 1. Extract, once per installed version.
 if [ "$(cat "$state/version" 2>/dev/null)" != "$installed" ]; then
 	zh_log "extracting $ZH_KPKG $installed"
-	rm -rf "$ZH_SRC" "$ZH_OBJ" "$ZH_BUILD/linux-extract"
+	rm -rf "$ZH_SRC" "$ZH_OBJ" "$ZH_BUILD/linux-config" "$ZH_BUILD/linux-extract"
 	mkdir -p "$ZH_BUILD/linux-extract"
 	tar -xf "$ZH_KTARBALL" -C "$ZH_BUILD/linux-extract"
 	mv "$ZH_BUILD/linux-extract/$ZH_KPKG" "$ZH_SRC"
