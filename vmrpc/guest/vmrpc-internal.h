@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * VMRPC guest driver: state shared by its files. Nothing here is API; the
+ * API is <linux/vmrpc.h>.
+ */
+#ifndef _VMRPC_INTERNAL_H
+#define _VMRPC_INTERNAL_H
+
+#include <linux/atomic.h>
+#include <linux/completion.h>
+#include <linux/pci.h>
+#include <linux/rwsem.h>
+#include <linux/spinlock.h>
+#include <linux/vmrpc.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+/* Guest-private state of one guest->host slot. */
+struct vmrpc_g2h_slot {
+	struct completion done;	/* completed by the DONE interrupt */
+	u64 seq;		/* sequence number of the call in the slot */
+	bool busy;		/* a call owns the slot; under g2h_lock */
+	bool abandoned;		/* its caller gave up; freed on DONE */
+};
+
+/* Guest-private state of one host->guest slot. */
+struct vmrpc_h2g_slot {
+	struct work_struct work;	/* runs the server on a worker thread */
+	struct vmrpc_dev *vdev;
+	bool queued;			/* work queued or running; under h2g_lock */
+};
+
+/* Counters shown in sysfs; all atomic, updated without locks. */
+struct vmrpc_stats {
+	atomic64_t calls;		/* guest->host calls completed */
+	atomic64_t errors;		/* of those, with an error status */
+	atomic64_t timeouts;		/* guest->host calls that timed out */
+	atomic64_t in_flight;		/* guest->host calls waiting now */
+	atomic64_t rcalls;		/* host->guest calls served */
+	atomic64_t rerrors;		/* of those, answered with an error */
+	atomic64_t rin_flight;		/* host->guest calls running now */
+};
+
+/**
+ * struct vmrpc_dev - one bound zonehost ivshmem device
+ * @pdev: the PCI device
+ * @regs: BAR0, the ivshmem registers
+ * @ctrl: mapping of the used part of the control area (BAR2)
+ * @ctrl_len: bytes mapped at @ctrl
+ * @sb: the superblock, at @ctrl
+ * @bar2_start: guest-physical address of BAR2
+ * @bar2_len: size of BAR2
+ * @slot_size: bytes per slot
+ * @payload_size: bytes of payload per slot
+ * @nr_g2h: guest->host slots
+ * @nr_h2g: host->guest slots
+ * @host_peer: ivshmem peer ID of the host
+ * @g2h: private state of the guest->host slots
+ * @g2h_lock: protects @g2h busy/abandoned flags; taken in hard IRQ
+ * @g2h_wait: callers waiting for a free slot
+ * @seq: last sequence number used
+ * @h2g: private state of the host->guest slots
+ * @h2g_lock: protects @h2g queued flags; taken in hard IRQ
+ * @h2g_seq: last sequence number served per host->guest slot
+ * @wq: runs reverse calls, several at once
+ * @host_gone: the host said it is gone, or the device is being removed
+ * @stats: counters
+ */
+struct vmrpc_dev {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	void *ctrl;
+	size_t ctrl_len;
+	struct vmrpc_superblock *sb;
+	phys_addr_t bar2_start;
+	resource_size_t bar2_len;
+	u32 slot_size;
+	u32 payload_size;
+	u16 nr_g2h;
+	u16 nr_h2g;
+	u16 host_peer;
+	struct vmrpc_g2h_slot *g2h;
+	spinlock_t g2h_lock;		/* see kernel-doc above */
+	wait_queue_head_t g2h_wait;
+	atomic64_t seq;
+	struct vmrpc_h2g_slot *h2g;
+	spinlock_t h2g_lock;		/* see kernel-doc above */
+	u64 *h2g_seq;
+	struct workqueue_struct *wq;
+	bool host_gone;
+	struct vmrpc_stats stats;
+};
+
+/*
+ * The device calls go through. Readers (vmrpc_call(), reverse calls) hold
+ * vmrpc_dev_sem for reading; probe and remove publish and retract the
+ * device holding it for writing.
+ */
+extern struct vmrpc_dev *vmrpc_the_dev;
+extern struct rw_semaphore vmrpc_dev_sem;
+
+/* Slot @i of a direction: header, payload right after it. */
+static inline struct vmrpc_slot *vmrpc_slot_at(struct vmrpc_dev *vdev,
+					       u64 offset, unsigned int i)
+{
+	return vdev->ctrl + offset + (size_t)i * vdev->slot_size;
+}
+
+static inline void *vmrpc_slot_payload(struct vmrpc_slot *slot)
+{
+	return (void *)slot + VMRPC_SLOT_HDR_SIZE;
+}
+
+/* Ring host vector @vec (a VMRPC_HVEC_*). */
+static inline void vmrpc_ring(struct vmrpc_dev *vdev, u16 vec)
+{
+	writel(((u32)vdev->host_peer << 16) | vec,
+	       vdev->regs + VMRPC_REG_DOORBELL);
+}
+
+int vmrpc_status_to_errno(u32 status);
+u32 vmrpc_errno_to_status(int err);
+
+int vmrpc_call_init(struct vmrpc_dev *vdev);
+void vmrpc_call_done_irq(struct vmrpc_dev *vdev);
+void vmrpc_call_fail_all(struct vmrpc_dev *vdev);
+
+int vmrpc_core_server(u16 proc, const void *req, u32 req_len, void *resp,
+		      u32 resp_size);
+int vmrpc_server_init(struct vmrpc_dev *vdev);
+void vmrpc_server_call_irq(struct vmrpc_dev *vdev);
+void vmrpc_server_exit(struct vmrpc_dev *vdev);
+
+extern const struct attribute_group *vmrpc_attr_groups[];
+void vmrpc_debugfs_init(void);
+void vmrpc_debugfs_exit(void);
+
+#endif /* _VMRPC_INTERNAL_H */

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * VMRPC: remote procedure calls between a guest kernel and its host over
+ * shared memory, the transport of zonehost.
+ *
+ * This is the one ABI header of the project. The guest kernel and host
+ * userspace compile it unchanged; it is BSD-licensed so that other hosts can
+ * implement the device.
+ *
+ * Device
+ * ------
+ * A QEMU "ivshmem-doorbell" PCI device (1af4:1110) whose server is the host
+ * daemon. BAR0 holds the ivshmem registers (the guest rings the host by
+ * writing (host_peer << 16 | vector) to the Doorbell register); BAR2 is the
+ * shared memory, a host memfd. The host's interrupts reach the guest as
+ * MSI-X vectors.
+ *
+ * BAR2 layout
+ * -----------
+ *   [0, ctrl_size)                control area: this superblock at offset 0,
+ *                                 then the call slots of both directions.
+ *   [data_offset, +data_size)     data area: ZONE_HOST memory, plugged in
+ *                                 subblock_size units.
+ * Every offset and size is published by the host in the superblock; the
+ * guest validates them before use. The host never reads or writes guest
+ * memory outside BAR2.
+ *
+ * Calls
+ * -----
+ * Each direction has its own array of slots. A slot is a header followed by
+ * its payload buffer. The caller owns a FREE slot: it writes module,
+ * procedure, a new sequence number and the request, sets state to POSTED
+ * (after a write barrier) and rings the callee. The callee copies the slot
+ * to private memory, validates it, may set state to TAKEN, runs the
+ * handler, writes the response and status, sets state to DONE and
+ * interrupts the caller, who reads the reply and sets the slot FREE.
+ *
+ * Guest -> host calls ("outsourcing") ring host vector VMRPC_HVEC_CALL and
+ * complete on guest vector VMRPC_GVEC_DONE. Host -> guest calls ("reverse
+ * calls") arrive on guest vector VMRPC_GVEC_CALL and complete with host
+ * vector VMRPC_HVEC_DONE. Several calls may be in flight in each direction,
+ * one per slot.
+ *
+ * Trust: the host treats everything the guest writes as hostile. It
+ * copies a slot once, validates the copy (state, sequence, module, lengths)
+ * and never reads the shared slot again for that call. Malformed calls get
+ * an error status and are counted.
+ *
+ * All fields are little-endian.
+ */
+#ifndef _UAPI_LINUX_VMRPC_H
+#define _UAPI_LINUX_VMRPC_H
+
+#include <linux/const.h>
+#include <linux/types.h>
+
+/* PCI identity of the ivshmem device (QEMU's "ivshmem-doorbell"). */
+#define VMRPC_PCI_VENDOR_ID		0x1af4
+#define VMRPC_PCI_DEVICE_ID		0x1110
+
+/* "ZONEHOST" read as a little-endian 64-bit number. */
+#define VMRPC_MAGIC			0x54534f48454e4f5aULL
+
+/*
+ * ABI version: the major number changes on any incompatible change, the
+ * minor one when fields or calls are added compatibly. Both sides refuse a
+ * different major number.
+ */
+#define VMRPC_ABI_MAJOR			1
+#define VMRPC_ABI_MINOR			0
+#define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
+#define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
+
+/* ivshmem BAR0 register offsets (QEMU's ivshmem-spec). */
+#define VMRPC_REG_INTR_MASK		0x00
+#define VMRPC_REG_INTR_STATUS		0x04
+#define VMRPC_REG_IVPOSITION		0x08
+#define VMRPC_REG_DOORBELL		0x0c
+
+/* Guest MSI-X vectors: interrupts the host raises in the guest. */
+#define VMRPC_GVEC_DONE			0	/* a guest->host call completed */
+#define VMRPC_GVEC_CALL			1	/* a host->guest call was posted */
+#define VMRPC_GVEC_CONFIG		2	/* the superblock's host state changed */
+#define VMRPC_NR_VECTORS		3	/* QEMU's ivshmem "vectors" property */
+
+/* Host vectors: doorbells the guest rings (low 16 bits of the Doorbell). */
+#define VMRPC_HVEC_CALL			0	/* a guest->host call was posted */
+#define VMRPC_HVEC_DONE			1	/* a host->guest call completed */
+#define VMRPC_HVEC_CONFIG		2	/* the superblock's guest state changed */
+
+/* Defaults the host publishes; the guest reads the real values. */
+#define VMRPC_CTRL_SIZE_DEFAULT		(128ULL << 20)	/* one memory block */
+#define VMRPC_SUBBLOCK_SIZE_DEFAULT	(2U << 20)
+#define VMRPC_SLOT_SIZE_DEFAULT		(64U << 10)
+#define VMRPC_NR_SLOTS_DEFAULT		32
+#define VMRPC_NR_SLOTS_MAX		256
+#define VMRPC_SLOT_SIZE_MIN		4096U
+#define VMRPC_SLOT_SIZE_MAX		0x100000U	/* 1 MiB */
+
+/* Feature bits (superblock host_features / guest_features). */
+#define VMRPC_F_REVERSE_CALLS		_BITULL(0)	/* host->guest calls */
+
+/* superblock host_state */
+#define VMRPC_HOST_STARTING		0	/* not yet serving calls */
+#define VMRPC_HOST_READY		1	/* serving calls */
+#define VMRPC_HOST_GONE			2	/* shut down: fail all calls */
+
+/* superblock guest_state */
+#define VMRPC_GUEST_ABSENT		0	/* no driver has bound */
+#define VMRPC_GUEST_READY		1	/* driver bound, ABI accepted */
+#define VMRPC_GUEST_BAD_VERSION		2	/* driver refused host's ABI major */
+#define VMRPC_GUEST_GONE		3	/* driver unbound */
+
+/**
+ * struct vmrpc_superblock - first bytes of BAR2, written by the host except
+ * where a field says otherwise
+ * @magic: VMRPC_MAGIC; anything else means "not a zonehost device"
+ * @abi_version: host's VMRPC_ABI_VERSION
+ * @sb_size: sizeof(struct vmrpc_superblock) as the host knows it
+ * @host_peer: ivshmem peer ID the guest rings (Doorbell high 16 bits)
+ * @bar_size: size of BAR2 in bytes, a power of two
+ * @ctrl_size: size of the control area at the start of BAR2
+ * @data_offset: offset of the data area in BAR2 (>= ctrl_size)
+ * @data_size: size of the data area in bytes
+ * @subblock_size: unit in which data area memory is plugged, in bytes
+ * @slot_size: bytes per call slot, header included; a power of two
+ * @g2h_offset: offset in BAR2 of the first guest->host slot
+ * @h2g_offset: offset in BAR2 of the first host->guest slot
+ * @g2h_slots: number of guest->host slots
+ * @h2g_slots: number of host->guest slots
+ * @host_state: VMRPC_HOST_*
+ * @host_features: VMRPC_F_* the host offers
+ * @guest_abi_version: written by the guest: its VMRPC_ABI_VERSION
+ * @guest_state: written by the guest: VMRPC_GUEST_*
+ * @guest_features: written by the guest: VMRPC_F_* it uses (subset of
+ *	host_features)
+ * @guest_generation: written by the guest: incremented at every driver
+ *	bind, so the host can tell a rebooted guest from a stale one
+ * @reserved: zero
+ */
+struct vmrpc_superblock {
+	__le64 magic;
+	__le32 abi_version;
+	__le32 sb_size;
+	__le32 host_peer;
+	__le32 reserved0;		/* zero */
+	__le64 bar_size;
+	__le64 ctrl_size;
+	__le64 data_offset;
+	__le64 data_size;
+	__le32 subblock_size;
+	__le32 slot_size;
+	__le64 g2h_offset;
+	__le64 h2g_offset;
+	__le16 g2h_slots;
+	__le16 h2g_slots;
+	__le32 host_state;
+	__le64 host_features;
+	/* written by the guest */
+	__le32 guest_abi_version;
+	__le32 guest_state;
+	__le64 guest_features;
+	__le32 guest_generation;
+	__le32 reserved1;		/* zero */
+	__le64 reserved[17];		/* zero; room for compatible growth */
+};
+
+#define VMRPC_SUPERBLOCK_SIZE		256	/* sizeof(struct vmrpc_superblock) */
+
+/* Slot states. */
+#define VMRPC_SLOT_FREE			0	/* owned by the caller, idle */
+#define VMRPC_SLOT_POSTED		1	/* request written, callee may take it */
+#define VMRPC_SLOT_TAKEN		2	/* callee is running the handler */
+#define VMRPC_SLOT_DONE			3	/* response written, caller may read it */
+
+/**
+ * struct vmrpc_slot - header of a call slot; the payload follows it and
+ * holds the request, then the response (slot_size - sizeof(header) bytes)
+ * @state: VMRPC_SLOT_*
+ * @flags: zero (no flags defined yet)
+ * @seq: caller's sequence number, strictly increasing per slot; the callee
+ *	echoes it and refuses a number it has already served on this slot
+ * @module: module number (VMRPC_MOD_*) of the called procedure
+ * @proc: procedure number within the module
+ * @status: written by the callee: 0 or a VMRPC_E* error code
+ * @req_len: bytes of request in the payload
+ * @resp_len: caller: largest response it accepts; callee: bytes of
+ *	response it wrote (at most the caller's value)
+ * @reserved: zero
+ */
+struct vmrpc_slot {
+	__le32 state;
+	__le32 flags;
+	__le64 seq;
+	__le16 module;
+	__le16 proc;
+	__le32 status;
+	__le32 req_len;
+	__le32 resp_len;
+	__le64 reserved[4];		/* zero */
+};
+
+#define VMRPC_SLOT_HDR_SIZE		64	/* sizeof(struct vmrpc_slot) */
+
+/* Status codes a callee returns in vmrpc_slot.status. */
+#define VMRPC_OK			0
+#define VMRPC_ENOMOD			1	/* no such module */
+#define VMRPC_ENOPROC			2	/* no such procedure in the module */
+#define VMRPC_EINVAL			3	/* malformed request */
+#define VMRPC_E2BIG			4	/* a length exceeds the payload area */
+#define VMRPC_ESTATE			5	/* slot was not in the POSTED state */
+#define VMRPC_ESEQ			6	/* sequence number replayed */
+#define VMRPC_ENOMEM			7	/* callee out of memory */
+#define VMRPC_EIO			8	/* handler failed */
+#define VMRPC_EPERM			9	/* refused by policy */
+#define VMRPC_EBUSY			10	/* try again later */
+#define VMRPC_ERANGE			11	/* response larger than resp_len */
+#define VMRPC_ESHUTDOWN			12	/* callee is going away */
+#define VMRPC_NR_ERRORS			13
+
+/*
+ * Modules and procedures.
+ */
+
+/* Module 0: core. Served in both directions. */
+#define VMRPC_MOD_CORE			0
+#define VMRPC_CORE_PING			0	/* echoes the request payload */
+#define VMRPC_CORE_HOST_INFO		1	/* g2h: -> struct vmrpc_host_info */
+
+/**
+ * struct vmrpc_host_info - reply of VMRPC_CORE_HOST_INFO
+ * @page_size: host page size in bytes
+ * @reserved0: zero
+ * @memfd_size: size of the shared memfd (BAR2) in bytes
+ * @memfd_allocated: bytes of host memory backing the memfd now
+ * @host_mem_available: bytes of host memory this VM could still get
+ *	(host MemAvailable, capped by the daemon's limit for this VM)
+ * @reserved: zero
+ */
+struct vmrpc_host_info {
+	__le32 page_size;
+	__le32 reserved0;
+	__le64 memfd_size;
+	__le64 memfd_allocated;
+	__le64 host_mem_available;
+	__le64 reserved[4];		/* zero */
+};
+
+/* Module 1: guest information, host->guest (reverse calls). */
+#define VMRPC_MOD_GUESTINFO		1
+#define VMRPC_GUESTINFO_MEMINFO		0	/* -> text of /proc/meminfo */
+#define VMRPC_GUESTINFO_VMSTAT		1	/* -> text of /proc/vmstat */
+#define VMRPC_GUESTINFO_LOADAVG		2	/* -> text of /proc/loadavg */
+#define VMRPC_GUESTINFO_CPUINFO		3	/* -> text of /proc/cpuinfo */
+#define VMRPC_GUESTINFO_DROP_CACHES	4	/* struct vmrpc_drop_caches -> none */
+
+/**
+ * struct vmrpc_drop_caches - request of VMRPC_GUESTINFO_DROP_CACHES
+ * @level: 1 page cache, 2 slab objects, 3 both (as /proc/sys/vm/drop_caches)
+ * @reserved: zero
+ */
+struct vmrpc_drop_caches {
+	__le32 level;
+	__le32 reserved;
+};
+
+#define VMRPC_NR_MODULES		64	/* module numbers are below this */
+
+#endif /* _UAPI_LINUX_VMRPC_H */
