@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BAR2 layout: the memfd QEMU maps as the ivshmem BAR2, and the superblock
+ * that tells the guest where everything is.
+ *
+ *   0                   superblock (VMRPC_SUPERBLOCK_SIZE bytes)
+ *   g2h_offset          nr_slots guest->host slots of slot_size bytes
+ *   h2g_offset          nr_slots host->guest slots, right after
+ *   ctrl_size           data area (ZONE_HOST memory) up to bar_size
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "slot.h"
+
+/* The ABI is fixed by these sizes and offsets; both sides must agree. */
+_Static_assert(sizeof(struct vmrpc_superblock) == VMRPC_SUPERBLOCK_SIZE,
+	       "superblock size is ABI");
+_Static_assert(sizeof(struct vmrpc_slot) == VMRPC_SLOT_HDR_SIZE,
+	       "slot header size is ABI");
+_Static_assert(sizeof(struct vmrpc_host_info) == 64, "host_info is ABI");
+_Static_assert(sizeof(struct vmrpc_drop_caches) == 8, "drop_caches is ABI");
+_Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
+	       "superblock layout");
+_Static_assert(offsetof(struct vmrpc_superblock, g2h_offset) == 64,
+	       "superblock layout");
+_Static_assert(offsetof(struct vmrpc_superblock, host_features) == 88,
+	       "superblock layout");
+_Static_assert(offsetof(struct vmrpc_superblock, guest_abi_version) == 96,
+	       "superblock layout");
+_Static_assert(offsetof(struct vmrpc_superblock, guest_generation) == 112,
+	       "superblock layout");
+_Static_assert(offsetof(struct vmrpc_slot, seq) == 8, "slot layout");
+_Static_assert(offsetof(struct vmrpc_slot, module) == 16, "slot layout");
+_Static_assert(offsetof(struct vmrpc_slot, req_len) == 24, "slot layout");
+_Static_assert(offsetof(struct vmrpc_host_info, memfd_size) == 8,
+	       "host_info layout");
+_Static_assert(VMRPC_LAYOUT_G2H_OFFSET >= VMRPC_SUPERBLOCK_SIZE,
+	       "slots after the superblock");
+
+static int is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
+		       uint32_t slot_size)
+{
+	uint64_t slots_end;
+
+	if (!is_pow2(bar_size) || bar_size < VMRPC_LAYOUT_BAR_SIZE_MIN)
+		return -EINVAL;
+	if (nr_slots < 1 || nr_slots > VMRPC_NR_SLOTS_MAX)
+		return -EINVAL;
+	if (!is_pow2(slot_size) || slot_size < VMRPC_SLOT_SIZE_MIN ||
+	    slot_size > VMRPC_SLOT_SIZE_MAX)
+		return -EINVAL;
+	/* Cannot overflow: both factors are bounded well below 2^32. */
+	slots_end = VMRPC_LAYOUT_G2H_OFFSET + 2ULL * nr_slots * slot_size;
+	if (slots_end > VMRPC_CTRL_SIZE_DEFAULT)
+		return -EINVAL;
+	return 0;
+}
+
+/* Publish the geometry; the memfd is fresh, so every other byte is zero. */
+static void layout_write_superblock(const struct vmrpc_layout *l)
+{
+	volatile struct vmrpc_superblock *sb = l->bar;
+
+	sb->abi_version = htole32(VMRPC_ABI_VERSION);
+	sb->sb_size = htole32(VMRPC_SUPERBLOCK_SIZE);
+	sb->host_peer = htole32(0);
+	sb->bar_size = htole64(l->bar_size);
+	sb->ctrl_size = htole64(l->ctrl_size);
+	sb->data_offset = htole64(l->ctrl_size);
+	sb->data_size = htole64(l->bar_size - l->ctrl_size);
+	sb->subblock_size = htole32(VMRPC_SUBBLOCK_SIZE_DEFAULT);
+	sb->slot_size = htole32(l->slot_size);
+	sb->g2h_offset = htole64(l->g2h_offset);
+	sb->h2g_offset = htole64(l->h2g_offset);
+	sb->g2h_slots = htole16((uint16_t)l->nr_slots);
+	sb->h2g_slots = htole16((uint16_t)l->nr_slots);
+	sb->host_features = htole64(VMRPC_F_REVERSE_CALLS);
+	vmrpc_layout_set_host_state(l, VMRPC_HOST_STARTING);
+	/* The magic last: a reader that sees it sees a complete superblock. */
+	__atomic_store_n(&sb->magic, htole64(VMRPC_MAGIC), __ATOMIC_RELEASE);
+}
+
+int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
+			uint32_t nr_slots, uint32_t slot_size)
+{
+	int ret;
+
+	memset(l, 0, sizeof(*l));
+	l->memfd = -1;
+	ret = vmrpc_layout_check(bar_size, nr_slots, slot_size);
+	if (ret)
+		return ret;
+	l->bar_size = bar_size;
+	l->ctrl_size = VMRPC_CTRL_SIZE_DEFAULT;
+	l->slot_size = slot_size;
+	l->nr_slots = nr_slots;
+	l->g2h_offset = VMRPC_LAYOUT_G2H_OFFSET;
+	l->h2g_offset = l->g2h_offset + (uint64_t)nr_slots * slot_size;
+
+	l->memfd = memfd_create("zonehost-bar2", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (l->memfd < 0)
+		goto err;
+	/* ftruncate makes a hole: no host memory until a page is written. */
+	if (ftruncate(l->memfd, (off_t)bar_size) < 0)
+		goto err;
+	/*
+	 * The size is what QEMU maps as BAR2: a shrink would fault both
+	 * mappings. Punching holes (returning memory) stays allowed.
+	 */
+	if (fcntl(l->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0)
+		goto err;
+	l->bar = mmap(NULL, bar_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      l->memfd, 0);
+	if (l->bar == MAP_FAILED) {
+		l->bar = NULL;
+		goto err;
+	}
+	layout_write_superblock(l);
+	return 0;
+
+err:
+	ret = -errno;
+	vmrpc_layout_destroy(l);
+	return ret;
+}
+
+void vmrpc_layout_destroy(struct vmrpc_layout *l)
+{
+	if (l->bar)
+		munmap(l->bar, l->bar_size);
+	if (l->memfd >= 0)
+		close(l->memfd);
+	l->bar = NULL;
+	l->memfd = -1;
+}
+
+volatile void *vmrpc_layout_g2h_slot(const struct vmrpc_layout *l,
+				     uint32_t i)
+{
+	return (volatile char *)l->bar + l->g2h_offset +
+		(uint64_t)i * l->slot_size;
+}
+
+volatile void *vmrpc_layout_h2g_slot(const struct vmrpc_layout *l,
+				     uint32_t i)
+{
+	return (volatile char *)l->bar + l->h2g_offset +
+		(uint64_t)i * l->slot_size;
+}
+
+void vmrpc_layout_set_host_state(const struct vmrpc_layout *l,
+				 uint32_t state)
+{
+	volatile struct vmrpc_superblock *sb = l->bar;
+
+	__atomic_store_n(&sb->host_state, htole32(state), __ATOMIC_RELEASE);
+}
+
+void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
+			     struct vmrpc_guest_view *g)
+{
+	const volatile struct vmrpc_superblock *sb = l->bar;
+
+	g->state = le32toh(__atomic_load_n(&sb->guest_state, __ATOMIC_ACQUIRE));
+	g->abi_version = le32toh(sb->guest_abi_version);
+	g->features = le64toh(sb->guest_features);
+	g->generation = le32toh(sb->guest_generation);
+}
+
+/* Zero a slot header; the state word last, so no reader sees a half reset. */
+static void layout_clear_slot(volatile void *slot)
+{
+	volatile struct vmrpc_slot *s = slot;
+	volatile uint64_t *w = slot;
+	unsigned int i;
+
+	s->flags = 0;
+	/* Word 0 holds state and flags; the rest of the header follows. */
+	for (i = 1; i < VMRPC_SLOT_HDR_SIZE / sizeof(*w); i++)
+		w[i] = 0;
+	vmrpc_slot_set_state(slot, VMRPC_SLOT_FREE);
+}
+
+void vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
+{
+	volatile struct vmrpc_superblock *sb = l->bar;
+	uint32_t i;
+
+	sb->guest_abi_version = 0;
+	sb->guest_features = 0;
+	sb->guest_generation = 0;
+	__atomic_store_n(&sb->guest_state, htole32(VMRPC_GUEST_ABSENT),
+			 __ATOMIC_RELEASE);
+	for (i = 0; i < l->nr_slots; i++) {
+		layout_clear_slot(vmrpc_layout_g2h_slot(l, i));
+		layout_clear_slot(vmrpc_layout_h2g_slot(l, i));
+	}
+}

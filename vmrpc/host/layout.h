@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * BAR2 as the host builds it: the memfd, the host's mapping of it, the
+ * superblock and where the call slots are.
+ */
+#ifndef ZONEHOST_VMRPC_LAYOUT_H
+#define ZONEHOST_VMRPC_LAYOUT_H
+
+#include <stdint.h>
+
+#include <linux/vmrpc.h>
+
+/* Offset of the first guest->host slot; the h2g slots follow the g2h ones. */
+#define VMRPC_LAYOUT_G2H_OFFSET		(64U << 10)
+
+/* Smallest BAR2 the host accepts: the control area plus one memory block. */
+#define VMRPC_LAYOUT_BAR_SIZE_MIN	(2 * VMRPC_CTRL_SIZE_DEFAULT)
+
+/**
+ * struct vmrpc_layout - BAR2 of one VM; set once by vmrpc_layout_create(),
+ * read-only afterwards (the mapped memory itself is shared)
+ * @memfd: the memfd backing BAR2
+ * @bar: the host's mapping of the whole memfd
+ * @bar_size: bytes of @bar
+ * @ctrl_size: bytes of the control area
+ * @slot_size: bytes per slot
+ * @nr_slots: slots per direction
+ * @g2h_offset: offset of guest->host slot 0
+ * @h2g_offset: offset of host->guest slot 0
+ */
+struct vmrpc_layout {
+	int memfd;
+	void *bar;
+	uint64_t bar_size;
+	uint64_t ctrl_size;
+	uint32_t slot_size;
+	uint32_t nr_slots;
+	uint64_t g2h_offset;
+	uint64_t h2g_offset;
+};
+
+/**
+ * struct vmrpc_guest_view - the guest-written superblock fields, copied once
+ * @abi_version: guest_abi_version
+ * @state: guest_state (VMRPC_GUEST_*, or anything the guest wrote)
+ * @features: guest_features
+ * @generation: guest_generation
+ */
+struct vmrpc_guest_view {
+	uint32_t abi_version;
+	uint32_t state;
+	uint64_t features;
+	uint32_t generation;
+};
+
+/**
+ * vmrpc_layout_check() - whether a BAR2 geometry is valid
+ * @bar_size: power of two, at least VMRPC_LAYOUT_BAR_SIZE_MIN
+ * @nr_slots: 1..VMRPC_NR_SLOTS_MAX
+ * @slot_size: power of two in [VMRPC_SLOT_SIZE_MIN, VMRPC_SLOT_SIZE_MAX]
+ *
+ * Also checks that both slot arrays fit in the control area.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
+		       uint32_t slot_size);
+
+/**
+ * vmrpc_layout_create() - create the memfd, map it, write the superblock
+ * @l: filled in
+ * @bar_size: see vmrpc_layout_check()
+ * @nr_slots: see vmrpc_layout_check()
+ * @slot_size: see vmrpc_layout_check()
+ *
+ * The memfd is sparse; only the pages written (the superblock) are
+ * allocated. host_state is VMRPC_HOST_STARTING.
+ *
+ * Return: 0, -EINVAL for a bad geometry, or another negative errno.
+ */
+int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
+			uint32_t nr_slots, uint32_t slot_size);
+
+/**
+ * vmrpc_layout_destroy() - unmap and close; @l may be partly set up by a
+ * failed vmrpc_layout_create() or zeroed with memfd -1
+ * @l: the layout
+ */
+void vmrpc_layout_destroy(struct vmrpc_layout *l);
+
+/**
+ * vmrpc_layout_g2h_slot() - guest->host slot @i (< nr_slots)
+ * @l: the layout
+ * @i: slot index
+ *
+ * Return: the slot's header in the host mapping.
+ */
+volatile void *vmrpc_layout_g2h_slot(const struct vmrpc_layout *l,
+				     uint32_t i);
+
+/**
+ * vmrpc_layout_h2g_slot() - host->guest slot @i (< nr_slots)
+ * @l: the layout
+ * @i: slot index
+ *
+ * Return: the slot's header in the host mapping.
+ */
+volatile void *vmrpc_layout_h2g_slot(const struct vmrpc_layout *l,
+				     uint32_t i);
+
+/**
+ * vmrpc_layout_set_host_state() - publish host_state (release ordering)
+ * @l: the layout
+ * @state: VMRPC_HOST_*
+ */
+void vmrpc_layout_set_host_state(const struct vmrpc_layout *l,
+				 uint32_t state);
+
+/**
+ * vmrpc_layout_read_guest() - copy the guest-written superblock fields
+ * @l: the layout
+ * @g: filled in; validate before use
+ */
+void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
+			     struct vmrpc_guest_view *g);
+
+/**
+ * vmrpc_layout_forget_guest() - clear what a guest that went away left in
+ * the control area: the guest superblock fields and every slot header
+ * @l: the layout
+ *
+ * Call only when no guest is attached (QEMU disconnected) and nothing of
+ * the host is using a slot.
+ */
+void vmrpc_layout_forget_guest(const struct vmrpc_layout *l);
+
+#endif /* ZONEHOST_VMRPC_LAYOUT_H */

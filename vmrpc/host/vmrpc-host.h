@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The host side of VMRPC, as zhostd uses it.
+ *
+ * One struct vmrpc_host serves one VM: it creates the shared memfd (BAR2),
+ * writes the superblock, is the ivshmem server QEMU's ivshmem-doorbell
+ * device connects to, and at the same time the host peer (ivshmem ID 0)
+ * that the guest rings. Calls from the guest are validated and dispatched
+ * to handlers registered by module number, on worker threads. Calls to the
+ * guest (reverse calls) are made with vmrpc_host_call() from any thread.
+ *
+ * Unless a function says otherwise it returns 0 on success and a negative
+ * errno value on failure.
+ */
+#ifndef ZONEHOST_VMRPC_HOST_H
+#define ZONEHOST_VMRPC_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/vmrpc.h>
+
+struct vmrpc_host;
+
+/* What happened to the VM, reported through vmrpc_host_config.on_event. */
+enum vmrpc_host_event {
+	VMRPC_HOST_EV_QEMU_CONNECTED,	/* QEMU connected to the socket */
+	VMRPC_HOST_EV_QEMU_REFUSED,	/* a second client was turned away */
+	VMRPC_HOST_EV_QEMU_DISCONNECTED,/* QEMU closed the connection */
+	VMRPC_HOST_EV_GUEST_READY,	/* guest driver bound, same ABI major */
+	VMRPC_HOST_EV_GUEST_BAD_VERSION,/* guest driver speaks another ABI */
+	VMRPC_HOST_EV_GUEST_GONE,	/* guest driver unbound */
+};
+
+/**
+ * vmrpc_handler_fn - serves the calls of one module from the guest
+ * @opaque: the pointer given to vmrpc_host_register()
+ * @proc: procedure number within the module
+ * @req: validated private copy of the request (never shared memory)
+ * @req_len: bytes at @req
+ * @resp: where to write the response
+ * @resp_cap: at most this many bytes may be written to @resp
+ * @resp_len: set to the bytes written
+ *
+ * Runs on a worker thread; several may run at once.
+ *
+ * Return: VMRPC_OK or a VMRPC_E* status for the guest.
+ */
+typedef uint32_t (*vmrpc_handler_fn)(void *opaque, uint16_t proc,
+				     const void *req, uint32_t req_len,
+				     void *resp, uint32_t resp_cap,
+				     uint32_t *resp_len);
+
+/**
+ * struct vmrpc_host_config - how to set up a VM's VMRPC host
+ * @socket_path: ivshmem server socket QEMU connects to
+ * @bar_size: size of the memfd and BAR2, a power of two >= 256 MiB
+ * @nr_slots: call slots per direction (1..VMRPC_NR_SLOTS_MAX)
+ * @slot_size: bytes per slot, a power of two in
+ *	[VMRPC_SLOT_SIZE_MIN, VMRPC_SLOT_SIZE_MAX]
+ * @workers: threads running guest->host handlers (>= 1)
+ * @on_event: called on the library's thread when the VM connects,
+ *	disconnects, binds or unbinds its driver; may be NULL
+ * @opaque: passed to @on_event
+ */
+struct vmrpc_host_config {
+	const char *socket_path;
+	uint64_t bar_size;
+	uint32_t nr_slots;
+	uint32_t slot_size;
+	unsigned int workers;
+	void (*on_event)(void *opaque, enum vmrpc_host_event ev,
+			 const char *detail);
+	void *opaque;
+};
+
+/**
+ * struct vmrpc_host_stats - counters of one VM's VMRPC host
+ * @g2h_calls: guest->host calls completed with any status
+ * @g2h_errors: of those, completed with a status other than VMRPC_OK
+ * @g2h_malformed: slots refused by validation (a subset of @g2h_errors)
+ * @h2g_calls: host->guest calls that got a reply
+ * @h2g_errors: of those, replies with a status other than VMRPC_OK
+ * @h2g_timeouts: host->guest calls that timed out
+ * @h2g_malformed: guest replies refused by validation
+ * @h2g_in_flight: host->guest calls waiting for a reply now
+ * @g2h_in_flight: guest->host calls being handled now
+ * @connects: QEMU connections accepted
+ * @refused: QEMU connections refused (one VM per server)
+ */
+struct vmrpc_host_stats {
+	uint64_t g2h_calls;
+	uint64_t g2h_errors;
+	uint64_t g2h_malformed;
+	uint64_t h2g_calls;
+	uint64_t h2g_errors;
+	uint64_t h2g_timeouts;
+	uint64_t h2g_malformed;
+	uint64_t h2g_in_flight;
+	uint64_t g2h_in_flight;
+	uint64_t connects;
+	uint64_t refused;
+};
+
+/* Defaults for struct vmrpc_host_config, shown in zhostd --help. */
+#define VMRPC_HOST_BAR_SIZE_DEFAULT	(1ULL << 30)
+#define VMRPC_HOST_WORKERS_DEFAULT	4
+
+/**
+ * vmrpc_host_create() - create the memfd, map it and write the superblock
+ * @cfg: configuration; copied
+ * @out: the new host
+ *
+ * Return: 0, -EINVAL for a bad configuration, or another negative errno.
+ */
+int vmrpc_host_create(const struct vmrpc_host_config *cfg,
+		      struct vmrpc_host **out);
+
+/**
+ * vmrpc_host_register() - serve guest->host calls of one module
+ * @h: the host
+ * @module: module number (< VMRPC_NR_MODULES)
+ * @fn: handler
+ * @opaque: passed to @fn
+ *
+ * Must be called before vmrpc_host_start(). Module VMRPC_MOD_CORE is
+ * served by the library itself (ping, host_info).
+ *
+ * Return: 0, -EINVAL for a bad module number, -EEXIST if taken.
+ */
+int vmrpc_host_register(struct vmrpc_host *h, uint16_t module,
+			vmrpc_handler_fn fn, void *opaque);
+
+/**
+ * vmrpc_host_start() - listen on the socket and serve, on own threads
+ * @h: the host
+ *
+ * Return: 0, or a negative errno (-EADDRINUSE when another server is
+ * listening on the socket path).
+ */
+int vmrpc_host_start(struct vmrpc_host *h);
+
+/**
+ * vmrpc_host_call() - call a procedure in the guest and wait for its reply
+ * @h: the host
+ * @module: module number
+ * @proc: procedure number
+ * @req: request bytes
+ * @req_len: bytes at @req (at most the slot payload size)
+ * @resp: buffer for the response
+ * @resp_cap: size of @resp
+ * @resp_len: set to the response bytes received
+ * @status: set to the guest's VMRPC status when the guest answered
+ * @timeout_ms: give up after this many milliseconds (waiting for a free
+ *	slot included)
+ *
+ * Safe to call from several threads at once; calls run in parallel, one
+ * per slot.
+ *
+ * Return: 0 when the guest answered (see @status), -ENOTCONN when no guest
+ * driver is bound, -ETIMEDOUT, -EPROTO for a malformed reply, -EINVAL for
+ * bad arguments.
+ */
+int vmrpc_host_call(struct vmrpc_host *h, uint16_t module, uint16_t proc,
+		    const void *req, uint32_t req_len, void *resp,
+		    uint32_t resp_cap, uint32_t *resp_len, uint32_t *status,
+		    unsigned int timeout_ms);
+
+/**
+ * vmrpc_host_stop() - stop serving: mark the host gone in the superblock,
+ * tell the guest, fail waiting calls with -ESHUTDOWN, join the threads
+ * @h: the host
+ */
+void vmrpc_host_stop(struct vmrpc_host *h);
+
+/**
+ * vmrpc_host_destroy() - unmap and close everything, unlink the socket
+ * @h: the host, stopped or never started; may be NULL
+ */
+void vmrpc_host_destroy(struct vmrpc_host *h);
+
+/* The memfd backing BAR2, for the memory backend (fallocate, mlock). */
+int vmrpc_host_memfd(const struct vmrpc_host *h);
+
+/* The host's mapping of BAR2 (bar_size bytes). */
+void *vmrpc_host_bar(const struct vmrpc_host *h);
+
+/* Whether a guest driver with our ABI major is bound now. */
+bool vmrpc_host_guest_ready(const struct vmrpc_host *h);
+
+/* A consistent snapshot of the counters. */
+void vmrpc_host_get_stats(const struct vmrpc_host *h,
+			  struct vmrpc_host_stats *stats);
+
+/* Human-readable text of a VMRPC_E* status ("no such module", ...). */
+const char *vmrpc_status_str(uint32_t status);
+
+#endif /* ZONEHOST_VMRPC_HOST_H */
