@@ -31,13 +31,33 @@ HOST_LDLIBS   := -pthread
 LIBVMRPC_SRCS := $(wildcard vmrpc/host/*.c)
 LIB_OBJS      := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_SAN_OBJS  := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-san/%.o)
+ZHOSTD_SRCS   := $(wildcard mm-host/*.c)
+ZHOSTD_OBJS   := $(ZHOSTD_SRCS:%.c=$(BUILD)/obj/%.o)
+# zhostd's code without its main(), for the unit tests.
+ZHOSTD_SAN_OBJS := $(filter-out %/main.o,$(ZHOSTD_SRCS:%.c=$(BUILD)/obj-san/%.o))
+JANSSON_LIBS  := $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 UNIT_SRCS     := $(wildcard tests/unit/test-*.c)
 UNIT_PROGS    := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-HOST_PROGS := $(BIN)/zhost-run
+HOST_PROGS := $(BIN)/zhost-run $(BIN)/zhostd
+
+# balloon-ctl, the command-line client of zhostd (balloon-ctl/, jansson).
+# Its unit test drives a sanitized build of the program against a fake zhostd.
+JANSSON_CFLAGS := $(shell pkg-config --cflags jansson 2>/dev/null)
+BCTL_SRCS      := $(wildcard balloon-ctl/*.c)
+BCTL_OBJS      := $(BCTL_SRCS:%.c=$(BUILD)/obj/%.o)
+BCTL_SAN_OBJS  := $(BCTL_SRCS:%.c=$(BUILD)/obj-san/%.o)
+HOST_PROGS     += $(BIN)/balloon-ctl
+
+# libFuzzer harnesses (tests/fuzz/), built only where clang is installed;
+# tests/unit/test-fuzz-*.sh run them.
+CLANG       ?= $(shell command -v clang 2>/dev/null || command -v clang-14 2>/dev/null)
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	       -fno-sanitize-recover=all
+FUZZ_PROGS  := $(if $(CLANG),$(BUILD)/fuzz/fuzz-slot)
 
 .PHONY: all
-all: $(HOST_PROGS) $(UNIT_PROGS)
+all: $(HOST_PROGS) $(UNIT_PROGS) $(FUZZ_PROGS)
 
 $(BIN)/zhost-run: scripts/zhost-run | $(BIN)
 	install -m 0755 $< $@
@@ -50,10 +70,36 @@ $(BUILD)/obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
 
-# Each unit test links the sanitized library objects.
-$(BUILD)/tests/test-%: $(BUILD)/obj-san/tests/unit/test-%.o $(LIB_SAN_OBJS)
+$(BIN)/zhostd: $(ZHOSTD_OBJS) $(LIB_OBJS) | $(BIN)
+	$(CC) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
+# Each unit test links the sanitized library and zhostd objects.
+$(BUILD)/tests/test-%: $(BUILD)/obj-san/tests/unit/test-%.o $(LIB_SAN_OBJS) \
+		$(ZHOSTD_SAN_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
+# The slot parser alone, with libFuzzer's main().
+$(BUILD)/fuzz/fuzz-slot: tests/fuzz/fuzz-slot.c vmrpc/host/slot.c \
+		vmrpc/host/slot.h vmrpc/include/uapi/linux/vmrpc.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(HOST_CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_CFLAGS) \
+		-o $@ $(filter %.c,$^)
+
+$(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BUILD)/obj-san/tests/unit/test-balloon-ctl.o: \
+	HOST_CPPFLAGS += $(JANSSON_CFLAGS)
+
+$(BIN)/balloon-ctl: $(BCTL_OBJS) | $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
+$(BUILD)/tests/balloon-ctl-san: $(BCTL_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
+# Links neither vmrpc nor zhostd: this explicit rule overrides test-%.
+$(BUILD)/tests/test-balloon-ctl: $(BUILD)/obj-san/tests/unit/test-balloon-ctl.o \
+		$(BUILD)/tests/balloon-ctl-san
+	$(CC) $(SAN_CFLAGS) -o $@ $< $(HOST_LDLIBS) $(JANSSON_LIBS)
 
 $(BIN):
 	mkdir -p $@
@@ -87,7 +133,7 @@ guest-initramfs: guest-tests
 # Forget the kernel tree (keeps host programs); the next `make guest`
 # extracts and builds from scratch.
 guest-clean:
-	rm -rf $(BUILD)/linux-src $(BUILD)/linux-obj $(BUILD)/guest $(BUILD)/guest-tests
+	rm -rf $(BUILD)/linux-src $(BUILD)/linux-obj $(BUILD)/linux-config $(BUILD)/guest $(BUILD)/guest-tests
 
 # --- tests and demo ---------------------------------------------------------
 
@@ -107,7 +153,7 @@ demo: deps
 
 .PHONY: clean distclean
 clean:
-	rm -rf $(BIN) $(BUILD)/tests $(BUILD)/test-logs
+	rm -rf $(BIN) $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/test-logs
 
 distclean:
 	rm -rf $(BUILD)

@@ -16,7 +16,7 @@ pkgs=(
 	# running guests
 	qemu-system-x86 socat
 	# host programs and their tests
-	pkg-config libjansson-dev clang libclang-rt-14-dev
+	pkg-config libjansson-dev clang libclang-rt-14-dev jq
 )
 
 missing=()

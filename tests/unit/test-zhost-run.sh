@@ -22,7 +22,7 @@ rejects() {
 
 dry() { "$zr" --dry-run "$@" 2>&1; }
 
-tap_plan 14
+tap_plan 16
 rejects "unknown option" "unknown option '--bogus'" --bogus
 rejects "memory size with a fraction" "bad memory size '1.5G'" -m 1.5G
 rejects "memory size too small" "too small" -m 64M
@@ -45,4 +45,9 @@ dry -d | grep -q -- '-daemonize' && dry -d | grep -q 'console.log'
 tap_ok $? "dry run: --detach daemonizes with the console in a log file"
 "$zr" --help | grep -q -- '--stop'
 tap_ok $? "--help documents --stop"
+dry | grep -q -- '-device ivshmem-doorbell,chardev=zhostd,vectors=3' &&
+	dry | grep -q -- 'socket,path=.*/zonehost/ivshmem.sock'
+tap_ok $? "dry run: the zonehost ivshmem-doorbell device joins zhostd's socket"
+! dry --no-zhostd | grep -q ivshmem
+tap_ok $? "dry run: --no-zhostd boots without the device"
 tap_done

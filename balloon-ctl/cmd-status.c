@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * balloon-ctl status: zhostd's query-status as aligned "key: value" lines,
+ * sizes in binary units, booleans as yes/no, then the VMRPC counters.
+ * Fields this client does not know (a newer zhostd) are printed too, after
+ * the known ones, so nothing zhostd says is hidden.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client.h"
+#include "format.h"
+
+enum status_kind {
+	STATUS_PLAIN,		/* a string or a number as it is */
+	STATUS_SIZE,		/* bytes, printed in binary units */
+};
+
+/* The known fields of query-status, in the order printed. */
+static const struct status_field {
+	const char *key;	/* in the reply */
+	const char *label;	/* printed */
+	enum status_kind kind;
+} status_fields[] = {
+	{ "name",		"name",			STATUS_PLAIN },
+	{ "pid",		"pid",			STATUS_PLAIN },
+	{ "bar_size",		"bar size",		STATUS_SIZE },
+	{ "memfd_allocated",	"memfd allocated",	STATUS_SIZE },
+	{ "qemu_connected",	"qemu connected",	STATUS_PLAIN },
+	{ "guest_ready",	"guest ready",		STATUS_PLAIN },
+	{ "abi",		"host abi",		STATUS_PLAIN },
+	{ "guest_abi",		"guest abi",		STATUS_PLAIN },
+};
+
+#define STATUS_NFIELDS	BCTL_ARRAY_SIZE(status_fields)
+#define STATUS_STATS	"stats"
+#define STATUS_INDENT	"  "	/* before each counter of the stats block */
+
+static const struct status_field *status_field_find(const char *key)
+{
+	for (size_t i = 0; i < STATUS_NFIELDS; i++)
+		if (!strcmp(status_fields[i].key, key))
+			return &status_fields[i];
+	return NULL;
+}
+
+/* @v for humans; the result is @buf or a string inside @v. */
+static const char *status_value(const json_t *v, enum status_kind kind,
+				char *buf, size_t len)
+{
+	size_t n;
+
+	if (json_is_null(v))
+		return "none";	/* guest_abi before a guest driver spoke */
+	if (json_is_boolean(v))
+		return json_is_true(v) ? "yes" : "no";
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v) && kind == STATUS_SIZE &&
+	    json_integer_value(v) >= 0 && len >= BCTL_FMT_LEN)
+		return bctl_fmt_size((uint64_t)json_integer_value(v), buf);
+	if (json_is_integer(v)) {
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	/* Whatever else (a newer zhostd's object, say), as compact JSON. */
+	n = json_dumpb(v, buf, len - 1, JSON_COMPACT | JSON_ENCODE_ANY);
+	buf[n < len ? n : len - 1] = '\0';
+	return buf;
+}
+
+/*
+ * One "label: value" line, the value in column @width + 1; with @width 0,
+ * only widen *@need to fit this label.
+ */
+static void status_line(const char *indent, const char *label,
+			const char *value, int width, int *need)
+{
+	int w = (int)(strlen(indent) + strlen(label) + 1);
+
+	if (!width) {
+		if (w > *need)
+			*need = w;
+		return;
+	}
+	printf("%s%s:%*s%s\n", indent, label, width - w + 1, "", value);
+}
+
+/* Print the reply @ret; with @width 0, measure the labels into *@need. */
+static void status_walk(const json_t *ret, int width, int *need)
+{
+	const json_t *stats = json_object_get(ret, STATUS_STATS);
+	char buf[256];
+	const char *key;
+	json_t *v;
+
+	for (size_t i = 0; i < STATUS_NFIELDS; i++) {
+		v = json_object_get(ret, status_fields[i].key);
+		if (v)
+			status_line("", status_fields[i].label,
+				    status_value(v, status_fields[i].kind, buf,
+						 sizeof(buf)),
+				    width, need);
+	}
+	json_object_foreach((json_t *)ret, key, v) {
+		if (!status_field_find(key) && strcmp(key, STATUS_STATS))
+			status_line("", key, status_value(v, STATUS_PLAIN, buf,
+							  sizeof(buf)),
+				    width, need);
+	}
+	if (!json_is_object(stats))
+		return;
+	if (width)
+		printf("%s:\n", STATUS_STATS);
+	/* Counters keep their protocol names: people grep for them. */
+	json_object_foreach((json_t *)stats, key, v)
+		status_line(STATUS_INDENT, key,
+			    status_value(v, STATUS_PLAIN, buf, sizeof(buf)),
+			    width, need);
+}
+
+static int status_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
+		      int argc, char **argv)
+{
+	int need = 0, st;
+	json_t *ret;
+
+	if (argc > 1)
+		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
+	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
+	if (st)
+		return st;
+	if (opts->json) {
+		bctl_print_json(ret);
+	} else if (!json_is_object(ret)) {
+		st = bctl_client_bad_reply(cmd->execute, "not an object");
+	} else {
+		status_walk(ret, 0, &need);
+		status_walk(ret, need, &need);
+	}
+	json_decref(ret);
+	return st;
+}
+
+const struct bctl_cmd bctl_cmd_status = {
+	.name		= "status",
+	.args		= "",
+	.summary	= "the VM's, the guest's and VMRPC's state",
+	.execute	= "query-status",
+	.run		= status_run,
+};

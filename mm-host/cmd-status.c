@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zhostd control command query-status: the VM's connection, ABI and
+ * memory as the host sees it, and the VMRPC counters.
+ */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+
+static json_t *abi_json(uint32_t abi)
+{
+	char s[16];
+
+	if (!abi)
+		return json_null();
+	snprintf(s, sizeof(s), "%u.%u", VMRPC_ABI_MAJOR_OF(abi), abi & 0xffff);
+	return json_string(s);
+}
+
+static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
+				struct zhostd_error *err)
+{
+	struct vmrpc_host_stats st;
+	struct stat sb;
+	bool qemu, guest;
+	uint32_t gabi;
+
+	(void)args;
+	if (fstat(vmrpc_host_memfd(zd->vh), &sb)) {
+		zhostd_error_set(err, ZERR_GENERIC, "cannot stat the memfd");
+		return NULL;
+	}
+	vmrpc_host_get_stats(zd->vh, &st);
+	pthread_mutex_lock(&zd->lock);
+	qemu = zd->qemu_connected;
+	guest = zd->guest_ready;
+	gabi = zd->guest_abi;
+	pthread_mutex_unlock(&zd->lock);
+
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			 "name", zd->name,
+			 "pid", (json_int_t)getpid(),
+			 "bar_size", (json_int_t)zd->cfg.bar_size,
+			 "memfd_allocated", (json_int_t)sb.st_blocks * 512,
+			 "qemu_connected", qemu,
+			 "guest_ready", guest,
+			 "abi", abi_json(VMRPC_ABI_VERSION),
+			 "guest_abi", abi_json(gabi),
+			 "stats",
+			 "g2h_calls", (json_int_t)st.g2h_calls,
+			 "g2h_errors", (json_int_t)st.g2h_errors,
+			 "g2h_malformed", (json_int_t)st.g2h_malformed,
+			 "h2g_calls", (json_int_t)st.h2g_calls,
+			 "h2g_errors", (json_int_t)st.h2g_errors,
+			 "h2g_timeouts", (json_int_t)st.h2g_timeouts,
+			 "h2g_malformed", (json_int_t)st.h2g_malformed,
+			 "h2g_in_flight", (json_int_t)st.h2g_in_flight,
+			 "g2h_in_flight", (json_int_t)st.g2h_in_flight,
+			 "connects", (json_int_t)st.connects,
+			 "refused", (json_int_t)st.refused);
+}
+ZHOSTD_COMMAND("query-status", cmd_query_status)

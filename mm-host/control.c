@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zhostd control socket.
+ *
+ * One thread per client keeps a slow command (a reverse call waiting for
+ * the guest) from delaying other clients. Writes to a client go through
+ * its own mutex, so replies and events never interleave mid-line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "control.h"
+#include "log.h"
+#include "unix-socket.h"
+
+/* A client that does not read its socket for this long is dropped. */
+#define ZHOSTD_CONTROL_SEND_TIMEOUT_S	2
+
+struct zhostd_client {
+	struct zhostd_control *ctl;
+	int fd;
+	pthread_t thread;
+	pthread_mutex_t wlock;		/* serializes writes to @fd */
+	struct zhostd_client *next;	/* in ctl->clients, under ctl->lock */
+};
+
+struct zhostd_control {
+	struct zhostd *zd;
+	int fd;
+	char *path;
+	pthread_mutex_t lock;		/* protects @clients */
+	struct zhostd_client *clients;
+};
+
+int zhostd_control_open(struct zhostd *zd, const char *path,
+			struct zhostd_control **out)
+{
+	struct zhostd_control *ctl = calloc(1, sizeof(*ctl));
+	int ret;
+
+	if (!ctl)
+		return -ENOMEM;
+	ctl->zd = zd;
+	ctl->path = strdup(path);
+	pthread_mutex_init(&ctl->lock, NULL);
+	if (!ctl->path) {
+		free(ctl);
+		return -ENOMEM;
+	}
+	ret = unix_socket_listen(path, 0600);
+	if (ret < 0) {
+		free(ctl->path);
+		free(ctl);
+		return ret;
+	}
+	ctl->fd = ret;
+	*out = ctl;
+	return 0;
+}
+
+int zhostd_control_fd(const struct zhostd_control *ctl)
+{
+	return ctl->fd;
+}
+
+/* Send one JSON value as a line; false when the client is gone. */
+static bool client_send(struct zhostd_client *c, json_t *msg)
+{
+	char *text = json_dumps(msg, JSON_COMPACT);
+	size_t len, off = 0;
+	bool ok = true;
+
+	if (!text)
+		return false;
+	len = strlen(text);
+	text[len] = '\n';	/* json_dumps's NUL becomes the terminator */
+	pthread_mutex_lock(&c->wlock);
+	while (off < len + 1) {
+		ssize_t n = send(c->fd, text + off, len + 1 - off, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ok = false;
+			break;
+		}
+		off += (size_t)n;
+	}
+	pthread_mutex_unlock(&c->wlock);
+	free(text);
+	if (!ok)
+		shutdown(c->fd, SHUT_RDWR);	/* the reader thread ends it */
+	return ok;
+}
+
+static void client_unlink(struct zhostd_control *ctl, struct zhostd_client *c)
+{
+	pthread_mutex_lock(&ctl->lock);
+	for (struct zhostd_client **pp = &ctl->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&ctl->lock);
+}
+
+/* Handle one request line; false when the client must be dropped. */
+static bool client_request(struct zhostd_client *c, const char *line)
+{
+	json_error_t jerr;
+	json_t *req, *reply;
+	bool ok;
+
+	req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
+	if (!req) {
+		reply = json_pack("{s:{s:s, s:s+}}", "error", "class",
+				  ZERR_GENERIC, "desc", "JSON parse error: ",
+				  jerr.text);
+	} else {
+		reply = zhostd_cmd_execute(c->ctl->zd, req);
+		json_decref(req);
+	}
+	if (!reply)
+		return false;
+	ok = client_send(c, reply);
+	json_decref(reply);
+	return ok;
+}
+
+static void *client_thread(void *arg)
+{
+	struct zhostd_client *c = arg;
+	size_t cap = 4096, used = 0;
+	char *buf = malloc(cap);
+	json_t *greeting;
+
+	greeting = json_pack("{s:{s:s, s:s, s:{s:i, s:i}}}", "zhostd",
+			     "version", ZHOSTD_VERSION, "name", c->ctl->zd->name,
+			     "abi", "major", VMRPC_ABI_MAJOR, "minor",
+			     VMRPC_ABI_MINOR);
+	if (!buf || !greeting || !client_send(c, greeting))
+		goto out;
+	for (;;) {
+		char *nl;
+		ssize_t n;
+
+		if (used == cap) {
+			char *bigger;
+
+			if (cap >= ZHOSTD_CONTROL_MAX_REQUEST) {
+				zlog_warn("control client sent a request over %d bytes; dropping it",
+					  ZHOSTD_CONTROL_MAX_REQUEST);
+				break;
+			}
+			bigger = realloc(buf, cap * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			cap *= 2;
+		}
+		n = recv(c->fd, buf + used, cap - used, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		while ((nl = memchr(buf, '\n', used))) {
+			size_t linelen = (size_t)(nl - buf);
+
+			*nl = '\0';
+			if (linelen && !client_request(c, buf))
+				goto out;
+			used -= linelen + 1;
+			memmove(buf, nl + 1, used);
+		}
+	}
+out:
+	json_decref(greeting);
+	free(buf);
+	client_unlink(c->ctl, c);
+	close(c->fd);
+	pthread_mutex_destroy(&c->wlock);
+	free(c);
+	return NULL;
+}
+
+void zhostd_control_accept(struct zhostd_control *ctl)
+{
+	struct timeval tv = { .tv_sec = ZHOSTD_CONTROL_SEND_TIMEOUT_S };
+	struct zhostd_client *c;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	pthread_attr_t attr;
+	int fd;
+
+	fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			zlog_warn("control socket: accept: %s", strerror(errno));
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
+	    (cred.uid != 0 && cred.uid != geteuid())) {
+		zlog_warn("control socket: refusing pid %d uid %d (only root and uid %d)",
+			  (int)cred.pid, (int)cred.uid, (int)geteuid());
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		close(fd);
+		return;
+	}
+	c->ctl = ctl;
+	c->fd = fd;
+	pthread_mutex_init(&c->wlock, NULL);
+
+	pthread_mutex_lock(&ctl->lock);
+	c->next = ctl->clients;
+	ctl->clients = c;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&c->thread, &attr, client_thread, c)) {
+		ctl->clients = c->next;
+		pthread_mutex_unlock(&ctl->lock);
+		pthread_attr_destroy(&attr);
+		zlog_warn("control socket: cannot start a client thread");
+		close(fd);
+		pthread_mutex_destroy(&c->wlock);
+		free(c);
+		return;
+	}
+	pthread_attr_destroy(&attr);
+	pthread_mutex_unlock(&ctl->lock);
+	zlog_debug("control client pid %d connected", (int)cred.pid);
+}
+
+void zhostd_control_event(struct zhostd_control *ctl, const char *name,
+			  json_t *data)
+{
+	struct timespec ts;
+	json_t *ev;
+
+	if (!ctl) {
+		json_decref(data);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ev = json_pack("{s:s, s:o, s:{s:I, s:I}}", "event", name,
+		       "data", data ? data : json_object(), "timestamp",
+		       "seconds", (json_int_t)ts.tv_sec,
+		       "microseconds", (json_int_t)(ts.tv_nsec / 1000));
+	if (!ev)
+		return;
+	pthread_mutex_lock(&ctl->lock);
+	for (struct zhostd_client *c = ctl->clients; c; c = c->next)
+		client_send(c, ev);
+	pthread_mutex_unlock(&ctl->lock);
+	json_decref(ev);
+}
+
+void zhostd_control_close(struct zhostd_control *ctl)
+{
+	struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	int i;
+
+	if (!ctl)
+		return;
+	close(ctl->fd);
+	unlink(ctl->path);
+	/* Client threads are detached: wake them and wait for them to go. */
+	pthread_mutex_lock(&ctl->lock);
+	for (struct zhostd_client *c = ctl->clients; c; c = c->next)
+		shutdown(c->fd, SHUT_RDWR);
+	pthread_mutex_unlock(&ctl->lock);
+	for (i = 0; i < 500; i++) {
+		bool empty;
+
+		pthread_mutex_lock(&ctl->lock);
+		empty = !ctl->clients;
+		pthread_mutex_unlock(&ctl->lock);
+		if (empty)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	if (i == 500) {
+		/* Their threads still use @ctl: leave it to process exit. */
+		zlog_warn("control clients still busy at exit");
+		return;
+	}
+	pthread_mutex_destroy(&ctl->lock);
+	free(ctl->path);
+	free(ctl);
+}

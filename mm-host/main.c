@@ -1,0 +1,565 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zhostd: the zonehost host daemon. One process serves one VM: it creates
+ * the shared memory, is the ivshmem server QEMU's ivshmem-doorbell device
+ * connects to, answers the guest's VMRPC calls, and serves balloon-ctl on
+ * a control socket.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "log.h"
+#include "size.h"
+#include "zhostd.h"
+
+enum on_disconnect { ON_DISCONNECT_WAIT, ON_DISCONNECT_EXIT };
+
+struct options {
+	const char *name;
+	const char *runtime_dir;
+	char *socket_path;
+	char *control_path;
+	char *pid_file;
+	const char *log_file;
+	enum zlog_level log_level;
+	bool daemon;
+	enum on_disconnect on_disconnect;
+	struct vmrpc_host_config cfg;
+	unsigned int call_timeout_ms;
+};
+
+/* Written by the VMRPC thread when the daemon must exit. */
+static int quit_fd = -1;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: zhostd [OPTIONS]\n"
+		"\n"
+		"Serve one VM's zonehost device: shared memory, the ivshmem server for\n"
+		"QEMU's ivshmem-doorbell, VMRPC calls, and the balloon-ctl control socket.\n"
+		"\n"
+		"  -n, --name NAME          VM name (default: %s)\n"
+		"      --runtime-dir DIR    where NAME/ lives (default: $ZHOST_RUNTIME_DIR,\n"
+		"                           else %s for root and\n"
+		"                           ${XDG_RUNTIME_DIR:-/tmp}/zonehost for others)\n"
+		"      --socket PATH        ivshmem socket (default: DIR/NAME/ivshmem.sock)\n"
+		"      --control PATH       control socket (default: DIR/NAME/zhostd.sock)\n"
+		"      --bar-size SIZE      shared memory (BAR2) size, a power of two\n"
+		"                           (default: %lluM)\n"
+		"      --slots N            call slots per direction (default: %u)\n"
+		"      --slot-size SIZE     bytes per slot (default: %uK)\n"
+		"      --workers N          threads serving guest calls (default: %u)\n"
+		"      --call-timeout MS    timeout of calls into the guest (default: %u)\n"
+		"      --on-disconnect exit|wait\n"
+		"                           when QEMU goes away: exit, or wait for the\n"
+		"                           next QEMU (default: wait)\n"
+		"  -d, --daemon             detach once the sockets listen\n"
+		"  -p, --pid-file PATH      (default with --daemon: DIR/NAME/zhostd.pid)\n"
+		"      --log-file PATH      log here (default: stderr, syslog with --daemon)\n"
+		"      --log-level LEVEL    error, warn, info or debug (default: info)\n"
+		"  -V, --version\n"
+		"  -h, --help\n"
+		"\n"
+		"QEMU joins with:\n"
+		"  -chardev socket,path=DIR/NAME/ivshmem.sock,id=zh\n"
+		"  -device ivshmem-doorbell,chardev=zh,vectors=%d\n",
+		ZHOSTD_NAME_DEFAULT, ZHOSTD_RUNTIME_DIR_DEFAULT,
+		VMRPC_HOST_BAR_SIZE_DEFAULT >> 20, VMRPC_NR_SLOTS_DEFAULT,
+		VMRPC_SLOT_SIZE_DEFAULT >> 10, VMRPC_HOST_WORKERS_DEFAULT,
+		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT, VMRPC_NR_VECTORS);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("zhostd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (see --help)\n", stderr);
+	exit(2);
+}
+
+static unsigned int parse_uint(const char *opt, const char *s,
+			       unsigned int min, unsigned int max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max || *s == '-')
+		die_usage("%s: '%s' is not a number from %u to %u", opt, s,
+			  min, max);
+	return (unsigned int)v;
+}
+
+/*
+ * Where VM directories live unless told: the same rule as zhost-run and
+ * balloon-ctl, so all three find each other.
+ */
+static const char *default_runtime_dir(void)
+{
+	static char buf[256];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		return ZHOSTD_RUNTIME_DIR_DEFAULT;
+	snprintf(buf, sizeof(buf), "%s/zonehost", xdg && *xdg ? xdg : "/tmp");
+	return buf;
+}
+
+static char *path_in_vm_dir(const struct options *o, const char *file)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s/%s", o->runtime_dir, o->name, file) < 0) {
+		fputs("zhostd: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_RUNTIME = 256, OPT_SOCKET, OPT_CONTROL, OPT_BAR, OPT_SLOTS,
+	       OPT_SLOT_SIZE, OPT_WORKERS, OPT_TIMEOUT, OPT_DISCONNECT,
+	       OPT_LOG_FILE, OPT_LOG_LEVEL };
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "control", required_argument, NULL, OPT_CONTROL },
+		{ "bar-size", required_argument, NULL, OPT_BAR },
+		{ "slots", required_argument, NULL, OPT_SLOTS },
+		{ "slot-size", required_argument, NULL, OPT_SLOT_SIZE },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "call-timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "on-disconnect", required_argument, NULL, OPT_DISCONNECT },
+		{ "daemon", no_argument, NULL, 'd' },
+		{ "pid-file", required_argument, NULL, 'p' },
+		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	uint64_t size;
+	int c;
+
+	*o = (struct options){
+		.name = ZHOSTD_NAME_DEFAULT,
+		.runtime_dir = getenv("ZHOST_RUNTIME_DIR"),
+		.log_level = ZLOG_INFO,
+		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
+		.cfg = {
+			.bar_size = VMRPC_HOST_BAR_SIZE_DEFAULT,
+			.nr_slots = VMRPC_NR_SLOTS_DEFAULT,
+			.slot_size = VMRPC_SLOT_SIZE_DEFAULT,
+			.workers = VMRPC_HOST_WORKERS_DEFAULT,
+		},
+	};
+	if (!o->runtime_dir || !*o->runtime_dir)
+		o->runtime_dir = default_runtime_dir();
+
+	while ((c = getopt_long(argc, argv, "n:dp:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->name = optarg;
+			break;
+		case OPT_RUNTIME:
+			o->runtime_dir = optarg;
+			break;
+		case OPT_SOCKET:
+			o->socket_path = strdup(optarg);
+			break;
+		case OPT_CONTROL:
+			o->control_path = strdup(optarg);
+			break;
+		case OPT_BAR:
+			if (size_parse(optarg, &size) || size < (256ULL << 20) ||
+			    size > (1ULL << 40) || (size & (size - 1)))
+				die_usage("--bar-size: '%s' is not a power of two from 256M to 1T",
+					  optarg);
+			o->cfg.bar_size = size;
+			break;
+		case OPT_SLOTS:
+			o->cfg.nr_slots = parse_uint("--slots", optarg, 1,
+						     VMRPC_NR_SLOTS_MAX);
+			break;
+		case OPT_SLOT_SIZE:
+			if (size_parse(optarg, &size) ||
+			    size < VMRPC_SLOT_SIZE_MIN || size > VMRPC_SLOT_SIZE_MAX ||
+			    (size & (size - 1)))
+				die_usage("--slot-size: '%s' is not a power of two from 4K to 1M",
+					  optarg);
+			o->cfg.slot_size = (uint32_t)size;
+			break;
+		case OPT_WORKERS:
+			o->cfg.workers = parse_uint("--workers", optarg, 1, 256);
+			break;
+		case OPT_TIMEOUT:
+			o->call_timeout_ms = parse_uint("--call-timeout", optarg,
+							1, 3600 * 1000);
+			break;
+		case OPT_DISCONNECT:
+			if (!strcmp(optarg, "exit"))
+				o->on_disconnect = ON_DISCONNECT_EXIT;
+			else if (!strcmp(optarg, "wait"))
+				o->on_disconnect = ON_DISCONNECT_WAIT;
+			else
+				die_usage("--on-disconnect: '%s' is neither exit nor wait",
+					  optarg);
+			break;
+		case 'd':
+			o->daemon = true;
+			break;
+		case 'p':
+			o->pid_file = strdup(optarg);
+			break;
+		case OPT_LOG_FILE:
+			o->log_file = optarg;
+			break;
+		case OPT_LOG_LEVEL:
+			if (zlog_parse_level(optarg, &o->log_level))
+				die_usage("--log-level: '%s' is not error, warn, info or debug",
+					  optarg);
+			break;
+		case 'V':
+			printf("zhostd %s (VMRPC ABI %u.%u)\n", ZHOSTD_VERSION,
+			       VMRPC_ABI_MAJOR, VMRPC_ABI_MINOR);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind < argc)
+		die_usage("unexpected argument '%s'", argv[optind]);
+	if (!*o->name || strchr(o->name, '/') || !strcmp(o->name, ".") ||
+	    !strcmp(o->name, ".."))
+		die_usage("bad VM name '%s'", o->name);
+	if (!o->socket_path)
+		o->socket_path = path_in_vm_dir(o, "ivshmem.sock");
+	if (!o->control_path)
+		o->control_path = path_in_vm_dir(o, "zhostd.sock");
+	if (!o->pid_file && o->daemon)
+		o->pid_file = path_in_vm_dir(o, "zhostd.pid");
+	o->cfg.socket_path = o->socket_path;
+}
+
+static const char *event_name(enum vmrpc_host_event ev)
+{
+	static const char *const names[] = {
+		[VMRPC_HOST_EV_QEMU_CONNECTED] = "QEMU_CONNECTED",
+		[VMRPC_HOST_EV_QEMU_REFUSED] = "QEMU_REFUSED",
+		[VMRPC_HOST_EV_QEMU_DISCONNECTED] = "QEMU_DISCONNECTED",
+		[VMRPC_HOST_EV_GUEST_READY] = "GUEST_READY",
+		[VMRPC_HOST_EV_GUEST_BAD_VERSION] = "GUEST_BAD_VERSION",
+		[VMRPC_HOST_EV_GUEST_GONE] = "GUEST_GONE",
+	};
+
+	return (unsigned int)ev < sizeof(names) / sizeof(names[0]) ?
+	       names[ev] : "UNKNOWN";
+}
+
+struct event_ctx {
+	struct zhostd *zd;
+	enum on_disconnect on_disconnect;
+};
+
+/* The guest's ABI version as it wrote it into the superblock. */
+static uint32_t guest_abi_of(struct zhostd *zd)
+{
+	const volatile struct vmrpc_superblock *sb = vmrpc_host_bar(zd->vh);
+
+	return le32toh(sb->guest_abi_version);
+}
+
+/* VMRPC events: log them, track the state, tell the control clients. */
+static void on_vmrpc_event(void *opaque, enum vmrpc_host_event ev,
+			   const char *detail)
+{
+	struct event_ctx *ctx = opaque;
+	struct zhostd *zd = ctx->zd;
+	uint32_t gabi = 0;
+	json_t *data;
+
+	pthread_mutex_lock(&zd->lock);
+	switch (ev) {
+	case VMRPC_HOST_EV_QEMU_CONNECTED:
+		zd->qemu_connected = true;
+		break;
+	case VMRPC_HOST_EV_QEMU_DISCONNECTED:
+		zd->qemu_connected = false;
+		zd->guest_ready = false;
+		break;
+	case VMRPC_HOST_EV_GUEST_READY:
+	case VMRPC_HOST_EV_GUEST_BAD_VERSION:
+		zd->guest_ready = ev == VMRPC_HOST_EV_GUEST_READY;
+		zd->guest_abi = gabi = guest_abi_of(zd);
+		break;
+	case VMRPC_HOST_EV_GUEST_GONE:
+		zd->guest_ready = false;
+		break;
+	case VMRPC_HOST_EV_QEMU_REFUSED:
+		break;
+	}
+	pthread_mutex_unlock(&zd->lock);
+
+	if (ev == VMRPC_HOST_EV_GUEST_BAD_VERSION)
+		zlog_err("guest speaks VMRPC ABI %u.%u, zhostd %u.%u: calls disabled (%s)",
+			 VMRPC_ABI_MAJOR_OF(gabi), gabi & 0xffff,
+			 VMRPC_ABI_MAJOR, VMRPC_ABI_MINOR, detail ? detail : "");
+	else if (ev == VMRPC_HOST_EV_QEMU_REFUSED)
+		zlog_warn("refused a second QEMU: one VM per zhostd (%s)",
+			  detail ? detail : "");
+	else
+		zlog_info("%s%s%s", event_name(ev), detail ? ": " : "",
+			  detail ? detail : "");
+
+	data = json_pack("{s:s?}", "detail", detail);
+	if (data && (ev == VMRPC_HOST_EV_GUEST_READY ||
+		     ev == VMRPC_HOST_EV_GUEST_BAD_VERSION)) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "%u.%u", VMRPC_ABI_MAJOR_OF(gabi),
+			 gabi & 0xffff);
+		json_object_set_new(data, "guest_abi", json_string(s));
+		snprintf(s, sizeof(s), "%u.%u", VMRPC_ABI_MAJOR, VMRPC_ABI_MINOR);
+		json_object_set_new(data, "host_abi", json_string(s));
+	}
+	zhostd_control_event(zd->ctl, event_name(ev), data);
+
+	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED &&
+	    ctx->on_disconnect == ON_DISCONNECT_EXIT) {
+		uint64_t one = 1;
+
+		if (write(quit_fd, &one, sizeof(one)) < 0)
+			zlog_err("cannot wake the main loop: %s", strerror(errno));
+	}
+}
+
+static int write_pid_file(const char *path)
+{
+	char buf[32];
+	int fd, len;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (write(fd, buf, (size_t)len) != len) {
+		close(fd);
+		return -EIO;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+/*
+ * Fork into the background. The parent waits until the child reports on
+ * @ready_fd that its sockets listen (or that it failed), so whoever starts
+ * zhostd --daemon can start QEMU right after it returns.
+ */
+static int daemonize(int *ready_fd)
+{
+	int pipefd[2];
+	pid_t pid;
+	char status = 1;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid > 0) {
+		close(pipefd[1]);
+		if (read(pipefd[0], &status, 1) != 1)
+			status = 1;
+		_exit(status);
+	}
+	close(pipefd[0]);
+	if (setsid() < 0)
+		return -errno;
+	*ready_fd = pipefd[1];
+	return 0;
+}
+
+static void report_ready(int *ready_fd, char status)
+{
+	if (*ready_fd < 0)
+		return;
+	if (write(*ready_fd, &status, 1) != 1)
+		zlog_warn("cannot report readiness to the parent");
+	close(*ready_fd);
+	*ready_fd = -1;
+	if (status == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+			close(null);
+		}
+	}
+}
+
+/* Wait for a signal, a control client or a quit request. */
+static int main_loop(struct zhostd *zd, int sigfd)
+{
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{ .fd = sigfd, .events = POLLIN },
+			{ .fd = quit_fd, .events = POLLIN },
+			{ .fd = zhostd_control_fd(zd->ctl), .events = POLLIN },
+		};
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			zlog_err("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (pfd[0].revents & POLLIN) {
+			if (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+				zlog_info("signal %u: shutting down", si.ssi_signo);
+				zhostd_control_event(zd->ctl, "SHUTDOWN",
+						     json_pack("{s:s}", "reason", "signal"));
+				return 0;
+			}
+		}
+		if (pfd[1].revents & POLLIN) {
+			zlog_info("QEMU went away and --on-disconnect is exit: shutting down");
+			zhostd_control_event(zd->ctl, "SHUTDOWN",
+					     json_pack("{s:s}", "reason", "disconnect"));
+			return 0;
+		}
+		if (pfd[2].revents & POLLIN)
+			zhostd_control_accept(zd->ctl);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct zhostd zd = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct event_ctx ectx = { .zd = &zd };
+	int ready_fd = -1, sigfd, ret, status = 1;
+	struct options o;
+	char *vmdir;
+	sigset_t mask;
+
+	parse_options(argc, argv, &o);
+	ret = zlog_open(o.log_level, o.log_file, o.daemon && !o.log_file);
+	if (ret) {
+		fprintf(stderr, "zhostd: cannot open log file %s: %s\n",
+			o.log_file, strerror(-ret));
+		return 1;
+	}
+
+	/* The VM's directory, private to us: sockets and pid file go there. */
+	vmdir = path_in_vm_dir(&o, "");
+	mkdir(o.runtime_dir, 0755);
+	if (mkdir(vmdir, 0700) && errno != EEXIST) {
+		zlog_err("cannot create %s: %s", vmdir, strerror(errno));
+		return 1;
+	}
+	free(vmdir);
+
+	if (o.daemon) {
+		ret = daemonize(&ready_fd);
+		if (ret) {
+			zlog_err("cannot daemonize: %s", strerror(-ret));
+			return 1;
+		}
+	}
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	/* Blocked before any thread starts, so all threads inherit it. */
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	quit_fd = eventfd(0, EFD_CLOEXEC);
+	if (sigfd < 0 || quit_fd < 0) {
+		zlog_err("signalfd/eventfd: %s", strerror(errno));
+		goto out_ready;
+	}
+
+	zd.name = o.name;
+	zd.call_timeout_ms = o.call_timeout_ms;
+	ectx.on_disconnect = o.on_disconnect;
+	o.cfg.on_event = on_vmrpc_event;
+	o.cfg.opaque = &ectx;
+	zd.cfg = o.cfg;
+
+	ret = zhostd_control_open(&zd, o.control_path, &zd.ctl);
+	if (ret) {
+		zlog_err("control socket %s: %s%s", o.control_path, strerror(-ret),
+			 ret == -EADDRINUSE ? " (another zhostd serves this VM)" : "");
+		goto out_ready;
+	}
+	ret = vmrpc_host_create(&o.cfg, &zd.vh);
+	if (ret) {
+		zlog_err("cannot set up %llu MiB of shared memory: %s",
+			 (unsigned long long)(o.cfg.bar_size >> 20), strerror(-ret));
+		goto out_control;
+	}
+	ret = vmrpc_host_start(zd.vh);
+	if (ret) {
+		zlog_err("ivshmem socket %s: %s%s", o.socket_path, strerror(-ret),
+			 ret == -EADDRINUSE ? " (another server listens there)" : "");
+		goto out_host;
+	}
+	if (o.pid_file) {
+		ret = write_pid_file(o.pid_file);
+		if (ret) {
+			zlog_err("pid file %s: %s", o.pid_file, strerror(-ret));
+			goto out_stop;
+		}
+	}
+	zlog_info("serving VM '%s': %llu MiB shared memory, ivshmem %s, control %s",
+		  o.name, (unsigned long long)(o.cfg.bar_size >> 20),
+		  o.socket_path, o.control_path);
+	report_ready(&ready_fd, 0);
+
+	status = main_loop(&zd, sigfd);
+
+	if (o.pid_file)
+		unlink(o.pid_file);
+out_stop:
+	vmrpc_host_stop(zd.vh);
+out_host:
+	vmrpc_host_destroy(zd.vh);
+out_control:
+	zhostd_control_close(zd.ctl);
+out_ready:
+	report_ready(&ready_fd, 1);
+	zlog_info("exiting");
+	zlog_close();
+	free(o.socket_path);
+	free(o.control_path);
+	free(o.pid_file);
+	return status;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zhostd: the state of the daemon that serves one VM, shared by its parts.
+ */
+#ifndef ZHOSTD_H
+#define ZHOSTD_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmrpc-host.h"
+
+#define ZHOSTD_VERSION			"0.1"
+
+/* Defaults, shown in zhostd --help. */
+#define ZHOSTD_NAME_DEFAULT		"zonehost"
+#define ZHOSTD_RUNTIME_DIR_DEFAULT	"/run/zonehost"
+#define ZHOSTD_CALL_TIMEOUT_MS_DEFAULT	5000
+
+struct zhostd_control;
+
+/**
+ * struct zhostd - one daemon, one VM
+ * @name: VM name
+ * @vh: the VMRPC host (memfd, ivshmem server, calls)
+ * @cfg: the configuration @vh was created with
+ * @call_timeout_ms: timeout of reverse calls made for control commands
+ * @ctl: the control socket server
+ * @lock: protects @qemu_connected, @guest_ready and @guest_abi
+ * @qemu_connected: QEMU is connected to the ivshmem socket
+ * @guest_ready: a guest driver with our ABI is bound
+ * @guest_abi: the guest driver's VMRPC_ABI_VERSION, 0 before it spoke
+ */
+struct zhostd {
+	const char *name;
+	struct vmrpc_host *vh;
+	struct vmrpc_host_config cfg;
+	unsigned int call_timeout_ms;
+	struct zhostd_control *ctl;
+	pthread_mutex_t lock;
+	bool qemu_connected;
+	bool guest_ready;
+	uint32_t guest_abi;
+};
+
+#endif /* ZHOSTD_H */

@@ -1,0 +1,1033 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * balloon-ctl, the real program (a sanitized build), against a fake zhostd
+ * played by this test: the requests it sends for each command, its text and
+ * --json output, events and other clients' replies skipped while it waits,
+ * error replies, bad greetings, sockets missing, refused or forbidden,
+ * timeouts, and usage errors that must not even connect.
+ *
+ * BALLOON_CTL=path runs another build (the installed one, say).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "../lib/tap.h"
+
+#define NOBODY		65534	/* uid and gid for the permission test */
+#define WAIT_MS		3000	/* the fake's patience, per step */
+#define RUN_LIMIT_S	10	/* seconds before a balloon-ctl run is killed */
+#define BIG_TEXT	(300 * 1024)	/* over the client's first buffers */
+
+extern char **environ;
+
+/* Everything the test creates, removed by cleanup() even on timeout. */
+#define TPATH		256	/* our paths: a short tmpdir and a few names */
+static char tmpdir[TPATH - 64];
+static char sock[TPATH];		/* the fake's socket, for -s */
+static char rundir[TPATH];		/* ZHOST_RUNTIME_DIR of the runs */
+static char vmdir[TPATH];		/* rundir/zonehost, the default VM */
+static char vmsock[TPATH];		/* vmdir/zhostd.sock */
+static char stale[TPATH];		/* a socket nobody listens on */
+static char plainfile[TPATH];	/* not a socket */
+static char bctl[PATH_MAX + 32];		/* the program under test */
+static char **child_env;		/* environ, our ZHOST_RUNTIME_DIR */
+static volatile pid_t child;		/* the balloon-ctl running, or 0 */
+
+/* Async-signal-safe: tap_timeout() calls it too. */
+static void cleanup(void)
+{
+	if (child > 0)
+		kill(child, SIGKILL);
+	unlink(sock);
+	unlink(vmsock);
+	unlink(stale);
+	unlink(plainfile);
+	rmdir(vmdir);
+	rmdir(rundir);
+	rmdir(tmpdir);
+}
+
+/* ---- running balloon-ctl ---------------------------------------------- */
+
+/**
+ * struct run - one run of balloon-ctl
+ * @pid: its process, 0 once reaped
+ * @out_fd, @err_fd: read ends of its stdout and stderr pipes
+ * @start: when it started (CLOCK_MONOTONIC)
+ * @out, @err: what it printed, NUL-terminated, after run_wait()
+ * @status: its exit status; -1 if killed by a signal (or by us)
+ * @secs: how long it ran
+ */
+struct run {
+	pid_t pid;
+	int out_fd, err_fd;
+	struct timespec start;
+	char *out, *err;
+	int status;
+	double secs;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/*
+ * Start balloon-ctl with the NULL-terminated @args, as the nobody user if
+ * @as_nobody. Its stdin is /dev/null.
+ */
+static bool run_start(struct run *r, bool as_nobody, const char *const *args)
+{
+	const char *argv[32];
+	int out[2], err[2], n = 0;
+
+	memset(r, 0, sizeof(*r));
+	argv[n++] = bctl;
+	while (*args && n < 31)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		return false;
+	fflush(stdout);
+	r->pid = fork();
+	if (r->pid < 0)
+		return false;
+	if (r->pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 ||
+		    dup2(err[1], 2) < 0)
+			_exit(125);
+		if (as_nobody && (setgroups(0, NULL) || setgid(NOBODY) ||
+				  setuid(NOBODY)))
+			_exit(125);
+		execve(bctl, (char **)argv, child_env);
+		_exit(126);
+	}
+	child = r->pid;
+	close(out[1]);
+	close(err[1]);
+	r->out_fd = out[0];
+	r->err_fd = err[0];
+	clock_gettime(CLOCK_MONOTONIC, &r->start);
+	return true;
+}
+
+/* Append what @fd has to *@buf; false at end of file. */
+static bool slurp(int fd, char **buf, size_t *len)
+{
+	char chunk[4096];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+	char *p;
+
+	if (n < 0 && errno == EINTR)
+		return true;
+	if (n <= 0)
+		return false;
+	p = realloc(*buf, *len + (size_t)n + 1);
+	if (!p)
+		return false;
+	memcpy(p + *len, chunk, (size_t)n);
+	*len += (size_t)n;
+	p[*len] = '\0';
+	*buf = p;
+	return true;
+}
+
+/* Collect its output and exit status; kill it past RUN_LIMIT_S. */
+static void run_wait(struct run *r)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = r->out_fd, .events = POLLIN },
+		{ .fd = r->err_fd, .events = POLLIN },
+	};
+	size_t len[2] = { 0, 0 };
+	char **buf[2] = { &r->out, &r->err };
+	int open_fds = 2, ws;
+
+	while (open_fds) {
+		int left = (int)((RUN_LIMIT_S - since(&r->start)) * 1000);
+
+		if (left <= 0 || poll(pfd, 2, left) == 0) {
+			kill(r->pid, SIGKILL);
+			tap_diag("balloon-ctl still running after %d s: killed",
+				 RUN_LIMIT_S);
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			if (!slurp(pfd[i].fd, buf[i], &len[i])) {
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	close(r->out_fd);
+	close(r->err_fd);
+	waitpid(r->pid, &ws, 0);
+	child = 0;
+	r->pid = 0;
+	r->secs = since(&r->start);
+	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+	for (int i = 0; i < 2; i++)
+		if (!*buf[i])
+			*buf[i] = strdup("");
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* tap_ok() that shows the run when the check fails. */
+__attribute__((format(printf, 3, 4)))
+static bool run_ok(const struct run *r, bool ok, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	tap_ok(ok, "%s", what);
+	if (!ok)
+		tap_diag("exit status %d after %.2f s\n# stdout: %s\n# stderr: %s",
+			 r->status, r->secs, r->out ? r->out : "",
+			 r->err ? r->err : "");
+	return ok;
+}
+
+static bool has(const char *s, const char *part)
+{
+	return s && strstr(s, part);
+}
+
+/* ---- the fake zhostd --------------------------------------------------- */
+
+#define GREETING \
+	"{\"zhostd\": {\"version\": \"0.1\", \"name\": \"vm1\", " \
+	"\"abi\": {\"major\": 1, \"minor\": 0}}}\n"
+#define EVENT(name) \
+	"{\"event\": \"" name "\", \"data\": {}, " \
+	"\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 1}}\n"
+
+/**
+ * struct fake - the fake zhostd's side of one conversation
+ * @lfd: its listening socket
+ * @cfd: the accepted connection, -1 before
+ * @buf, @len: bytes received and not yet parsed
+ */
+struct fake {
+	int lfd;
+	int cfd;
+	char buf[64 * 1024];
+	size_t len;
+};
+
+/* Put  in ; false if too long for a UNIX socket. */
+static bool sun_set(struct sockaddr_un *sa, const char *path)
+{
+	size_t len = strlen(path);
+
+	if (len >= sizeof(sa->sun_path))
+		return false;
+	memcpy(sa->sun_path, path, len + 1);
+	return true;
+}
+
+/* Listen on @path (replacing a previous file), backlog @backlog. */
+static bool fake_listen(struct fake *f, const char *path, int backlog)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	f->cfd = -1;
+	f->len = 0;
+	unlink(path);
+	f->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (f->lfd < 0 || !sun_set(&sa, path) ||
+	    bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    chmod(path, 0600) || listen(f->lfd, backlog)) {
+		tap_diag("listening on %s: %s", path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool fake_accept(struct fake *f)
+{
+	struct pollfd pfd = { .fd = f->lfd, .events = POLLIN };
+
+	if (poll(&pfd, 1, WAIT_MS) != 1)
+		return false;
+	f->cfd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
+	return f->cfd >= 0;
+}
+
+/* Whether someone connected (without accepting them). */
+static bool fake_pending(const struct fake *f)
+{
+	struct pollfd pfd = { .fd = f->lfd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+static void fake_send(struct fake *f, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = send(f->cfd, s, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;		/* client gone: its run tells */
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void fake_puts(struct fake *f, const char *s)
+{
+	fake_send(f, s, strlen(s));
+}
+
+/* The next request line, parsed; NULL if none came or it is not JSON. */
+static json_t *fake_request(struct fake *f)
+{
+	struct pollfd pfd = { .fd = f->cfd, .events = POLLIN };
+	char *nl;
+
+	while (!(nl = memchr(f->buf, '\n', f->len))) {
+		ssize_t n;
+
+		if (f->len == sizeof(f->buf) || poll(&pfd, 1, WAIT_MS) != 1)
+			return NULL;
+		n = read(f->cfd, f->buf + f->len, sizeof(f->buf) - f->len);
+		if (n <= 0)
+			return NULL;
+		f->len += (size_t)n;
+	}
+	{
+		size_t used = (size_t)(nl - f->buf) + 1;
+		json_t *req = json_loadb(f->buf, used - 1, 0, NULL);
+
+		f->len -= used;
+		memmove(f->buf, f->buf + used, f->len);
+		return req;
+	}
+}
+
+/* Send @reply (consumed), with @req's id unless @reply has one. */
+static void fake_reply(struct fake *f, const json_t *req, json_t *reply)
+{
+	json_t *id = json_object_get(req, "id");
+	char *line;
+
+	if (id && !json_object_get(reply, "id"))
+		json_object_set(reply, "id", id);
+	line = json_dumps(reply, JSON_COMPACT);
+	json_decref(reply);
+	if (line) {
+		fake_puts(f, line);
+		fake_puts(f, "\n");
+	}
+	free(line);
+}
+
+static void fake_close(struct fake *f)
+{
+	if (f->cfd >= 0)
+		close(f->cfd);
+	if (f->lfd >= 0)
+		close(f->lfd);
+	f->cfd = f->lfd = -1;
+}
+
+/*
+ * One whole conversation on @path: start balloon-ctl with @args, greet it,
+ * read its request into *@req, send @before verbatim (events, other
+ * clients' replies), then @reply (consumed) with the request's id. Returns
+ * after balloon-ctl exited.
+ */
+static void converse(struct run *r, const char *path, const char *const *args,
+		     json_t **req, const char *before, json_t *reply)
+{
+	struct fake f;
+
+	*req = NULL;
+	if (!fake_listen(&f, path, 4) || !run_start(r, false, args)) {
+		json_decref(reply);
+		fake_close(&f);
+		r->status = -2;
+		r->out = strdup("");
+		r->err = strdup("(not started)");
+		return;
+	}
+	if (fake_accept(&f)) {
+		fake_puts(&f, GREETING);
+		*req = fake_request(&f);
+		if (*req) {
+			fake_puts(&f, before);
+			if (reply)
+				fake_reply(&f, *req, reply);
+			reply = NULL;
+		}
+	}
+	json_decref(reply);
+	run_wait(r);
+	fake_close(&f);
+	unlink(path);
+}
+
+/* Whether @req runs @execute with exactly @args (NULL: no "arguments"). */
+static bool req_is(const json_t *req, const char *execute, const char *args)
+{
+	const char *ex = json_string_value(json_object_get(req, "execute"));
+	json_t *want = args ? json_loads(args, 0, NULL) : NULL;
+	json_t *got = json_object_get(req, "arguments");
+	bool ok = ex && !strcmp(ex, execute) && json_object_get(req, "id") &&
+		  (args ? want && got && json_equal(want, got) : !got);
+
+	if (!ok) {
+		char *s = json_dumps(req, JSON_COMPACT);
+
+		tap_diag("request: %s", s ? s : "(none or not JSON)");
+		free(s);
+	}
+	json_decref(want);
+	return ok;
+}
+
+/* What --json must print: @v indented, keys sorted, and a newline. */
+static bool json_out_is(const char *out, const json_t *v)
+{
+	char *want = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS);
+	bool ok = want && !strncmp(out, want, strlen(want)) &&
+		  !strcmp(out + strlen(want), "\n");
+
+	free(want);
+	return ok;
+}
+
+/* ---- the tests --------------------------------------------------------- */
+
+#define S(...)	((const char *const[]){ __VA_ARGS__, NULL })
+
+static json_t *status_reply(void)
+{
+	return json_pack("{s:{s:s, s:i, s:I, s:I, s:b, s:b, s:s, s:n, s:{"
+			 "s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}}}",
+			 "return", "name", "vm1", "pid", 4242,
+			 "bar_size", (json_int_t)1 << 30,
+			 "memfd_allocated", (json_int_t)12800 * 1024,
+			 "qemu_connected", 1, "guest_ready", 0,
+			 "abi", "1.0", "guest_abi",
+			 "stats", "g2h_calls", 7, "g2h_errors", 0,
+			 "g2h_malformed", 0, "h2g_calls", 12, "h2g_errors", 1,
+			 "h2g_timeouts", 0, "h2g_malformed", 0,
+			 "h2g_in_flight", 0, "g2h_in_flight", 0,
+			 "connects", 1, "refused", 0);
+}
+
+static void test_status(void)
+{
+	static const char want[] =
+		"name:            vm1\n"
+		"pid:             4242\n"
+		"bar size:        1.0 GiB\n"
+		"memfd allocated: 12.5 MiB\n"
+		"qemu connected:  yes\n"
+		"guest ready:     no\n"
+		"host abi:        1.0\n"
+		"guest abi:       none\n"
+		"stats:\n"
+		"  g2h_calls:     7\n"
+		"  g2h_errors:    0\n"
+		"  g2h_malformed: 0\n"
+		"  h2g_calls:     12\n"
+		"  h2g_errors:    1\n"
+		"  h2g_timeouts:  0\n"
+		"  h2g_malformed: 0\n"
+		"  h2g_in_flight: 0\n"
+		"  g2h_in_flight: 0\n"
+		"  connects:      1\n"
+		"  refused:       0\n";
+	json_t *req, *reply = status_reply();
+	struct run r;
+
+	tap_diag("[RUN] status");
+	converse(&r, sock, S("-s", sock, "-t", "3", "status"), &req, "",
+		 json_deep_copy(reply));
+	tap_ok(req_is(req, "query-status", NULL), "status sends query-status");
+	run_ok(&r, r.status == 0 && !strcmp(r.out, want) && !*r.err,
+	       "status prints aligned lines, sizes, yes/no and the stats");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "--json", "status"), &req,
+		 "", json_deep_copy(reply));
+	run_ok(&r, r.status == 0 &&
+	       json_out_is(r.out, json_object_get(reply, "return")),
+	       "status --json prints the return object, sorted and indented");
+	json_decref(req);
+	run_free(&r);
+	json_decref(reply);
+}
+
+/* meminfo, vmstat, loadavg, cpuinfo: the text verbatim, or --json. */
+static void test_guest_text(void)
+{
+	static const char *const cmds[] = { "meminfo", "vmstat", "loadavg",
+					    "cpuinfo" };
+	char execute[32], text[128];
+	json_t *req, *reply;
+	struct run r;
+
+	tap_diag("[RUN] guest text commands");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(execute, sizeof(execute), "guest-%s", cmds[i]);
+		/* Tabs, a quote and no final newline: printed as they are. */
+		snprintf(text, sizeof(text),
+			 "%s line 1:\t 42 kB\n\"quoted\"\nlast line, no newline",
+			 cmds[i]);
+		reply = json_pack("{s:{s:s, s:{s:i}}}", "return", "text", text,
+				  "fields", "x", 42);
+		converse(&r, sock, S("-s", sock, "-t", "3", "guest", cmds[i]),
+			 &req, "", reply);
+		tap_ok(req_is(req, execute, NULL), "guest %s sends %s",
+		       cmds[i], execute);
+		run_ok(&r, r.status == 0 && !strcmp(r.out, text),
+		       "guest %s prints the guest's text exactly", cmds[i]);
+		json_decref(req);
+		run_free(&r);
+	}
+
+	/* --json after the command, as scripts tend to write it. */
+	reply = json_pack("{s:{s:s, s:{s:I, s:I}}}", "return",
+			  "text", "MemTotal: 1 kB\n", "fields",
+			  "MemTotal", (json_int_t)1024, "MemFree", (json_int_t)0);
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "meminfo",
+			     "--json"), &req, "", json_deep_copy(reply));
+	run_ok(&r, r.status == 0 &&
+	       json_out_is(r.out, json_object_get(reply, "return")),
+	       "guest meminfo --json (after the command) prints the return object");
+	json_decref(req);
+	json_decref(reply);
+	run_free(&r);
+}
+
+static void test_guest_ping_drop(void)
+{
+	json_t *req;
+	struct run r;
+
+	tap_diag("[RUN] guest ping and drop-caches");
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "ping", "--size",
+			     "4K"), &req, "",
+		 json_pack("{s:{s:i}}", "return", "rtt_ns", 412345));
+	tap_ok(req_is(req, "guest-ping", "{\"size\": 4096}"),
+	       "guest ping --size 4K sends guest-ping with size 4096");
+	run_ok(&r, r.status == 0 &&
+	       !strcmp(r.out, "guest answered in 0.412 ms\n"),
+	       "guest ping prints the round trip in ms");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "ping"), &req, "",
+		 json_pack("{s:{s:I}}", "return", "rtt_ns",
+			   (json_int_t)2500000000));
+	run_ok(&r, req_is(req, "guest-ping", NULL) && r.status == 0 &&
+	       !strcmp(r.out, "guest answered in 2.500 s\n"),
+	       "guest ping without --size sends no arguments; seconds when slow");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "drop-caches",
+			     "3"), &req, "", json_pack("{s:{}}", "return"));
+	tap_ok(req_is(req, "guest-drop-caches", "{\"level\": 3}"),
+	       "guest drop-caches 3 sends level 3");
+	run_ok(&r, r.status == 0 && !*r.out && !*r.err,
+	       "guest drop-caches is silent on success");
+	json_decref(req);
+	run_free(&r);
+}
+
+/* Events, other ids, unknown kinds of messages: skipped, in any number. */
+static void test_skip_and_ids(void)
+{
+	static const char events[] =
+		EVENT("QEMU_CONNECTED")
+		"\n"
+		EVENT("GUEST_READY")
+		"{\"kind-from-the-future\": true}\n"
+		EVENT("GUEST_GONE");
+	static const char others[] =
+		"{\"return\": {\"text\": \"not yours\\n\"}, \"id\": \"other-1\"}\n"
+		"{\"error\": {\"class\": \"GenericError\", \"desc\": \"no\"}, \"id\": 17}\n";
+	json_t *req;
+	char *big;
+	struct run r;
+
+	tap_diag("[RUN] events and replies to other ids");
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "meminfo"), &req,
+		 events, json_pack("{s:{s:s}}", "return", "text", "mine\n"));
+	run_ok(&r, r.status == 0 && !strcmp(r.out, "mine\n"),
+	       "events (and a blank line, an unknown message) before the reply are skipped");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "meminfo"), &req,
+		 others, json_pack("{s:{s:s}}", "return", "text", "mine\n"));
+	run_ok(&r, r.status == 0 && !strcmp(r.out, "mine\n"),
+	       "replies and errors bearing another id are skipped");
+	json_decref(req);
+	run_free(&r);
+
+	/* zhostd cannot echo the id of a request it could not parse. */
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "meminfo"), &req,
+		 "{\"return\": {\"text\": \"no id\\n\"}}\n", NULL);
+	run_ok(&r, r.status == 0 && !strcmp(r.out, "no id\n"),
+	       "a reply without an id is taken as ours");
+	json_decref(req);
+	run_free(&r);
+
+	/* A reply far over the client's first buffer sizes. */
+	big = malloc(BIG_TEXT + 1);
+	for (size_t i = 0; i < BIG_TEXT; i++)
+		big[i] = i % 64 == 63 ? '\n' : (char)('a' + i % 26);
+	big[BIG_TEXT] = '\0';
+	converse(&r, sock, S("-s", sock, "-t", "5", "guest", "vmstat"), &req,
+		 EVENT("GUEST_READY"),
+		 json_pack("{s:{s:s}}", "return", "text", big));
+	run_ok(&r, r.status == 0 && !strcmp(r.out, big),
+	       "a %d KiB reply arrives whole", BIG_TEXT / 1024);
+	json_decref(req);
+	run_free(&r);
+	free(big);
+}
+
+static void test_error_reply(void)
+{
+	json_t *req;
+	struct run r;
+
+	tap_diag("[RUN] error replies");
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "meminfo"), &req,
+		 EVENT("QEMU_DISCONNECTED"),
+		 json_pack("{s:{s:s, s:s}}", "error",
+			   "class", "GuestNotConnected",
+			   "desc", "no guest driver is bound"));
+	run_ok(&r, r.status == 1 && !*r.out &&
+	       !strcmp(r.err, "balloon-ctl: guest not connected (GuestNotConnected): no guest driver is bound\n"),
+	       "an error reply exits 1 with the class in words and as given");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "guest", "ping"), &req, "",
+		 json_pack("{s:{s:s, s:s}}", "error", "class", "SomethingNew",
+			   "desc", "a class from a newer zhostd"));
+	run_ok(&r, r.status == 1 && has(r.err, "(SomethingNew): a class from a newer zhostd"),
+	       "an unknown error class still exits 1 with the class shown");
+	json_decref(req);
+	run_free(&r);
+}
+
+/* A peer that is not zhostd, or a zhostd that hangs up. */
+static void test_greeting(void)
+{
+	static const struct {
+		const char *greeting;
+		size_t len;		/* 0: strlen(greeting) */
+		const char *what;
+	} bad[] = {
+		{ "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\n", 0,
+		  "QEMU's QMP greeting" },
+		{ "{\"zhostd\": \"0.1\"}\n", 0, "a zhostd member not an object" },
+		{ "[1, 2]\n", 0, "a JSON array" },
+		/* zhostd's ivshmem socket: binary, never a newline. */
+		{ "\x01\0\0\0\0\0\0\0", 8, "binary data without a newline" },
+	};
+	struct fake f;
+	struct run r;
+
+	tap_diag("[RUN] greeting");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!fake_listen(&f, sock, 4) ||
+		    !run_start(&r, false, S("-s", sock, "-t", "5", "status")))
+			break;
+		if (fake_accept(&f))
+			fake_send(&f, bad[i].greeting,
+				  bad[i].len ? bad[i].len :
+				  strlen(bad[i].greeting));
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "not a zhostd socket") &&
+		       r.secs < 3, "greeting with %s: exit 3, not a zhostd socket, at once",
+		       bad[i].what);
+		run_free(&r);
+		fake_close(&f);
+	}
+
+	/* What a client zhostd refuses (SO_PEERCRED) sees. */
+	if (fake_listen(&f, sock, 4) &&
+	    run_start(&r, false, S("-s", sock, "-t", "3", "status"))) {
+		if (fake_accept(&f))
+			close(f.cfd);
+		f.cfd = -1;
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "before greeting"),
+		       "closed before the greeting: exit 3");
+		run_free(&r);
+	}
+	fake_close(&f);
+
+	if (fake_listen(&f, sock, 4) &&
+	    run_start(&r, false, S("-s", sock, "-t", "3", "status"))) {
+		json_t *req = NULL;
+
+		if (fake_accept(&f)) {
+			fake_puts(&f, GREETING);
+			req = fake_request(&f);
+			fake_puts(&f, EVENT("SHUTDOWN"));
+			close(f.cfd);
+			f.cfd = -1;
+		}
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "closed the connection") &&
+		       has(r.err, "query-status"),
+		       "closed before the reply: exit 3");
+		run_free(&r);
+		json_decref(req);
+	}
+	fake_close(&f);
+
+	if (fake_listen(&f, sock, 4) &&
+	    run_start(&r, false, S("-s", sock, "-t", "3", "status"))) {
+		if (fake_accept(&f)) {
+			fake_puts(&f, GREETING);
+			json_decref(fake_request(&f));
+			fake_puts(&f, "{\"return\": {}, \"id\": \n");
+		}
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "malformed JSON"),
+		       "a malformed reply: exit 3");
+		run_free(&r);
+	}
+	fake_close(&f);
+	unlink(sock);
+}
+
+/* Each way of not reaching zhostd has its own message. */
+static void test_unreachable(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct fake f;
+	struct run r;
+	int fd;
+
+	tap_diag("[RUN] unreachable");
+	if (run_start(&r, false, S("-n", "ghost", "-t", "3", "status"))) {
+		char want[PATH_MAX + 64];
+
+		snprintf(want, sizeof(want),
+			 "no VM named 'ghost' (no zhostd socket at %s/ghost/zhostd.sock)",
+			 rundir);
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, want),
+		       "-n of a VM with no socket: exit 3, no VM named");
+		run_free(&r);
+	}
+
+	/* A socket file left behind by a dead zhostd. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && sun_set(&sa, stale) &&
+	    !bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		close(fd);
+	if (run_start(&r, false, S("-s", stale, "-t", "3", "status"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "connection refused"),
+		       "a stale socket: exit 3, connection refused");
+		run_free(&r);
+	}
+
+	fd = open(plainfile, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	if (run_start(&r, false, S("-s", plainfile, "-t", "3", "status"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 3 && has(r.err, "is not a socket"),
+		       "a plain file: exit 3, not a socket");
+		run_free(&r);
+	}
+
+	/* zhostd's socket is 0600: another user may not connect. */
+	if (fake_listen(&f, sock, 4)) {
+		bool root = geteuid() == 0;
+
+		/* As root, become nobody: root passes any permission check. */
+		if (!root)
+			chmod(sock, 0);
+		chmod(tmpdir, 0711);
+		if (run_start(&r, root, S("-s", sock, "-t", "3", "status"))) {
+			run_wait(&r);
+			if (r.status == 125 || r.status == 126)
+				tap_skip("cannot run it as another user",
+					 "permission denied: exit 3");
+			else
+				run_ok(&r, r.status == 3 &&
+				       has(r.err, "permission denied") &&
+				       !fake_pending(&f),
+				       "permission denied: exit 3, its own message");
+			run_free(&r);
+		}
+		chmod(tmpdir, 0700);
+	}
+	fake_close(&f);
+	unlink(sock);
+}
+
+static void test_timeouts(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	json_t *req = NULL;
+	struct fake f;
+	struct run r;
+	int filler;
+
+	tap_diag("[RUN] timeouts");
+	/* Greets, takes the request, never answers. */
+	if (fake_listen(&f, sock, 4) &&
+	    run_start(&r, false, S("-s", sock, "-t", "0.3", "guest", "ping"))) {
+		if (fake_accept(&f)) {
+			fake_puts(&f, GREETING);
+			req = fake_request(&f);
+			fake_puts(&f, EVENT("GUEST_READY"));
+		}
+		run_wait(&r);
+		run_ok(&r, r.status == 4 && has(r.err, "timed out") &&
+		       has(r.err, "guest-ping") && r.secs >= 0.25 && r.secs < 2.5,
+		       "no reply: exit 4 after -t 0.3");
+		run_free(&r);
+		json_decref(req);
+	}
+	fake_close(&f);
+
+	/* Accepted by the kernel, never greeted. */
+	if (fake_listen(&f, sock, 4) &&
+	    run_start(&r, false, S("-s", sock, "-t", "0.3", "status"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 4 && has(r.err, "greeting") &&
+		       r.secs < 2.5, "no greeting: exit 4");
+		run_free(&r);
+	}
+	fake_close(&f);
+
+	/* Backlog 0 holds one connection; the next connect() blocks. */
+	filler = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fake_listen(&f, sock, 0) && filler >= 0 && sun_set(&sa, sock) &&
+	    !connect(filler, (struct sockaddr *)&sa, sizeof(sa)) &&
+	    run_start(&r, false, S("-s", sock, "-t", "0.3", "status"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 4 && has(r.err, "connecting") &&
+		       r.secs < 2.5, "listen backlog full: exit 4 connecting");
+		run_free(&r);
+	}
+	if (filler >= 0)
+		close(filler);
+	fake_close(&f);
+	unlink(sock);
+}
+
+/* Usage errors: exit 2, and zhostd never sees a connection. */
+static void test_usage(void)
+{
+	/* Not static: compound literals in a function are automatic. */
+	const struct {
+		const char *const *args;
+		const char *msg;
+	} bad[] = {
+		{ S("guest", "drop-caches", "7"), "bad level '7'" },
+		{ S("guest", "drop-caches", "33"), "bad level '33'" },
+		{ S("guest", "drop-caches"), "LEVEL missing" },
+		{ S("guest", "drop-caches", "1", "2"), "unexpected argument '2'" },
+		{ S("frobnicate"), "unknown command 'frobnicate'" },
+		{ S("guest"), "'guest' needs a command" },
+		{ S("guest", "pong"), "unknown guest command 'pong'" },
+		{ S("guest", "ping", "--size"), "--size needs a value" },
+		{ S("guest", "ping", "--size", "-1"), "bad size '-1'" },
+		{ S("guest", "ping", "--size=12Q"), "bad size '12Q'" },
+		{ S("status", "now"), "unexpected argument 'now'" },
+		{ S("-t", "0", "status"), "bad timeout '0'" },
+		{ S("-t", "inf", "status"), "bad timeout 'inf'" },
+		{ S("-n", "vm1", "status"), "-n and -s" },
+		{ S("--bogus", "status"), "unrecognized option" },
+	};
+	const char *args[16];
+	struct fake f;
+	struct run r;
+
+	tap_diag("[RUN] usage errors");
+	if (!fake_listen(&f, sock, 16))
+		return;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t n = 0;
+
+		args[n++] = "-s";
+		args[n++] = sock;
+		for (const char *const *a = bad[i].args; *a && n < 15; a++)
+			args[n++] = *a;
+		args[n] = NULL;
+		if (!run_start(&r, false, args))
+			continue;
+		run_wait(&r);
+		run_ok(&r, r.status == 2 && has(r.err, bad[i].msg) &&
+		       !*r.out && !fake_pending(&f),
+		       "usage error (%s): exit 2 without connecting",
+		       bad[i].msg);
+		run_free(&r);
+	}
+	fake_close(&f);
+	unlink(sock);
+
+	if (run_start(&r, false, S("-n", "no/slash", "status"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 2 && has(r.err, "bad VM name"),
+		       "a VM name that is not a directory name: exit 2");
+		run_free(&r);
+	}
+}
+
+static void test_help_and_default(void)
+{
+	json_t *req;
+	struct run r;
+
+	tap_diag("[RUN] help, version, the default VM");
+	if (run_start(&r, false, S("--help"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 0 && has(r.out, "guest drop-caches LEVEL") &&
+		       has(r.out, "Exit status"), "--help lists the commands");
+		run_free(&r);
+	}
+	if (run_start(&r, false, S("guest", "ping", "--help"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 0 && has(r.out, "guest ping [--size BYTES]") &&
+		       has(r.out, "guest-ping"), "COMMAND --help shows its usage");
+		run_free(&r);
+	}
+	if (run_start(&r, false, S("--version"))) {
+		run_wait(&r);
+		run_ok(&r, r.status == 0 && !strncmp(r.out, "balloon-ctl ", 12),
+		       "--version");
+		run_free(&r);
+	}
+
+	/* Neither -n nor -s: ZHOST_RUNTIME_DIR/zonehost/zhostd.sock. */
+	if (mkdir(rundir, 0700) || mkdir(vmdir, 0700)) {
+		tap_skip(strerror(errno), "the default VM's socket");
+		return;
+	}
+	converse(&r, vmsock, S("-t", "3", "guest", "loadavg"), &req, "",
+		 json_pack("{s:{s:s}}", "return", "text", "0.00 0.01 0.05 1/80 99\n"));
+	run_ok(&r, r.status == 0 && !strcmp(r.out, "0.00 0.01 0.05 1/80 99\n"),
+	       "without -n or -s: $ZHOST_RUNTIME_DIR/zonehost/zhostd.sock");
+	json_decref(req);
+	run_free(&r);
+	rmdir(vmdir);
+	rmdir(rundir);
+}
+
+/* The program under test: $BALLOON_CTL, else balloon-ctl-san beside us. */
+static bool find_bctl(void)
+{
+	const char *env = getenv("BALLOON_CTL");
+	char self[PATH_MAX];
+	ssize_t n;
+	char *slash;
+
+	if (env && *env)
+		return realpath(env, bctl) != NULL;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return false;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	*slash = '\0';
+	snprintf(bctl, sizeof(bctl), "%s/balloon-ctl-san", self);
+	return access(bctl, X_OK) == 0;
+}
+
+/* environ with ZHOST_RUNTIME_DIR=rundir, for the runs. */
+static bool make_env(void)
+{
+	static char var[PATH_MAX + 32];
+	size_t n = 0, i = 0;
+
+	while (environ[n])
+		n++;
+	child_env = calloc(n + 2, sizeof(*child_env));
+	if (!child_env)
+		return false;
+	for (n = 0; environ[n]; n++)
+		if (strncmp(environ[n], "ZHOST_RUNTIME_DIR=", 18))
+			child_env[i++] = environ[n];
+	snprintf(var, sizeof(var), "ZHOST_RUNTIME_DIR=%s", rundir);
+	child_env[i++] = var;
+	return true;
+}
+
+int main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/balloon-ctl-test.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	snprintf(sock, sizeof(sock), "%s/s.sock", tmpdir);
+	snprintf(rundir, sizeof(rundir), "%s/run", tmpdir);
+	snprintf(vmdir, sizeof(vmdir), "%s/run/zonehost", tmpdir);
+	snprintf(vmsock, sizeof(vmsock), "%s/run/zonehost/zhostd.sock", tmpdir);
+	snprintf(stale, sizeof(stale), "%s/stale.sock", tmpdir);
+	snprintf(plainfile, sizeof(plainfile), "%s/file", tmpdir);
+	tap_timeout(90, cleanup);
+
+	if (!find_bctl() || !make_env()) {
+		printf("Bail out! no balloon-ctl to test (%s)\n", bctl);
+		cleanup();
+		return 1;
+	}
+	tap_diag("testing %s", bctl);
+	tap_plan(57);
+
+	test_status();
+	test_guest_text();
+	test_guest_ping_drop();
+	test_skip_and_ids();
+	test_error_reply();
+	test_greeting();
+	test_unreachable();
+	test_timeouts();
+	test_usage();
+	test_help_and_default();
+
+	cleanup();
+	free(child_env);
+	return tap_done();
+}
