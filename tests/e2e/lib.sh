@@ -49,10 +49,10 @@ e2e_run_guest() {
 }
 
 # Kernel release the guest printed in its ready marker.
-e2e_guest_release() { sed -n 's/^zonehost-guest: ready \(.*\)$/\1/p' "$1" | head -n 1; }
+e2e_guest_release() { e2e_console_value "$1" 's/^zonehost-guest: ready \(.*\)$/\1/p'; }
 
 # Exit status the guest program printed, or empty.
-e2e_guest_exit() { sed -n "s/^zonehost-guest: exit $2 \\([0-9]*\\)$/\\1/p" "$1" | head -n 1; }
+e2e_guest_exit() { e2e_console_value "$1" "s/^zonehost-guest: exit $2 \\([0-9]*\\)$/\\1/p"; }
 
 # Lines of the console that show a kernel problem.
 e2e_kernel_problems() {
@@ -73,10 +73,15 @@ e2e_wait_for() {
 # Print the guest's TAP results as diagnostics and check them: every
 # result ok (or skipped), at least one result, and the plan honoured.
 e2e_guest_tap_ok() {
-	local log=$1 plan ok notok
+	local log=$E2E_TMP/guest-tap.log plan ok notok
+	tr -d '\r' <"$1" >"$log"
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
 	ok=$(grep -cE '^ok [0-9]+' "$log")
 	notok=$(grep -cE '^not ok [0-9]+' "$log")
 	grep -E '^(not )?ok [0-9]+|^# ' "$log" | sed 's/^/#   guest: /'
 	[ -n "$plan" ] && [ "$notok" -eq 0 ] && [ "$ok" -gt 0 ] && [ "$ok" -eq "$plan" ]
 }
+
+# e2e_console_value LOG SED-EXPRESSION: first match in a console log, with
+# the serial console's carriage returns removed.
+e2e_console_value() { tr -d '\r' <"$1" | sed -n "$2" | head -n 1; }
