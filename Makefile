@@ -8,6 +8,7 @@
 #   make check      fast host unit tests (no VM)
 #   make test       deps, build, unit tests and end-to-end tests in QEMU
 #   make demo       deps, build, and the narrated demo
+#   make bench      deps, build, benchmarks against today's baselines
 #   make clean      remove host build output; `make distclean` removes build/
 #
 # Everything generated lives under build/.
@@ -101,6 +102,15 @@ $(BUILD)/tests/test-balloon-ctl: $(BUILD)/obj-san/tests/unit/test-balloon-ctl.o 
 		$(BUILD)/tests/balloon-ctl-san
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(HOST_LDLIBS) $(JANSSON_LIBS)
 
+# Host programs of the benchmarks (tests/bench/*.c).
+BENCH_SRCS  := $(wildcard tests/bench/*.c)
+BENCH_PROGS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+all: $(BENCH_PROGS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
 $(BIN):
 	mkdir -p $@
 
@@ -137,7 +147,7 @@ guest-clean:
 
 # --- tests and demo ---------------------------------------------------------
 
-.PHONY: check test demo
+.PHONY: check test demo bench
 check: all
 	@tests/run --unit
 
@@ -148,6 +158,13 @@ test: deps
 demo: deps
 	@$(MAKE) -s all guest
 	@scripts/demo.sh
+
+# Benchmarks: each compares zonehost with today's baseline in one run and
+# writes its results to build/bench/*.md (Documentation/benchmarks.md
+# keeps the recorded ones).
+bench: deps
+	@$(MAKE) -s all guest
+	@tests/bench/run
 
 # --- cleaning ---------------------------------------------------------------
 

@@ -14,7 +14,7 @@ pkgs=(
 	# guest userland
 	busybox-static stress-ng libc6-dev
 	# running guests
-	qemu-system-x86 socat
+	qemu-system-x86 socat qemu-guest-agent
 	# host programs and their tests
 	pkg-config libjansson-dev clang libclang-rt-14-dev jq
 )

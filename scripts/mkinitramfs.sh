@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build build/guest/initramfs.cpio.gz: busybox, stress-ng with the shared
-# libraries it needs, scripts/initramfs/init, and in /usr/lib/zonehost/bin/
-# the guest test programs of build/guest-tests/ and scripts/initramfs/bin/.
+# Build build/guest/initramfs.cpio.gz: busybox, stress-ng and qemu-ga with
+# the shared libraries they need, scripts/initramfs/init, and in
+# /usr/lib/zonehost/bin/ the guest test programs of build/guest-tests/,
+# scripts/initramfs/bin/ and tests/bench/guest/.
 #
 # The archive is written with the kernel's own usr/gen_init_cpio from a
 # file list, so device nodes and owners need no root, and it is rebuilt
@@ -14,10 +15,12 @@ ZH_PROG=mkinitramfs
 out=$ZH_GUEST/initramfs.cpio.gz
 busybox=/bin/busybox
 stressng=/usr/bin/stress-ng
+qga=/usr/sbin/qemu-ga
 gen=$ZH_BUILD/tools/gen_init_cpio
 
 [ -x "$busybox" ] || zh_die "$busybox missing: run 'make deps' (busybox-static)"
 [ -x "$stressng" ] || zh_die "$stressng missing: run 'make deps'"
+[ -x "$qga" ] || zh_die "$qga missing: run 'make deps' (qemu-guest-agent)"
 [ -f "$ZH_SRC/usr/gen_init_cpio.c" ] || zh_die "no kernel source: run 'make guest'"
 mkdir -p "$ZH_GUEST" "$(dirname "$gen")"
 
@@ -26,7 +29,7 @@ if [ ! -x "$gen" ] || [ "$ZH_SRC/usr/gen_init_cpio.c" -nt "$gen" ]; then
 fi
 
 inputs=("$ZH_ROOT/scripts/initramfs" "$ZH_ROOT/scripts/mkinitramfs.sh"
-	"$busybox" "$stressng")
+	"$ZH_ROOT/tests/bench/guest" "$busybox" "$stressng" "$qga")
 [ -d "$ZH_GUEST_TESTS" ] && inputs+=("$ZH_GUEST_TESTS")
 if [ -f "$out" ] && [ -z "$(find "${inputs[@]}" -newer "$out" -print -quit)" ]; then
 	zh_log "initramfs up to date"
@@ -62,16 +65,26 @@ printf 'root:x:0:\n' >"$ZH_BUILD/tools/group"
 addfile /etc/passwd "$ZH_BUILD/tools/passwd" 0644
 addfile /etc/group "$ZH_BUILD/tools/group" 0644
 
-# stress-ng and every shared library it loads, at the paths ldd reports.
-addfile /usr/bin/stress-ng "$stressng" 0755
-while read -r lib; do
-	addfile "$lib" "$lib" 0755
-done < <(ldd "$stressng" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | sort -u)
+# A dynamically linked program and every shared library it loads, at the
+# paths ldd reports.
+addbinary() { # addbinary GUESTPATH HOSTPATH
+	local lib
+	addfile "$1" "$2" 0755
+	while read -r lib; do
+		[ -n "${libs[$lib]:-}" ] && continue
+		libs[$lib]=1
+		addfile "$lib" "$lib" 0755
+	done < <(ldd "$2" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | sort -u)
+}
+declare -A libs=()
+addbinary /usr/bin/stress-ng "$stressng"
+# qemu-guest-agent, the baseline the VMRPC benchmarks compare with.
+addbinary /usr/sbin/qemu-ga "$qga"
 
-# Programs zonehost.run= can name: the built test programs and the guest
-# side of the demo.
+# Programs zonehost.run= can name: the built test programs, the guest side
+# of the demo and of the benchmarks.
 nprogs=0
-for d in "$ZH_GUEST_TESTS" "$ZH_ROOT/scripts/initramfs/bin"; do
+for d in "$ZH_GUEST_TESTS" "$ZH_ROOT/scripts/initramfs/bin" "$ZH_ROOT/tests/bench/guest"; do
 	[ -d "$d" ] || continue
 	while IFS= read -r -d '' t; do
 		addfile "/usr/lib/zonehost/bin/$(basename "$t")" "$t" 0755

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# VMRPC round trips and bulk transfer, against qemu-guest-agent, on one VM
+# in one run:
+#   - guest->host null call, 4 KiB and 64 KiB payloads (timed in the guest
+#     kernel, debugfs vmrpc/bench);
+#   - host->guest null call and reverse meminfo (timed inside zhostd,
+#     control command bench-guest-calls);
+#   - /proc/meminfo through qemu-guest-agent (guest-file-open/read/close
+#     over virtio-serial), the baseline users have today.
+# Writes a Markdown report to $1.
+set -euo pipefail
+root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+out=$1
+bin=$root/build/bin
+name=bench-vmrpc
+dir=$ZHOST_RUNTIME_DIR/$name
+log=$dir/console.log
+n_host=5000
+
+cleanup() { "$bin/zhost-run" --stop -n "$name" --stop-timeout 30 >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+"$bin/zhost-run" -n "$name" -m 1G --detach --test vmrpc_bench --append quiet -- \
+	-device virtio-serial-pci \
+	-chardev "socket,path=$ZHOST_RUNTIME_DIR/$name-qga.sock,server=on,wait=off,id=qga" \
+	-device virtserialport,chardev=qga,name=org.qemu.guest_agent.0 >/dev/null 2>&1
+for ((i = 0; i < 1500; i++)); do
+	grep -q '^vmrpc-bench: \(ready\|error\)' "$log" 2>/dev/null && break
+	sleep 0.2
+done
+grep -q '^vmrpc-bench: ready' "$log" || { tr -d '\r' <"$log" | tail -n 20 >&2; exit 1; }
+
+# key=value pairs of a guest result line: g2h LABEL FIELD
+g2h() { tr -d '\r' <"$log" | sed -n "s/^vmrpc-bench: $1 .*$2 \([0-9]*\).*/\1/p"; }
+# zhostd's bench-guest-calls: h2g CALL SIZE COUNT -> JSON
+h2g() {
+	printf '{"execute":"bench-guest-calls","arguments":{"call":"%s","size":%s,"count":%s}}\n' "$1" "$2" "$3" |
+		socat -t 600 - "UNIX-CONNECT:$dir/zhostd.sock" | grep '"return"' | jq -c .return
+}
+hnull=$(h2g ping 0 $n_host)
+hmem=$(h2g meminfo 0 $((n_host / 5)))
+hbulk=$(h2g ping 65472 1000)
+qga=$("$root/build/bench/qga-meminfo" "$ZHOST_RUNTIME_DIR/$name-qga.sock" 1000)
+
+us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
+mbs() { awk -v n="$1" 'BEGIN { printf "%.0f", n / 1e6 }'; }
+j() { echo "$1" | jq -r ".$2"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+g2h_bulk_bps=$(awk -v c="$(g2h g2h-bulk calls)" -v s="$(g2h g2h-bulk size)" -v t="$(g2h g2h-bulk total_ns)" \
+	'BEGIN { printf "%.0f", 2 * c * s * 1e9 / t }')
+
+{
+	echo "| what | median µs | p99 µs | calls/s |"
+	echo "|---|---:|---:|---:|"
+	echo "| guest→host null call | $(us "$(g2h g2h-null median_ns)") | $(us "$(g2h g2h-null p99_ns)") | $(g2h g2h-null calls_per_s) |"
+	echo "| guest→host call, 4 KiB echoed | $(us "$(g2h g2h-4k median_ns)") | $(us "$(g2h g2h-4k p99_ns)") | $(g2h g2h-4k calls_per_s) |"
+	echo "| host→guest null call | $(us "$(j "$hnull" median_ns)") | $(us "$(j "$hnull" p99_ns)") | $(j "$hnull" calls_per_s) |"
+	echo "| host→guest meminfo (VMRPC) | $(us "$(j "$hmem" median_ns)") | $(us "$(j "$hmem" p99_ns)") | $(j "$hmem" calls_per_s) |"
+	echo "| meminfo via qemu-guest-agent (open/read/close) | $(us "$(j "$qga" median_ns)") | $(us "$(j "$qga" p99_ns)") | $(j "$qga" calls_per_s) |"
+	echo
+	echo "- Reverse meminfo is $(ratio "$(j "$qga" median_ns)" "$(j "$hmem" median_ns)")x faster than qemu-guest-agent (median)."
+	echo "- Bulk transfer, 64 KiB payloads echoed: guest→host $(mbs "$g2h_bulk_bps") MB/s, host→guest $(mbs "$(j "$hbulk" bytes_per_s)") MB/s (bytes moved in both directions)."
+} >"$out"
+cat "$out"
