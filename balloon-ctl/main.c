@@ -48,13 +48,19 @@ static const struct bctl_cmd *const bctl_cmds[] = {
 	NULL,
 };
 
+/* "balloon-ctl: <message>" on stderr, without a newline. */
+static void vbctl_err(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", BCTL_PROG);
+	vfprintf(stderr, fmt, ap);
+}
+
 void bctl_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", BCTL_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vbctl_err(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -72,9 +78,8 @@ int bctl_usage_err(const struct bctl_cmd *cmd, const char *fmt, ...)
 	char syn[128];
 	va_list ap;
 
-	fprintf(stderr, "%s: ", BCTL_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vbctl_err(fmt, ap);
 	va_end(ap);
 	cmd_synopsis(cmd, syn, sizeof(syn));
 	fprintf(stderr, "\nUsage: %s [OPTIONS] %s\n", BCTL_PROG, syn);
@@ -89,12 +94,10 @@ static int main_usage_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", BCTL_PROG);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vbctl_err(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fprintf(stderr, "Try '%s --help'.\n", BCTL_PROG);
+	fprintf(stderr, "\nTry '%s --help'.\n", BCTL_PROG);
 	return BCTL_EXIT_USAGE;
 }
 

@@ -59,11 +59,22 @@ static bool parse_u64(const char *s, uint64_t *v)
 	return !errno && (*end == '\0' || isspace((unsigned char)*end));
 }
 
+/* obj[name[0..len)] = v; len was checked by valid_name(). */
+static void set_field(json_t *obj, const char *name, size_t len, uint64_t v)
+{
+	char key[64];
+
+	if (v > INT64_MAX)
+		return;
+	memcpy(key, name, len);
+	key[len] = '\0';
+	json_object_set_new(obj, key, json_integer((json_int_t)v));
+}
+
 static void meminfo_line(const char *line, void *arg)
 {
 	const char *colon = strchr(line, ':');
 	const char *p;
-	char name[64];
 	uint64_t v;
 
 	if (!colon || !valid_name(line, colon - line))
@@ -84,11 +95,7 @@ static void meminfo_line(const char *line, void *arg)
 	} else if (*p) {
 		return;
 	}
-	if (v > INT64_MAX)
-		return;
-	memcpy(name, line, colon - line);
-	name[colon - line] = '\0';
-	json_object_set_new(arg, name, json_integer((json_int_t)v));
+	set_field(arg, line, (size_t)(colon - line), v);
 }
 
 json_t *guestinfo_parse_meminfo(const char *text, size_t len)
@@ -103,15 +110,11 @@ json_t *guestinfo_parse_meminfo(const char *text, size_t len)
 static void vmstat_line(const char *line, void *arg)
 {
 	const char *sp = strchr(line, ' ');
-	char name[64];
 	uint64_t v;
 
-	if (!sp || !valid_name(line, sp - line) || !parse_u64(sp + 1, &v) ||
-	    v > INT64_MAX)
+	if (!sp || !valid_name(line, sp - line) || !parse_u64(sp + 1, &v))
 		return;
-	memcpy(name, line, sp - line);
-	name[sp - line] = '\0';
-	json_object_set_new(arg, name, json_integer((json_int_t)v));
+	set_field(arg, line, (size_t)(sp - line), v);
 }
 
 json_t *guestinfo_parse_vmstat(const char *text, size_t len)
