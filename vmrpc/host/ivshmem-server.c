@@ -134,7 +134,11 @@ int ivshmem_server_listen(struct ivshmem_server *s)
 	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		goto err;
 	s->bound = true;
-	if (stat(s->path, &st) < 0)
+	/*
+	 * Whoever connects gets the guest's memory: owner only. A QEMU that
+	 * runs as another user (libvirt) needs the socket chown'ed to it.
+	 */
+	if (chmod(s->path, 0600) < 0 || stat(s->path, &st) < 0)
 		goto err;
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
