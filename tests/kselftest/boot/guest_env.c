@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * guest_env: check that the booted guest kernel offers what zonehost builds
- * on: the -zonehost release, memory hotplug, zones, PCI, THP, swap, the
- * memory cgroup, the baseline virtio drivers, 9p and KUnit.
+ * on: the -zonehost release, memory hotplug, zones (ZONE_HOST among them),
+ * PCI, THP, swap, the memory cgroup, the baseline virtio drivers, 9p and
+ * KUnit.
  *
  * Each check looks at the user-visible interface a feature creates, so a
  * kernel built from a config that lost an option fails here, by name.
@@ -102,14 +103,14 @@ static void test_memory_blocks(void)
 
 /*
  * Zones the guest has: every zone of the node appears in /proc/zoneinfo,
- * populated or not. ZONE_MOVABLE must exist (memory hotplug needs it) and
- * the zones together must manage the guest's RAM.
+ * populated or not. ZONE_MOVABLE (memory hotplug needs it) and ZONE_HOST
+ * must exist, and the zones together must manage the guest's RAM.
  */
 static void test_zones(void)
 {
 	static char buf[1 << 16];
 	unsigned long managed, total = 0;
-	bool movable = false;
+	bool movable = false, host = false;
 	char name[32];
 	const char *p;
 
@@ -129,9 +130,19 @@ static void test_zones(void)
 		total += managed;
 		if (!strcmp(name, "Movable"))
 			movable = true;
+		if (!strcmp(name, "Host"))
+			host = true;
 	}
-	ksft_test_result(movable && total > 0,
-			 "zones listed, Movable among them, RAM managed\n");
+	ksft_test_result(movable && host && total > 0,
+			 "zones listed, Movable and Host among them, RAM managed\n");
+}
+
+/* ZONE_HOST has its own vmstat event counters. */
+static void test_vmstat_host(void)
+{
+	ksft_test_result(file_contains("/proc/vmstat", "\npgalloc_host ") &&
+			 file_contains("/proc/vmstat", "\nallocstall_host "),
+			 "vmstat counts ZONE_HOST events\n");
 }
 
 static void test_pci(void)
@@ -208,10 +219,11 @@ static void test_zonehost_config(void)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(11);
+	ksft_set_plan(12);
 	test_release();
 	test_memory_blocks();
 	test_zones();
+	test_vmstat_host();
 	test_pci();
 	test_thp();
 	test_swap();
