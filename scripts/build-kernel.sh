@@ -83,7 +83,7 @@ if [ -f "$bzimage" ] && [ -z "$(newer_than "$bzimage" "${build_inputs[@]}")" ] &
 	exit 0
 fi
 
-zh_log "building the guest kernel ($jobs jobs; about 7 minutes from scratch on 2 cores)"
+zh_log "building the guest kernel ($jobs jobs; about 10 minutes from scratch on 2 cores)"
 start=$(date +%s)
 # The new bzImage takes the start time, so an input edited during the build
 # is newer than it and triggers the next build.
