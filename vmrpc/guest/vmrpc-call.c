@@ -231,7 +231,6 @@ static int __vmrpc_call(struct vmrpc_dev *vdev, u16 module, u16 proc,
 
 	slot = vmrpc_slot_at(vdev, le64_to_cpu(vdev->sb->g2h_offset), i);
 	seq = atomic64_inc_return(&vdev->seq);
-	vdev->g2h[i].seq = seq;
 	if (req_len)
 		memcpy(vmrpc_slot_payload(slot), req, req_len);
 	WRITE_ONCE(slot->flags, 0);

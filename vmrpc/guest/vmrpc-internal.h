@@ -18,7 +18,6 @@
 /* Guest-private state of one guest->host slot. */
 struct vmrpc_g2h_slot {
 	struct completion done;	/* completed by the DONE interrupt */
-	u64 seq;		/* sequence number of the call in the slot */
 	bool busy;		/* a call owns the slot; under g2h_lock */
 	bool abandoned;		/* its caller gave up; freed on DONE */
 };
