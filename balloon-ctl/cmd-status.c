@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * balloon-ctl status: zhostd's query-status as aligned "key: value" lines,
- * sizes in binary units, booleans as yes/no, then the VMRPC counters.
+ * sizes in binary units, booleans as yes/no, then the ZONE_HOST memory as
+ * the host and the guest see it, then the VMRPC counters.
  * Fields this client does not know (a newer zhostd) are printed too, after
  * the known ones, so nothing zhostd says is hidden.
  */
@@ -32,7 +33,30 @@ static const struct status_field {
 	{ "guest_abi",		"guest abi",		STATUS_PLAIN },
 };
 
+/* The "memory" object: the host's view... */
+static const struct status_field memory_fields[] = {
+	{ "requested",		"requested",		STATUS_SIZE },
+	{ "max",		"max",			STATUS_SIZE },
+	{ "plugged",		"plugged",		STATUS_SIZE },
+	{ "backed",		"host memory backing it", STATUS_SIZE },
+	{ "data_size",		"data area",		STATUS_SIZE },
+	{ "subblock_size",	"subblock size",	STATUS_SIZE },
+};
+
+/* ... and the guest's, in "memory"."guest". */
+static const struct status_field guest_fields[] = {
+	{ "plugged",		"guest plugged",	STATUS_SIZE },
+	{ "zone_managed",	"guest ZONE_HOST size",	STATUS_SIZE },
+	{ "zone_free",		"guest ZONE_HOST free",	STATUS_SIZE },
+	{ "mem_total",		"guest MemTotal",	STATUS_SIZE },
+	{ "mem_free",		"guest MemFree",	STATUS_SIZE },
+	{ "state",		"guest state",		STATUS_PLAIN },
+	{ "error",		"guest error",		STATUS_PLAIN },
+};
+
 #define STATUS_NFIELDS	BCTL_ARRAY_SIZE(status_fields)
+#define STATUS_MEMORY	"memory"
+#define STATUS_GUEST	"guest"
 #define STATUS_STATS	"stats"
 #define STATUS_INDENT	"  "	/* before each counter of the stats block */
 
@@ -86,6 +110,42 @@ static void status_line(const char *indent, const char *label,
 	printf("%s%s:%*s%s\n", indent, label, width - w + 1, "", value);
 }
 
+/* The fields of @obj listed in @fields, in that order. */
+static void status_fields_print(const json_t *obj,
+				const struct status_field *fields, size_t n,
+				int width, int *need)
+{
+	char buf[256];
+	json_t *v;
+
+	for (size_t i = 0; i < n; i++) {
+		v = json_object_get(obj, fields[i].key);
+		if (v)
+			status_line(STATUS_INDENT, fields[i].label,
+				    status_value(v, fields[i].kind, buf,
+						 sizeof(buf)),
+				    width, need);
+	}
+}
+
+/* The "memory" block; the guest's part says "none" when it is away. */
+static void status_memory(const json_t *mem, int width, int *need)
+{
+	const json_t *guest = json_object_get(mem, STATUS_GUEST);
+
+	if (!json_is_object(mem))
+		return;
+	if (width)
+		printf("%s:\n", STATUS_MEMORY);
+	status_fields_print(mem, memory_fields, BCTL_ARRAY_SIZE(memory_fields),
+			    width, need);
+	if (json_is_object(guest))
+		status_fields_print(guest, guest_fields,
+				    BCTL_ARRAY_SIZE(guest_fields), width, need);
+	else
+		status_line(STATUS_INDENT, "guest", "none", width, need);
+}
+
 /* Print the reply @ret; with @width 0, measure the labels into *@need. */
 static void status_walk(const json_t *ret, int width, int *need)
 {
@@ -103,11 +163,13 @@ static void status_walk(const json_t *ret, int width, int *need)
 				    width, need);
 	}
 	json_object_foreach((json_t *)ret, key, v) {
-		if (!status_field_find(key) && strcmp(key, STATUS_STATS))
+		if (!status_field_find(key) && strcmp(key, STATUS_STATS) &&
+		    strcmp(key, STATUS_MEMORY))
 			status_line("", key, status_value(v, STATUS_PLAIN, buf,
 							  sizeof(buf)),
 				    width, need);
 	}
+	status_memory(json_object_get(ret, STATUS_MEMORY), width, need);
 	if (!json_is_object(stats))
 		return;
 	if (width)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd-memory.h"
 #include "commands.h"
 
 static json_t *abi_json(uint32_t abi)
@@ -23,6 +24,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 				struct zhostd_error *err)
 {
 	struct vmrpc_host_stats st;
+	json_t *memory;
 	struct stat sb;
 	bool qemu, guest;
 	uint32_t gabi;
@@ -32,6 +34,9 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 		zhostd_error_set(err, ZERR_GENERIC, "cannot stat the memfd");
 		return NULL;
 	}
+	memory = zhostd_memory_json(zd, err);
+	if (!memory)
+		return NULL;
 	vmrpc_host_get_stats(zd->vh, &st);
 	pthread_mutex_lock(&zd->lock);
 	qemu = zd->qemu_connected;
@@ -39,7 +44,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -48,6 +53,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "guest_ready", guest,
 			 "abi", abi_json(VMRPC_ABI_VERSION),
 			 "guest_abi", abi_json(gabi),
+			 "memory", memory,
 			 "stats",
 			 "g2h_calls", (json_int_t)st.g2h_calls,
 			 "g2h_errors", (json_int_t)st.g2h_errors,

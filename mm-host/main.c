@@ -38,6 +38,8 @@ struct options {
 	enum on_disconnect on_disconnect;
 	struct vmrpc_host_config cfg;
 	unsigned int call_timeout_ms;
+	uint64_t initial;
+	uint64_t max;		/* UINT64_MAX: the whole data area */
 };
 
 /* Written by the VMRPC thread when the daemon must exit. */
@@ -63,6 +65,10 @@ static void usage(FILE *f)
 		"      --slot-size SIZE     bytes per slot (default: %uK)\n"
 		"      --workers N          threads serving guest calls (default: %u)\n"
 		"      --call-timeout MS    timeout of calls into the guest (default: %u)\n"
+		"      --initial SIZE       host memory the guest gets in ZONE_HOST at\n"
+		"                           boot, a multiple of 2M (default: 0)\n"
+		"      --max SIZE           the most it may ever get (default: the data\n"
+		"                           area, BAR2 minus 128M)\n"
 		"      --on-disconnect exit|wait\n"
 		"                           when QEMU goes away: exit, or wait for the\n"
 		"                           next QEMU (default: wait)\n"
@@ -139,7 +145,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RUNTIME = 256, OPT_SOCKET, OPT_CONTROL, OPT_BAR, OPT_SLOTS,
 	       OPT_SLOT_SIZE, OPT_WORKERS, OPT_TIMEOUT, OPT_DISCONNECT,
-	       OPT_LOG_FILE, OPT_LOG_LEVEL };
+	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
@@ -151,6 +157,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "workers", required_argument, NULL, OPT_WORKERS },
 		{ "call-timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "on-disconnect", required_argument, NULL, OPT_DISCONNECT },
+		{ "initial", required_argument, NULL, OPT_INITIAL },
+		{ "max", required_argument, NULL, OPT_MAX },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -167,6 +175,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		.runtime_dir = getenv("ZHOST_RUNTIME_DIR"),
 		.log_level = ZLOG_INFO,
 		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
+		.max = UINT64_MAX,
 		.cfg = {
 			.bar_size = VMRPC_HOST_BAR_SIZE_DEFAULT,
 			.nr_slots = VMRPC_NR_SLOTS_DEFAULT,
@@ -225,6 +234,14 @@ static void parse_options(int argc, char **argv, struct options *o)
 			else
 				die_usage("--on-disconnect: '%s' is neither exit nor wait",
 					  optarg);
+			break;
+		case OPT_INITIAL:
+			if (size_parse(optarg, &o->initial))
+				die_usage("--initial: '%s' is not a size", optarg);
+			break;
+		case OPT_MAX:
+			if (size_parse(optarg, &o->max))
+				die_usage("--max: '%s' is not a size", optarg);
 			break;
 		case 'd':
 			o->daemon = true;
@@ -349,6 +366,14 @@ static void on_vmrpc_event(void *opaque, enum vmrpc_host_event ev,
 	}
 	zhostd_control_event(zd->ctl, event_name(ev), data);
 
+	/* The VM is gone with all its memory: give the host all of it back. */
+	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED) {
+		int ret = zhostd_memory_reset(&zd->mem);
+
+		if (ret)
+			zlog_err("cannot free the data area: %s", strerror(-ret));
+	}
+
 	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED &&
 	    ctx->on_disconnect == ON_DISCONNECT_EXIT) {
 		uint64_t one = 1;
@@ -356,6 +381,28 @@ static void on_vmrpc_event(void *opaque, enum vmrpc_host_event ev,
 		if (write(quit_fd, &one, sizeof(one)) < 0)
 			zlog_err("cannot wake the main loop: %s", strerror(errno));
 	}
+}
+
+/* The memory backend changed: log it and tell the control clients. */
+static void on_memory_change(void *opaque, enum zhostd_memory_change what,
+			     uint64_t first, uint64_t count, uint64_t plugged)
+{
+	static const char *const names[] = {
+		[ZHOSTD_MEM_PLUGGED] = "plugged",
+		[ZHOSTD_MEM_UNPLUGGED] = "unplugged",
+		[ZHOSTD_MEM_RESET] = "reset",
+	};
+	struct zhostd *zd = opaque;
+
+	zlog_info("memory %s: subblocks %llu+%llu, %llu MiB plugged",
+		  names[what], (unsigned long long)first,
+		  (unsigned long long)count,
+		  (unsigned long long)(plugged >> 20));
+	zhostd_control_event(zd->ctl, "MEMORY_CHANGED",
+			     json_pack("{s:s, s:I, s:I, s:I}", "change", names[what],
+				       "first", (json_int_t)first,
+				       "count", (json_int_t)count,
+				       "plugged", (json_int_t)plugged));
 }
 
 static int write_pid_file(const char *path)
@@ -464,6 +511,8 @@ int main(int argc, char **argv)
 	struct zhostd zd = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct event_ctx ectx = { .zd = &zd };
 	int ready_fd = -1, sigfd, ret, status = 1;
+	struct vmrpc_host_data_area area;
+	char err[160];
 	struct options o;
 	char *vmdir;
 	sigset_t mask;
@@ -526,6 +575,23 @@ int main(int argc, char **argv)
 			 (unsigned long long)(o.cfg.bar_size >> 20), strerror(-ret));
 		goto out_control;
 	}
+	vmrpc_host_data_area(zd.vh, &area);
+	ret = zhostd_memory_init(&zd.mem, vmrpc_host_memfd(zd.vh), &area,
+				 o.initial,
+				 o.max == UINT64_MAX ? area.size : o.max,
+				 err, sizeof(err));
+	if (ret) {
+		zlog_err("memory: %s", ret == -ENOMEM ? "out of memory" : err);
+		goto out_host;
+	}
+	zd.mem.on_change = on_memory_change;
+	zd.mem.opaque = &zd;
+	ret = vmrpc_host_register(zd.vh, VMRPC_MOD_MEM, zhostd_memory_serve,
+				  &zd.mem);
+	if (ret) {
+		zlog_err("cannot serve the memory calls: %s", strerror(-ret));
+		goto out_host;
+	}
 	ret = vmrpc_host_start(zd.vh);
 	if (ret) {
 		zlog_err("ivshmem socket %s: %s%s", o.socket_path, strerror(-ret),
@@ -539,8 +605,10 @@ int main(int argc, char **argv)
 			goto out_stop;
 		}
 	}
-	zlog_info("serving VM '%s': %llu MiB shared memory, ivshmem %s, control %s",
+	zlog_info("serving VM '%s': %llu MiB shared memory (%llu MiB for ZONE_HOST, %llu MiB at boot), ivshmem %s, control %s",
 		  o.name, (unsigned long long)(o.cfg.bar_size >> 20),
+		  (unsigned long long)(zd.mem.info.max >> 20),
+		  (unsigned long long)(o.initial >> 20),
 		  o.socket_path, o.control_path);
 	report_ready(&ready_fd, 0);
 
@@ -552,6 +620,7 @@ out_stop:
 	vmrpc_host_stop(zd.vh);
 out_host:
 	vmrpc_host_destroy(zd.vh);
+	zhostd_memory_destroy(&zd.mem);
 out_control:
 	zhostd_control_close(zd.ctl);
 out_ready:

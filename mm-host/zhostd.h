@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memory.h"
 #include "vmrpc-host.h"
 
 #define ZHOSTD_VERSION			"0.1"
@@ -31,6 +32,7 @@ struct zhostd_control;
  * @qemu_connected: QEMU is connected to the ivshmem socket
  * @guest_ready: a guest driver with our ABI is bound
  * @guest_abi: the guest driver's VMRPC_ABI_VERSION, 0 before it spoke
+ * @mem: the memory backend (ZONE_HOST memory of the guest)
  */
 struct zhostd {
 	const char *name;
@@ -42,6 +44,7 @@ struct zhostd {
 	bool qemu_connected;
 	bool guest_ready;
 	uint32_t guest_abi;
+	struct zhostd_memory mem;
 };
 
 #endif /* ZHOSTD_H */

@@ -130,6 +130,10 @@ int vmrpc_server_init(struct vmrpc_dev *vdev);
 void vmrpc_server_call_irq(struct vmrpc_dev *vdev);
 void vmrpc_server_exit(struct vmrpc_dev *vdev);
 
+void vmrpc_clients_attach(struct vmrpc_dev *vdev, u64 data_offset,
+			  u64 data_size, u32 subblock_size);
+void vmrpc_clients_detach(void);
+
 extern const struct attribute_group *vmrpc_attr_groups[];
 void vmrpc_debugfs_init(void);
 void vmrpc_debugfs_exit(void);

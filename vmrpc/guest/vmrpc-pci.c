@@ -172,6 +172,10 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	BUILD_BUG_ON(sizeof(struct vmrpc_slot) != VMRPC_SLOT_HDR_SIZE);
 	BUILD_BUG_ON(sizeof(struct vmrpc_host_info) != 64);
 	BUILD_BUG_ON(sizeof(struct vmrpc_drop_caches) != 8);
+	BUILD_BUG_ON(sizeof(struct vmrpc_mem_config) != 64);
+	BUILD_BUG_ON(sizeof(struct vmrpc_mem_range) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_mem_request) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_mem_status) != 128);
 	BUILD_BUG_ON(offsetof(struct vmrpc_superblock, guest_abi_version) != 96);
 
 	ret = pcim_enable_device(pdev);
@@ -272,6 +276,9 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 VMRPC_ABI_MAJOR_OF(abi), abi & 0xffff, vdev->host_peer,
 		 vdev->nr_g2h, vdev->nr_h2g, vdev->slot_size >> 10,
 		 (u64)vdev->bar2_len >> 20, &vdev->bar2_start);
+	vmrpc_clients_attach(vdev, le64_to_cpu(sb.data_offset),
+			     le64_to_cpu(sb.data_size),
+			     le32_to_cpu(sb.subblock_size));
 	return 0;
 
 err_irqs:
@@ -285,6 +292,7 @@ static void vmrpc_remove(struct pci_dev *pdev)
 {
 	struct vmrpc_dev *vdev = pci_get_drvdata(pdev);
 
+	vmrpc_clients_detach();
 	WRITE_ONCE(vdev->host_gone, true);
 	vmrpc_call_fail_all(vdev);
 	down_write(&vmrpc_dev_sem);
@@ -308,6 +316,11 @@ static struct pci_driver vmrpc_pci_driver = {
 	.probe = vmrpc_probe,
 	.remove = vmrpc_remove,
 	.dev_groups = vmrpc_attr_groups,
+	/*
+	 * Unbinding would pull guest RAM (the hot-added data area) out from
+	 * under the kernel: no unbind through sysfs.
+	 */
+	.driver.suppress_bind_attrs = true,
 };
 
 static int __init vmrpc_init(void)

@@ -471,6 +471,13 @@ void *vmrpc_host_bar(const struct vmrpc_host *h)
 	return h->layout.bar;
 }
 
+void vmrpc_host_data_area(const struct vmrpc_host *h,
+			  struct vmrpc_host_data_area *area)
+{
+	vmrpc_layout_data_area(&h->layout, &area->offset, &area->size,
+			       &area->subblock_size);
+}
+
 bool vmrpc_host_guest_ready(const struct vmrpc_host *h)
 {
 	return vmrpc_calls_ready(h->calls);

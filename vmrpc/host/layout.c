@@ -26,6 +26,10 @@ _Static_assert(sizeof(struct vmrpc_slot) == VMRPC_SLOT_HDR_SIZE,
 	       "slot header size is ABI");
 _Static_assert(sizeof(struct vmrpc_host_info) == 64, "host_info is ABI");
 _Static_assert(sizeof(struct vmrpc_drop_caches) == 8, "drop_caches is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_config) == 64, "mem_config is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_range) == 16, "mem_range is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_request) == 16, "mem_request is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_status) == 128, "mem_status is ABI");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");
 _Static_assert(offsetof(struct vmrpc_superblock, g2h_offset) == 64,
@@ -68,19 +72,31 @@ int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
 	return 0;
 }
 
+void vmrpc_layout_data_area(const struct vmrpc_layout *l, uint64_t *offset,
+			    uint64_t *size, uint32_t *subblock_size)
+{
+	/* The data area starts right after the control area's memory block. */
+	*offset = l->ctrl_size;
+	*size = l->bar_size - l->ctrl_size;
+	*subblock_size = VMRPC_SUBBLOCK_SIZE_DEFAULT;
+}
+
 /* Publish the geometry; the memfd is fresh, so every other byte is zero. */
 static void layout_write_superblock(const struct vmrpc_layout *l)
 {
 	volatile struct vmrpc_superblock *sb = l->bar;
+	uint64_t data_offset, data_size;
+	uint32_t subblock_size;
 
 	sb->abi_version = htole32(VMRPC_ABI_VERSION);
 	sb->sb_size = htole32(VMRPC_SUPERBLOCK_SIZE);
 	sb->host_peer = htole32(0);
 	sb->bar_size = htole64(l->bar_size);
 	sb->ctrl_size = htole64(l->ctrl_size);
-	sb->data_offset = htole64(l->ctrl_size);
-	sb->data_size = htole64(l->bar_size - l->ctrl_size);
-	sb->subblock_size = htole32(VMRPC_SUBBLOCK_SIZE_DEFAULT);
+	vmrpc_layout_data_area(l, &data_offset, &data_size, &subblock_size);
+	sb->data_offset = htole64(data_offset);
+	sb->data_size = htole64(data_size);
+	sb->subblock_size = htole32(subblock_size);
 	sb->slot_size = htole32(l->slot_size);
 	sb->g2h_offset = htole64(l->g2h_offset);
 	sb->h2g_offset = htole64(l->h2g_offset);

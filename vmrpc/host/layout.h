@@ -89,6 +89,18 @@ int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
 void vmrpc_layout_destroy(struct vmrpc_layout *l);
 
 /**
+ * vmrpc_layout_data_area() - where the data area is
+ * @l: the layout
+ * @offset: set to its offset in BAR2
+ * @size: set to its size
+ * @subblock_size: set to the plug unit
+ *
+ * The same values vmrpc_layout_create() published in the superblock.
+ */
+void vmrpc_layout_data_area(const struct vmrpc_layout *l, uint64_t *offset,
+			    uint64_t *size, uint32_t *subblock_size);
+
+/**
  * vmrpc_layout_g2h_slot() - guest->host slot @i (< nr_slots)
  * @l: the layout
  * @i: slot index

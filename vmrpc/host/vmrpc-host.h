@@ -186,6 +186,23 @@ int vmrpc_host_memfd(const struct vmrpc_host *h);
 /* The host's mapping of BAR2 (bar_size bytes). */
 void *vmrpc_host_bar(const struct vmrpc_host *h);
 
+/**
+ * struct vmrpc_host_data_area - the data area of BAR2 (ZONE_HOST memory),
+ * from the host's own copy of the layout, never from shared memory
+ * @offset: offset in the memfd
+ * @size: bytes
+ * @subblock_size: the plug unit
+ */
+struct vmrpc_host_data_area {
+	uint64_t offset;
+	uint64_t size;
+	uint32_t subblock_size;
+};
+
+/* Where the data area is, as published to the guest. */
+void vmrpc_host_data_area(const struct vmrpc_host *h,
+			  struct vmrpc_host_data_area *area);
+
 /* Whether a guest driver with our ABI major is bound now. */
 bool vmrpc_host_guest_ready(const struct vmrpc_host *h);
 

@@ -9,8 +9,11 @@
 #ifndef _LINUX_VMRPC_H
 #define _LINUX_VMRPC_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 #include <uapi/linux/vmrpc.h>
+
+struct device;
 
 /* Timeout callers use when they have no better idea, in milliseconds. */
 #define VMRPC_TIMEOUT_DEFAULT_MS	5000
@@ -32,7 +35,40 @@
 typedef int (*vmrpc_server_fn)(u16 proc, const void *req, u32 req_len,
 			       void *resp, u32 resp_size);
 
+/**
+ * struct vmrpc_data_area - the data area of BAR2, as the host published it
+ *	and the driver checked it against the BAR
+ * @start: guest-physical address of its first byte
+ * @size: bytes
+ * @subblock_size: the unit of plugging, a power of two
+ * @dev: the PCI device, for messages
+ */
+struct vmrpc_data_area {
+	phys_addr_t start;
+	u64 size;
+	u32 subblock_size;
+	struct device *dev;
+};
+
+/**
+ * struct vmrpc_client - kernel code that uses the device beyond calls (the
+ *	ZONE_HOST provider uses the data area)
+ * @name: for messages
+ * @attach: a device is bound and calls work; runs in process context and
+ *	may sleep, but should hand long work to a worker
+ * @detach: the device is going away; calls fail from now on
+ * @node: on the driver's list of clients
+ */
+struct vmrpc_client {
+	const char *name;
+	void (*attach)(const struct vmrpc_data_area *area);
+	void (*detach)(void);
+	struct list_head node;
+};
+
 #if IS_ENABLED(CONFIG_VMRPC)
+int vmrpc_register_client(struct vmrpc_client *client);
+void vmrpc_unregister_client(struct vmrpc_client *client);
 int vmrpc_call(u16 module, u16 proc, const void *req, u32 req_len,
 	       void *resp, u32 resp_len, unsigned int timeout_ms);
 int vmrpc_register_server(u16 module, vmrpc_server_fn fn);
@@ -40,6 +76,13 @@ void vmrpc_unregister_server(u16 module);
 bool vmrpc_host_ready(void);
 u32 vmrpc_max_payload(void);
 #else
+static inline int vmrpc_register_client(struct vmrpc_client *client)
+{
+	return -ENODEV;
+}
+
+static inline void vmrpc_unregister_client(struct vmrpc_client *client) { }
+
 static inline int vmrpc_call(u16 module, u16 proc, const void *req,
 			     u32 req_len, void *resp, u32 resp_len,
 			     unsigned int timeout_ms)

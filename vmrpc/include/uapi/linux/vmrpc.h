@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			0
+#define VMRPC_ABI_MINOR			1
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -262,6 +262,95 @@ struct vmrpc_host_info {
 struct vmrpc_drop_caches {
 	__le32 level;
 	__le32 reserved;
+};
+
+/*
+ * Module 2: ZONE_HOST memory. The data area is cut into subblocks of
+ * subblock_size bytes, numbered from 0 at data_offset. The host decides how
+ * much memory the guest should have (the requested size); the guest plugs
+ * subblocks up to it, asking the host first, and only then touches them.
+ * A subblock the host has not granted is never touched by the guest.
+ */
+#define VMRPC_MOD_MEM			2
+/* guest -> host */
+#define VMRPC_MEM_CONFIG		0	/* none -> struct vmrpc_mem_config */
+#define VMRPC_MEM_PLUG			1	/* struct vmrpc_mem_range -> none */
+#define VMRPC_MEM_UNPLUG		2	/* struct vmrpc_mem_range -> none */
+/* none -> none: the guest uses no subblock (it just booted) */
+#define VMRPC_MEM_UNPLUG_ALL		3
+/* host -> guest */
+#define VMRPC_MEM_STATUS		16	/* none -> struct vmrpc_mem_status */
+#define VMRPC_MEM_SET_REQUESTED		17	/* struct vmrpc_mem_request -> none */
+
+/**
+ * struct vmrpc_mem_config - reply of VMRPC_MEM_CONFIG
+ * @requested_size: bytes of the data area the host wants plugged now, a
+ *	multiple of subblock_size
+ * @max_size: the most the host will ever grant this guest, in bytes
+ * @reserved: zero
+ */
+struct vmrpc_mem_config {
+	__le64 requested_size;
+	__le64 max_size;
+	__le64 reserved[6];		/* zero */
+};
+
+/**
+ * struct vmrpc_mem_range - a run of subblocks, request of VMRPC_MEM_PLUG
+ * and VMRPC_MEM_UNPLUG
+ * @first: index of the first subblock
+ * @count: number of subblocks, at least 1
+ * @reserved: zero
+ */
+struct vmrpc_mem_range {
+	__le64 first;
+	__le32 count;
+	__le32 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_mem_request - request of VMRPC_MEM_SET_REQUESTED
+ * @requested_size: new requested size in bytes, a multiple of
+ *	subblock_size; the guest works towards it after replying
+ * @reserved: zero
+ */
+struct vmrpc_mem_request {
+	__le64 requested_size;
+	__le64 reserved;		/* zero */
+};
+
+/* vmrpc_mem_status.state */
+#define VMRPC_MEM_S_NONE		0	/* no data area in use (no provider) */
+#define VMRPC_MEM_S_IDLE		1	/* plugged size is the requested size */
+#define VMRPC_MEM_S_RESIZING		2	/* working towards the requested size */
+#define VMRPC_MEM_S_STUCK		3	/* cannot get closer; see error */
+
+/**
+ * struct vmrpc_mem_status - reply of VMRPC_MEM_STATUS: the guest's view
+ * @plugged_size: bytes of subblocks plugged and usable by the guest
+ * @requested_size: the size the guest works towards
+ * @added_size: bytes of the data area hot-added as memory blocks
+ * @block_size: the guest's memory block size in bytes
+ * @zone_managed: bytes of ZONE_HOST managed by the page allocator
+ * @zone_free: free bytes in ZONE_HOST
+ * @mem_total: the guest's MemTotal in bytes
+ * @mem_free: the guest's MemFree in bytes
+ * @state: VMRPC_MEM_S_*
+ * @error: errno of the last failed step, 0 when none (positive)
+ * @reserved: zero
+ */
+struct vmrpc_mem_status {
+	__le64 plugged_size;
+	__le64 requested_size;
+	__le64 added_size;
+	__le64 block_size;
+	__le64 zone_managed;
+	__le64 zone_free;
+	__le64 mem_total;
+	__le64 mem_free;
+	__le32 state;
+	__le32 error;
+	__le64 reserved[7];		/* zero */
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */

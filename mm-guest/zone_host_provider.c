@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ZONE_HOST provider: when the zonehost device binds, check that its
+ * data area can be hot-added (alignment to memory blocks, the pluggable
+ * physical range, the subblock size), register a ZONE_HOST memory group
+ * for it, learn from the host how much memory it grants, and start
+ * plugging. Memory blocks of the data area stay online for as long as the
+ * guest runs: nobody else may offline them.
+ */
+#define pr_fmt(fmt) "zone_host: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/device.h>
+#include <linux/init.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/pageblock-flags.h>
+#include <linux/slab.h>
+#include <linux/vmrpc.h>
+
+#include "zone_host_provider.h"
+
+struct zone_host_provider zone_host_prov = {
+	.lock = __MUTEX_INITIALIZER(zone_host_prov.lock),
+	.mgid = -1,
+	.work = __WORK_INITIALIZER(zone_host_prov.work, zone_host_resize),
+};
+
+/* The data area the device published, handed from probe to the worker. */
+static struct vmrpc_data_area zone_host_area;
+static void zone_host_attach_work(struct work_struct *work);
+static DECLARE_WORK(zone_host_attach, zone_host_attach_work);
+
+/**
+ * zone_host_zone() - ZONE_HOST of the node the data area was added to
+ * @zp: the provider
+ *
+ * Return: the zone.
+ */
+struct zone *zone_host_zone(struct zone_host_provider *zp)
+{
+	return &NODE_DATA(zp->nid < 0 ? first_online_node : zp->nid)->node_zones[ZONE_HOST];
+}
+
+/*
+ * Check the data area against what memory hot-add accepts. Every failure
+ * is a host or VM configuration problem, so say what to change.
+ */
+static int zone_host_check_area(const struct vmrpc_data_area *a, u64 *usable)
+{
+	const u64 block = memory_block_size_bytes();
+	const u64 pageblock = PAGE_SIZE << pageblock_order;
+	struct range pluggable = mhp_get_pluggable_range(true);
+
+	if (!is_power_of_2(a->subblock_size) || a->subblock_size < pageblock ||
+	    a->subblock_size > block) {
+		dev_err(a->dev, "zone_host: subblock size %u is not a power of two from %llu to the memory block size %llu\n",
+			a->subblock_size, pageblock, block);
+		return -EINVAL;
+	}
+	if (!IS_ALIGNED(a->start, block)) {
+		dev_err(a->dev, "zone_host: data area at %pa is not aligned to the memory block size (%llu MiB); give the VM a BAR2 of at least %llu MiB more, or less boot memory\n",
+			&a->start, block >> 20, block >> 20);
+		return -EINVAL;
+	}
+	*usable = round_down(a->size, block);
+	if (!*usable) {
+		dev_err(a->dev, "zone_host: data area of %llu MiB is smaller than one memory block (%llu MiB); make BAR2 larger\n",
+			a->size >> 20, block >> 20);
+		return -EINVAL;
+	}
+	if (a->start < pluggable.start ||
+	    a->start + *usable - 1 > pluggable.end) {
+		dev_err(a->dev, "zone_host: data area %pa+%llu MiB is outside the range memory can be hot-added to ([%#llx-%#llx])\n",
+			&a->start, *usable >> 20, pluggable.start, pluggable.end);
+		return -ERANGE;
+	}
+	if (*usable != a->size)
+		dev_warn(a->dev, "zone_host: using %llu of the %llu MiB data area: the rest is not a whole memory block\n",
+			 *usable >> 20, a->size >> 20);
+	return 0;
+}
+
+static int zone_host_setup(struct zone_host_provider *zp,
+			   const struct vmrpc_data_area *a)
+{
+	u64 usable, requested, max;
+	int nid, ret;
+
+	ret = zone_host_check_area(a, &usable);
+	if (ret)
+		return ret;
+	if (zp->mgid >= 0) {
+		/* A device bound again: only the same area can be reused. */
+		if (a->start != zp->start || usable != zp->size ||
+		    a->subblock_size != zp->sb_size) {
+			dev_err(a->dev, "zone_host: a different data area than the one already in use; not using it\n");
+			return -EBUSY;
+		}
+	} else {
+		zp->start = a->start;
+		zp->size = usable;
+		zp->block_size = memory_block_size_bytes();
+		zp->sb_size = a->subblock_size;
+		zp->sb_pages = PHYS_PFN(zp->sb_size);
+		zp->sb_order = ilog2(zp->sb_pages);
+		zp->nr_sb = div64_u64(usable, zp->sb_size);
+		zp->sb_per_block = div64_u64(zp->block_size, zp->sb_size);
+		zp->nr_blocks = div64_u64(usable, zp->block_size);
+		zp->plugged = bitmap_zalloc(zp->nr_sb, GFP_KERNEL);
+		zp->added = bitmap_zalloc(zp->nr_blocks, GFP_KERNEL);
+		if (!zp->plugged || !zp->added)
+			goto err_nomem;
+
+		nid = memory_add_physaddr_to_nid(zp->start);
+		ret = memory_group_register_host(nid, PHYS_PFN(zp->block_size));
+		if (ret < 0)
+			goto err_free;
+		zp->mgid = ret;
+		zp->nid = nid;
+		ret = memory_group_set_online_page_callback(zp->mgid,
+							    zone_host_online_page);
+		if (ret)
+			goto err_group;
+		/* A fresh guest uses nothing the host may still count. */
+		ret = zone_host_rpc_unplug_all();
+		if (ret) {
+			dev_err(a->dev, "zone_host: the host did not reset the memory state: %d\n",
+				ret);
+			goto err_group;
+		}
+	}
+	ret = zone_host_rpc_config(&requested, &max);
+	if (ret) {
+		dev_err(a->dev, "zone_host: cannot read the memory configuration from the host: %d\n",
+			ret);
+		return ret;
+	}
+	zp->max = min(max, zp->size);
+	zp->attached = true;
+	dev_info(a->dev, "zone_host: data area %pa, %llu MiB in %lu memory blocks of %llu MiB, subblocks of %llu MiB; host grants up to %llu MiB\n",
+		 &zp->start, zp->size >> 20, zp->nr_blocks,
+		 zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
+	zone_host_set_requested(zp, requested);
+	return 0;
+
+err_group:
+	memory_group_unregister(zp->mgid);
+	zp->mgid = -1;
+	goto err_free;
+err_nomem:
+	ret = -ENOMEM;
+err_free:
+	bitmap_free(zp->plugged);
+	bitmap_free(zp->added);
+	zp->plugged = NULL;
+	zp->added = NULL;
+	return ret;
+}
+
+static void zone_host_attach_work(struct work_struct *work)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+	int ret;
+
+	mutex_lock(&zp->lock);
+	ret = zone_host_setup(zp, &zone_host_area);
+	if (ret)
+		zp->error = -ret;
+	mutex_unlock(&zp->lock);
+}
+
+/**
+ * zone_host_state() - where the provider stands
+ * @zp: the provider
+ *
+ * Read without the lock: a resize may hold it for long.
+ *
+ * Return: a VMRPC_MEM_S_* value.
+ */
+u32 zone_host_state(struct zone_host_provider *zp)
+{
+	if (!READ_ONCE(zp->attached))
+		return VMRPC_MEM_S_NONE;
+	if (READ_ONCE(zp->stuck))
+		return VMRPC_MEM_S_STUCK;
+	if (zone_host_plugged_bytes(zp) == READ_ONCE(zp->requested))
+		return VMRPC_MEM_S_IDLE;
+	return VMRPC_MEM_S_RESIZING;
+}
+
+/**
+ * zone_host_set_requested() - the host asked for a new size: record it and
+ * let the worker work towards it
+ * @zp: the provider
+ * @bytes: requested size, rounded down to subblocks and capped by what the
+ *	data area and the host's maximum allow
+ *
+ * Call with @zp->lock held.
+ */
+void zone_host_set_requested(struct zone_host_provider *zp, u64 bytes)
+{
+	lockdep_assert_held(&zp->lock);
+	zp->requested = min(round_down(bytes, zp->sb_size), zp->max);
+	zp->stuck = false;
+	atomic64_inc(&zp->stats.requests);
+	queue_work(system_unbound_wq, &zp->work);
+}
+
+static void zone_host_attach_cb(const struct vmrpc_data_area *area)
+{
+	zone_host_area = *area;
+	queue_work(system_unbound_wq, &zone_host_attach);
+}
+
+static void zone_host_detach_cb(void)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+
+	cancel_work_sync(&zone_host_attach);
+	mutex_lock(&zp->lock);
+	zp->attached = false;
+	mutex_unlock(&zp->lock);
+	cancel_work_sync(&zp->work);
+	if (zp->nr_plugged)
+		pr_warn("zonehost device gone with %lu MiB plugged: that memory stays in use\n",
+			(zp->nr_plugged * zp->sb_pages) >> (20 - PAGE_SHIFT));
+}
+
+static struct vmrpc_client zone_host_client = {
+	.name = "zone_host",
+	.attach = zone_host_attach_cb,
+	.detach = zone_host_detach_cb,
+};
+
+/*
+ * Memory blocks of the data area are offlined by nobody but the provider:
+ * an offline block would hide plugged memory from the guest while the host
+ * still backs it, and onlining it again would hand subblocks the host
+ * never granted to the page allocator.
+ */
+static int zone_host_memory_notifier(struct notifier_block *nb,
+				     unsigned long action, void *arg)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+	const struct memory_notify *mn = arg;
+	const phys_addr_t start = PFN_PHYS(mn->start_pfn);
+	const phys_addr_t end = start + PFN_PHYS(mn->nr_pages);
+
+	if (action != MEM_GOING_OFFLINE || !zp->size ||
+	    end <= zp->start || start >= zp->start + zp->size)
+		return NOTIFY_OK;
+	pr_warn_ratelimited("refusing to offline [%pa-%pa]: ZONE_HOST memory is given back through the host (balloon-ctl set)\n",
+			    &start, &end);
+	return NOTIFY_BAD;
+}
+
+static struct notifier_block zone_host_memory_nb = {
+	.notifier_call = zone_host_memory_notifier,
+};
+
+static int __init zone_host_provider_init(void)
+{
+	int ret;
+
+	ret = register_memory_notifier(&zone_host_memory_nb);
+	if (ret)
+		return ret;
+	ret = zone_host_rpc_init();
+	if (ret)
+		goto err_notifier;
+	ret = zone_host_sysfs_init();
+	if (ret)
+		goto err_notifier;
+	return vmrpc_register_client(&zone_host_client);
+
+err_notifier:
+	unregister_memory_notifier(&zone_host_memory_nb);
+	return ret;
+}
+device_initcall(zone_host_provider_init);

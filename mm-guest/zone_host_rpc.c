@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The provider's side of VMRPC module VMRPC_MOD_MEM: calls to the host
+ * (configuration, plug, unplug) and the host's calls to the guest (the
+ * guest's view of its memory).
+ */
+#define pr_fmt(fmt) "zone_host: " fmt
+
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/vmstat.h>
+#include <linux/vmrpc.h>
+
+#include "zone_host_provider.h"
+
+/* Call the host; a reply of any other length than @resp_len is an error. */
+static int zone_host_call(u16 proc, const void *req, u32 req_len,
+			  void *resp, u32 resp_len)
+{
+	int ret;
+
+	ret = vmrpc_call(VMRPC_MOD_MEM, proc, req, req_len, resp, resp_len,
+			 VMRPC_TIMEOUT_DEFAULT_MS);
+	if (ret < 0)
+		return ret;
+	return (u32)ret == resp_len ? 0 : -EPROTO;
+}
+
+/**
+ * zone_host_rpc_config() - ask the host how much memory it grants
+ * @requested: set to the size the host wants plugged now, in bytes
+ * @max: set to the most it will ever grant, in bytes
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_rpc_config(u64 *requested, u64 *max)
+{
+	struct vmrpc_mem_config cfg;
+	int ret;
+
+	ret = zone_host_call(VMRPC_MEM_CONFIG, NULL, 0, &cfg, sizeof(cfg));
+	if (ret)
+		return ret;
+	*requested = le64_to_cpu(cfg.requested_size);
+	*max = le64_to_cpu(cfg.max_size);
+	return 0;
+}
+
+static int zone_host_range_call(u16 proc, unsigned long first,
+				unsigned long count)
+{
+	struct vmrpc_mem_range r = {
+		.first = cpu_to_le64(first),
+		.count = cpu_to_le32(count),
+	};
+
+	return zone_host_call(proc, &r, sizeof(r), NULL, 0);
+}
+
+/**
+ * zone_host_rpc_plug() - ask the host for subblocks before touching them
+ * @first: first subblock
+ * @count: number of subblocks
+ *
+ * Return: 0 when granted, -EPERM when the host refuses, or another
+ * negative errno.
+ */
+int zone_host_rpc_plug(unsigned long first, unsigned long count)
+{
+	return zone_host_range_call(VMRPC_MEM_PLUG, first, count);
+}
+
+/**
+ * zone_host_rpc_unplug() - give subblocks the guest no longer uses back
+ * @first: first subblock
+ * @count: number of subblocks
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_rpc_unplug(unsigned long first, unsigned long count)
+{
+	return zone_host_range_call(VMRPC_MEM_UNPLUG, first, count);
+}
+
+/**
+ * zone_host_rpc_unplug_all() - tell the host this guest uses no subblock
+ *
+ * Sent once when the provider first sees the device, so that memory a
+ * previous boot of the guest used goes back to the host.
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_rpc_unplug_all(void)
+{
+	return zone_host_call(VMRPC_MEM_UNPLUG_ALL, NULL, 0, NULL, 0);
+}
+
+static int zone_host_status(void *resp, u32 resp_size)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+	struct vmrpc_mem_status *st = resp;
+	struct zone *zone = zone_host_zone(zp);
+
+	if (resp_size < sizeof(*st))
+		return -EOVERFLOW;
+	memset(st, 0, sizeof(*st));
+	st->plugged_size = cpu_to_le64(zone_host_plugged_bytes(zp));
+	st->requested_size = cpu_to_le64(READ_ONCE(zp->requested));
+	st->added_size = cpu_to_le64(zone_host_added_bytes(zp));
+	st->block_size = cpu_to_le64(memory_block_size_bytes());
+	st->zone_managed = cpu_to_le64((u64)zone_managed_pages(zone) << PAGE_SHIFT);
+	st->zone_free = cpu_to_le64((u64)zone_page_state(zone, NR_FREE_PAGES)
+				    << PAGE_SHIFT);
+	st->mem_total = cpu_to_le64((u64)totalram_pages() << PAGE_SHIFT);
+	st->mem_free = cpu_to_le64((u64)global_zone_page_state(NR_FREE_PAGES)
+				   << PAGE_SHIFT);
+	st->state = cpu_to_le32(zone_host_state(zp));
+	st->error = cpu_to_le32(READ_ONCE(zp->error));
+	return sizeof(*st);
+}
+
+/* Reverse calls of VMRPC_MOD_MEM. */
+static int zone_host_server(u16 proc, const void *req, u32 req_len,
+			    void *resp, u32 resp_size)
+{
+	switch (proc) {
+	case VMRPC_MEM_STATUS:
+		return req_len ? -EINVAL : zone_host_status(resp, resp_size);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/**
+ * zone_host_rpc_init() - serve the host's VMRPC_MOD_MEM calls
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_rpc_init(void)
+{
+	return vmrpc_register_server(VMRPC_MOD_MEM, zone_host_server);
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * /sys/kernel/mm/zone_host/: what the provider holds, for people and tests.
+ *
+ *   plugged_bytes        subblocks plugged and given to the page allocator
+ *   requested_bytes      the size the host asked for
+ *   usable_bytes         the most this guest can plug (data area, capped by
+ *                        the host's maximum)
+ *   added_bytes          memory blocks of the data area hot-added
+ *   block_size_bytes     the guest's memory block size
+ *   subblock_size_bytes  the host's plug unit
+ *   data_start           guest-physical start of the data area (hex)
+ *   state                none, idle, resizing or stuck
+ *   error                errno of the last failed step, 0 if none
+ *   stats/               counters
+ */
+#include <linux/kobject.h>
+#include <linux/memory.h>
+#include <linux/mm.h>
+#include <linux/sysfs.h>
+#include <linux/vmrpc.h>
+
+#include "zone_host_provider.h"
+
+#define ZH_ATTR_RO(_name) \
+	static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
+
+static ssize_t plugged_bytes_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", zone_host_plugged_bytes(&zone_host_prov));
+}
+ZH_ATTR_RO(plugged_bytes);
+
+static ssize_t requested_bytes_show(struct kobject *kobj,
+				    struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.requested));
+}
+ZH_ATTR_RO(requested_bytes);
+
+static ssize_t usable_bytes_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.max));
+}
+ZH_ATTR_RO(usable_bytes);
+
+static ssize_t added_bytes_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", zone_host_added_bytes(&zone_host_prov));
+}
+ZH_ATTR_RO(added_bytes);
+
+static ssize_t block_size_bytes_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%lu\n", memory_block_size_bytes());
+}
+ZH_ATTR_RO(block_size_bytes);
+
+static ssize_t subblock_size_bytes_show(struct kobject *kobj,
+					struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", zone_host_prov.sb_size);
+}
+ZH_ATTR_RO(subblock_size_bytes);
+
+static ssize_t data_start_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%#llx\n", (u64)zone_host_prov.start);
+}
+ZH_ATTR_RO(data_start);
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	static const char *const names[] = {
+		[VMRPC_MEM_S_NONE] = "none",
+		[VMRPC_MEM_S_IDLE] = "idle",
+		[VMRPC_MEM_S_RESIZING] = "resizing",
+		[VMRPC_MEM_S_STUCK] = "stuck",
+	};
+
+	return sysfs_emit(buf, "%s\n", names[zone_host_state(&zone_host_prov)]);
+}
+ZH_ATTR_RO(state);
+
+static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(zone_host_prov.error));
+}
+ZH_ATTR_RO(error);
+
+static struct attribute *zone_host_attrs[] = {
+	&plugged_bytes_attr.attr,
+	&requested_bytes_attr.attr,
+	&usable_bytes_attr.attr,
+	&added_bytes_attr.attr,
+	&block_size_bytes_attr.attr,
+	&subblock_size_bytes_attr.attr,
+	&data_start_attr.attr,
+	&state_attr.attr,
+	&error_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group zone_host_attr_group = {
+	.attrs = zone_host_attrs,
+};
+
+/* A counter of struct zone_host_stats as a read-only file. */
+struct zone_host_stat_attr {
+	struct kobj_attribute attr;
+	atomic64_t *counter;
+};
+
+static ssize_t zone_host_stat_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	struct zone_host_stat_attr *sa =
+		container_of(attr, struct zone_host_stat_attr, attr);
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(sa->counter));
+}
+
+#define ZH_STAT(_file, _counter) {					\
+	.attr = __ATTR(_file, 0444, zone_host_stat_show, NULL),		\
+	.counter = &zone_host_prov.stats._counter,			\
+}
+
+static struct zone_host_stat_attr zone_host_stat_files[] = {
+	ZH_STAT(plug_requests, plug_requests),
+	ZH_STAT(plug_refused, plug_refused),
+	ZH_STAT(subblocks_plugged, subblocks_plugged),
+	ZH_STAT(blocks_added, blocks_added),
+	ZH_STAT(errors, errors),
+	ZH_STAT(requests, requests),
+};
+
+static struct attribute *zone_host_stat_attrs[] = {
+	&zone_host_stat_files[0].attr.attr,
+	&zone_host_stat_files[1].attr.attr,
+	&zone_host_stat_files[2].attr.attr,
+	&zone_host_stat_files[3].attr.attr,
+	&zone_host_stat_files[4].attr.attr,
+	&zone_host_stat_files[5].attr.attr,
+	NULL,
+};
+
+static const struct attribute_group zone_host_stat_group = {
+	.name = "stats",
+	.attrs = zone_host_stat_attrs,
+};
+
+static const struct attribute_group *zone_host_groups[] = {
+	&zone_host_attr_group,
+	&zone_host_stat_group,
+	NULL,
+};
+
+/**
+ * zone_host_sysfs_init() - create /sys/kernel/mm/zone_host/
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_sysfs_init(void)
+{
+	struct kobject *kobj;
+	int ret;
+
+	/* Every counter file is listed in the group, and nothing else. */
+	BUILD_BUG_ON(ARRAY_SIZE(zone_host_stat_attrs) !=
+		     ARRAY_SIZE(zone_host_stat_files) + 1);
+	kobj = kobject_create_and_add("zone_host", mm_kobj);
+	if (!kobj)
+		return -ENOMEM;
+	ret = sysfs_create_groups(kobj, zone_host_groups);
+	if (ret)
+		kobject_put(kobj);
+	return ret;
+}

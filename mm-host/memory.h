@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * zhostd's memory backend: the data area of the memfd as subblocks the
+ * guest has plugged or not, the size the host requests and the ceiling,
+ * and the guest's VMRPC_MOD_MEM calls that change them.
+ *
+ * The rule it keeps: a subblock is plugged only after the host granted it
+ * (VMRPC_MEM_PLUG within the requested size), and host memory behind a
+ * subblock is freed (a hole punched in the memfd) only once the guest
+ * gave it back (VMRPC_MEM_UNPLUG, VMRPC_MEM_UNPLUG_ALL) or the VM is gone.
+ */
+#ifndef ZHOSTD_MEMORY_H
+#define ZHOSTD_MEMORY_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmrpc-host.h"
+
+/**
+ * struct zhostd_memory_info - a snapshot of the backend
+ * @offset: data area offset in the memfd
+ * @size: data area size
+ * @subblock_size: plug unit
+ * @requested: bytes the host wants the guest to have
+ * @max: bytes the host grants at most
+ * @plugged: bytes the guest has plugged
+ * @plug_calls: well-formed VMRPC_MEM_PLUG calls served
+ * @plug_refused: of those, refused (beyond the requested size)
+ * @unplug_calls: well-formed VMRPC_MEM_UNPLUG and VMRPC_MEM_UNPLUG_ALL calls
+ * @bad_calls: calls refused as malformed
+ */
+struct zhostd_memory_info {
+	uint64_t offset;
+	uint64_t size;
+	uint64_t subblock_size;
+	uint64_t requested;
+	uint64_t max;
+	uint64_t plugged;
+	uint64_t plug_calls;
+	uint64_t plug_refused;
+	uint64_t unplug_calls;
+	uint64_t bad_calls;
+};
+
+/* What changed, for zhostd_memory.on_change. */
+enum zhostd_memory_change {
+	ZHOSTD_MEM_PLUGGED,	/* the guest plugged subblocks */
+	ZHOSTD_MEM_UNPLUGGED,	/* the guest gave subblocks back */
+	ZHOSTD_MEM_RESET,	/* everything unplugged (guest boot, VM gone) */
+};
+
+/**
+ * struct zhostd_memory - the backend of one VM; fields are private
+ * @lock: protects everything below
+ * @memfd: the VM's memfd
+ * @area: the data area
+ * @nr_sb: subblocks in the data area
+ * @map: one byte per subblock, 1 when plugged
+ * @nr_plugged: subblocks plugged
+ * @info: requested, max and counters (its geometry fields unused)
+ * @on_change: called after every change, outside @lock; may be NULL
+ * @opaque: passed to @on_change
+ */
+struct zhostd_memory {
+	pthread_mutex_t lock;
+	int memfd;
+	struct vmrpc_host_data_area area;
+	uint64_t nr_sb;
+	uint8_t *map;
+	uint64_t nr_plugged;
+	struct zhostd_memory_info info;
+	void (*on_change)(void *opaque, enum zhostd_memory_change what,
+			  uint64_t first, uint64_t count, uint64_t plugged);
+	void *opaque;
+};
+
+/**
+ * zhostd_memory_init() - set up the backend, nothing plugged
+ * @m: the backend
+ * @memfd: the VM's memfd (not owned)
+ * @area: its data area
+ * @requested: initial requested size in bytes
+ * @max: ceiling in bytes
+ * @err: on failure, why
+ * @errlen: size of @err
+ *
+ * @requested and @max must be multiples of the subblock size with
+ * @requested <= @max <= the data area size.
+ *
+ * Return: 0, -EINVAL with @err set, or -ENOMEM.
+ */
+int zhostd_memory_init(struct zhostd_memory *m, int memfd,
+		       const struct vmrpc_host_data_area *area,
+		       uint64_t requested, uint64_t max, char *err,
+		       size_t errlen);
+
+/* Free what zhostd_memory_init() allocated. */
+void zhostd_memory_destroy(struct zhostd_memory *m);
+
+/**
+ * zhostd_memory_serve() - the vmrpc_handler_fn of VMRPC_MOD_MEM
+ * @opaque: the struct zhostd_memory
+ * @proc: VMRPC_MEM_*
+ * @req: validated private copy of the request
+ * @req_len: its length
+ * @resp: reply buffer
+ * @resp_cap: its size
+ * @resp_len: set to the reply length
+ *
+ * Return: VMRPC_OK or a VMRPC_E* status.
+ */
+uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
+			     uint32_t req_len, void *resp, uint32_t resp_cap,
+			     uint32_t *resp_len);
+
+/**
+ * zhostd_memory_reset() - the VM is gone: unplug everything, free the host
+ * memory of the whole data area
+ * @m: the backend
+ *
+ * Return: 0 or a negative errno from fallocate().
+ */
+int zhostd_memory_reset(struct zhostd_memory *m);
+
+/* A consistent snapshot. */
+void zhostd_memory_get(struct zhostd_memory *m,
+		       struct zhostd_memory_info *info);
+
+/**
+ * zhostd_memory_backed() - bytes of host memory behind the data area
+ * @m: the backend
+ * @bytes: set to the bytes allocated in the memfd's data area
+ *
+ * Return: 0 or a negative errno from lseek().
+ */
+int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes);
+
+#endif /* ZHOSTD_MEMORY_H */

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zhostd's memory backend (mm-host/memory.c) against a real sparse memfd:
+ * the guest may plug only within the requested size, only subblocks of the
+ * data area, never twice; unplugging frees exactly the host memory behind
+ * the named subblocks and nothing else; malformed requests change nothing;
+ * a reset frees the whole data area.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "memory.h"
+#include "../lib/tap.h"
+
+#define MIB		(1ULL << 20)
+#define SB		(2 * MIB)
+#define OFFSET		(128 * MIB)
+#define DATA		(256 * MIB)
+
+static int memfd;
+static char *map;
+static struct zhostd_memory m;
+static int changes;
+
+static void on_change(void *opaque, enum zhostd_memory_change what,
+		      uint64_t first, uint64_t count, uint64_t plugged)
+{
+	(void)opaque;
+	(void)what;
+	(void)first;
+	(void)count;
+	(void)plugged;
+	changes++;
+}
+
+static uint32_t call(uint16_t proc, const void *req, uint32_t len,
+		     void *resp, uint32_t cap, uint32_t *rlen)
+{
+	uint32_t dummy;
+
+	return zhostd_memory_serve(&m, proc, req, len, resp, cap,
+				   rlen ? rlen : &dummy);
+}
+
+static uint32_t range_call(uint16_t proc, uint64_t first, uint32_t count)
+{
+	struct vmrpc_mem_range r = {
+		.first = htole64(first),
+		.count = htole32(count),
+	};
+
+	return call(proc, &r, sizeof(r), NULL, 0, NULL);
+}
+
+static uint64_t backed(void)
+{
+	uint64_t b = ~0ULL;
+
+	if (zhostd_memory_backed(&m, &b))
+		return ~0ULL;
+	return b;
+}
+
+/* The guest writes into subblock @sb (through QEMU, in real life). */
+static void touch(uint64_t sb)
+{
+	memset(map + OFFSET + sb * SB, 0x42, SB);
+}
+
+int main(void)
+{
+	struct vmrpc_host_data_area area = {
+		.offset = OFFSET, .size = DATA, .subblock_size = SB,
+	};
+	struct vmrpc_mem_config cfg;
+	struct zhostd_memory_info info;
+	char err[160];
+	uint32_t rlen = 0;
+	struct vmrpc_mem_range bad;
+
+	tap_plan(24);
+	memfd = memfd_create("test-memory", MFD_CLOEXEC);
+	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
+		return 1;
+	map = mmap(NULL, OFFSET + DATA, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   memfd, 0);
+	if (map == MAP_FAILED)
+		return 1;
+
+	tap_ok(zhostd_memory_init(&m, memfd, &area, 3 * MIB, DATA, err,
+				  sizeof(err)) == -EINVAL,
+	       "initial size not a multiple of 2M refused: %s", err);
+	tap_ok(zhostd_memory_init(&m, memfd, &area, 0, DATA + SB, err,
+				  sizeof(err)) == -EINVAL,
+	       "maximum beyond the data area refused: %s", err);
+	tap_ok(zhostd_memory_init(&m, memfd, &area, 64 * MIB, 32 * MIB, err,
+				  sizeof(err)) == -EINVAL,
+	       "initial above the maximum refused: %s", err);
+	tap_ok(zhostd_memory_init(&m, memfd, &area, 8 * MIB, 128 * MIB, err,
+				  sizeof(err)) == 0, "8 MiB requested, 128 MiB max");
+	m.on_change = on_change;
+
+	tap_ok(call(VMRPC_MEM_CONFIG, NULL, 0, &cfg, sizeof(cfg), &rlen) == VMRPC_OK &&
+	       rlen == sizeof(cfg) && le64toh(cfg.requested_size) == 8 * MIB &&
+	       le64toh(cfg.max_size) == 128 * MIB,
+	       "config reports requested and max");
+	tap_ok(call(VMRPC_MEM_CONFIG, "x", 1, &cfg, sizeof(cfg), &rlen) == VMRPC_EINVAL,
+	       "config with a request body refused");
+
+	tap_ok(range_call(VMRPC_MEM_PLUG, 0, 3) == VMRPC_OK, "plug 3 subblocks");
+	tap_ok(range_call(VMRPC_MEM_PLUG, 2, 1) == VMRPC_EINVAL,
+	       "plugging a plugged subblock refused");
+	tap_ok(range_call(VMRPC_MEM_PLUG, 10, 2) == VMRPC_EPERM,
+	       "plug beyond the requested size refused (EPERM)");
+	tap_ok(range_call(VMRPC_MEM_PLUG, 10, 1) == VMRPC_OK,
+	       "the 4th subblock fits the 8 MiB requested");
+	tap_ok(range_call(VMRPC_MEM_PLUG, DATA / SB, 1) == VMRPC_EINVAL &&
+	       range_call(VMRPC_MEM_PLUG, DATA / SB - 1, 2) == VMRPC_EINVAL &&
+	       range_call(VMRPC_MEM_PLUG, ~0ULL, 2) == VMRPC_EINVAL &&
+	       range_call(VMRPC_MEM_PLUG, 0, 0) == VMRPC_EINVAL,
+	       "ranges outside the data area or empty refused");
+	bad = (struct vmrpc_mem_range){ .first = htole64(20), .count = htole32(1),
+					.reserved = htole32(1) };
+	tap_ok(call(VMRPC_MEM_PLUG, &bad, sizeof(bad), NULL, 0, NULL) == VMRPC_EINVAL &&
+	       call(VMRPC_MEM_PLUG, &bad, sizeof(bad) - 1, NULL, 0, NULL) == VMRPC_EINVAL,
+	       "non-zero reserved field or short request refused");
+
+	zhostd_memory_get(&m, &info);
+	tap_ok(info.plugged == 8 * MIB && info.plug_calls == 3 &&
+	       info.plug_refused == 1 && info.bad_calls == 8,
+	       "counters: plugged %llu MiB, %llu plug calls, %llu refused, %llu bad",
+	       (unsigned long long)(info.plugged >> 20),
+	       (unsigned long long)info.plug_calls,
+	       (unsigned long long)info.plug_refused,
+	       (unsigned long long)info.bad_calls);
+
+	tap_ok(backed() == 0, "nothing backed before the guest touches memory");
+	touch(0);
+	touch(1);
+	touch(10);
+	tap_ok(backed() == 3 * SB, "3 touched subblocks are backed");
+	map[0] = 1;	/* the control area does not count */
+	tap_ok(backed() == 3 * SB, "control area pages are not counted as backed");
+
+	tap_ok(range_call(VMRPC_MEM_UNPLUG, 2, 2) == VMRPC_EINVAL,
+	       "unplugging a range with an unplugged subblock refused");
+	tap_ok(range_call(VMRPC_MEM_UNPLUG, 1, 1) == VMRPC_OK && backed() == 2 * SB,
+	       "unplugging subblock 1 frees exactly its 2 MiB");
+	tap_ok(map[OFFSET + SB] == 0 && map[OFFSET] == 0x42 &&
+	       map[OFFSET + 10 * SB] == 0x42,
+	       "its data is gone, its neighbours' data is intact");
+	tap_ok(range_call(VMRPC_MEM_PLUG, 1, 1) == VMRPC_OK,
+	       "an unplugged subblock can be plugged again");
+	tap_ok(call(VMRPC_MEM_UNPLUG_ALL, "x", 1, NULL, 0, NULL) == VMRPC_EINVAL,
+	       "unplug-all with a body refused");
+	tap_ok(call(VMRPC_MEM_UNPLUG_ALL, NULL, 0, NULL, 0, NULL) == VMRPC_OK &&
+	       backed() == 0,
+	       "unplug-all frees the whole data area");
+	zhostd_memory_get(&m, &info);
+	tap_ok(info.plugged == 0 && map[0] == 1,
+	       "nothing plugged; the control area is untouched");
+	tap_ok(changes == 5 && call(99, NULL, 0, NULL, 0, NULL) == VMRPC_ENOPROC,
+	       "every change was reported (%d); unknown procedures refused",
+	       changes);
+
+	zhostd_memory_destroy(&m);
+	munmap(map, OFFSET + DATA);
+	close(memfd);
+	return tap_done();
+}
