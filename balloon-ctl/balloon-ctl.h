@@ -20,7 +20,11 @@ enum bctl_exit {
 	BCTL_EXIT_DAEMON	= 1,	/* zhostd answered with an error */
 	BCTL_EXIT_USAGE		= 2,	/* bad command line; nothing was sent */
 	BCTL_EXIT_UNREACHABLE	= 3,	/* no zhostd there, or not understood */
-	BCTL_EXIT_TIMEOUT	= 4,	/* no answer before the -t deadline */
+	BCTL_EXIT_TIMEOUT	= 4,	/* no answer before the -t deadline, or
+					 * the target before --timeout */
+	BCTL_EXIT_PARTIAL	= 5,	/* the guest stopped short of the target
+					 * (set --wait), or check found a
+					 * difference */
 };
 
 /* The global options, resolved by main() before a command runs. */
@@ -56,6 +60,10 @@ struct bctl_cmd {
 /* The top-level commands, each defined in its own file. */
 extern const struct bctl_cmd bctl_cmd_status;	/* cmd-status.c */
 extern const struct bctl_cmd bctl_cmd_guest;	/* cmd-guest.c */
+extern const struct bctl_cmd bctl_cmd_set;	/* cmd-resize.c */
+extern const struct bctl_cmd bctl_cmd_grow;	/* cmd-resize.c */
+extern const struct bctl_cmd bctl_cmd_shrink;	/* cmd-resize.c */
+extern const struct bctl_cmd bctl_cmd_check;	/* cmd-check.c */
 
 /**
  * bctl_err() - print "balloon-ctl: MESSAGE" on stderr

@@ -43,6 +43,10 @@ static const struct bctl_cmd bctl_cmd_help;
  */
 static const struct bctl_cmd *const bctl_cmds[] = {
 	&bctl_cmd_status,
+	&bctl_cmd_set,
+	&bctl_cmd_grow,
+	&bctl_cmd_shrink,
+	&bctl_cmd_check,
 	&bctl_cmd_guest,
 	&bctl_cmd_help,
 	NULL,
@@ -171,7 +175,8 @@ static void usage(FILE *f)
 		"RUNTIME is $ZHOST_RUNTIME_DIR if set, else %s for root and\n"
 		"${XDG_RUNTIME_DIR:-/tmp}/zonehost for others; here %s.\n"
 		"Exit status: 0 done, 1 zhostd returned an error, 2 usage error,\n"
-		"3 cannot reach zhostd, 4 timed out. See balloon-ctl(8).\n",
+		"3 cannot reach zhostd, 4 timed out, 5 the guest stopped short of\n"
+		"the target or check found a difference. See balloon-ctl(8).\n",
 		BCTL_ROOT_RUNTIME, runtime_dir());
 }
 

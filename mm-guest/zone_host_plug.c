@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Plugging host memory into ZONE_HOST, subblock by subblock.
+ * Plugging host memory into ZONE_HOST, subblock by subblock (growing;
+ * shrinking is zone_host_unplug.c).
  *
  * The guest asks the host for a run of subblocks (VMRPC_MEM_PLUG) before
  * it touches them. Subblocks in a memory block that is already added go to
@@ -26,8 +27,15 @@ static unsigned long zone_host_sb_of(struct zone_host_provider *zp,
 	return (pfn - PHYS_PFN(zp->start)) >> zp->sb_order;
 }
 
-static unsigned long zone_host_sb_pfn(struct zone_host_provider *zp,
-				      unsigned long sb)
+/**
+ * zone_host_sb_pfn() - first page frame of a subblock
+ * @zp: the provider
+ * @sb: subblock index
+ *
+ * Return: the PFN.
+ */
+unsigned long zone_host_sb_pfn(struct zone_host_provider *zp,
+			       unsigned long sb)
 {
 	return PHYS_PFN(zp->start) + (sb << zp->sb_order);
 }
@@ -141,13 +149,39 @@ static int zone_host_plug_request(unsigned long first, unsigned long count)
 	return ret;
 }
 
-/*
- * Plug up to @want more subblocks: first the holes in added memory blocks,
- * then a new memory block. One run of subblocks per step, so the host is
- * asked about one range at a time.
+/* First subblock in [@sb, @end) that is neither plugged nor pending. */
+static unsigned long zone_host_next_hole(struct zone_host_provider *zp,
+					 unsigned long sb, unsigned long end)
+{
+	for (; sb < end; sb++)
+		if (!test_bit(sb, zp->plugged) && !test_bit(sb, zp->pending))
+			break;
+	return sb;
+}
+
+static u32 zone_host_plug_reason(int err)
+{
+	if (err == -EPERM)
+		return VMRPC_MEM_R_REFUSED;
+	if (err == -ENOSPC)
+		return VMRPC_MEM_R_NO_ROOM;
+	return VMRPC_MEM_R_ERROR;
+}
+
+/**
+ * zone_host_grow_step() - plug up to @want more subblocks
+ * @zp: the provider, locked
+ * @want: subblocks still missing
+ * @reason: set to a VMRPC_MEM_R_* on failure
+ *
+ * First the holes in added memory blocks, then a new memory block. One run
+ * of subblocks per step, so the host is asked about one range at a time.
+ *
+ * Return: 0, or a negative errno: -EPERM when the host refused, -ENOSPC
+ * when the data area is full.
  */
-static int zone_host_grow_step(struct zone_host_provider *zp,
-			       unsigned long want)
+int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
+			u32 *reason)
 {
 	unsigned long blk, first, end, sb, count, i;
 	int ret;
@@ -155,18 +189,23 @@ static int zone_host_grow_step(struct zone_host_provider *zp,
 	for_each_set_bit(blk, zp->added, zp->nr_blocks) {
 		first = blk * zp->sb_per_block;
 		end = first + zp->sb_per_block;
-		sb = find_next_zero_bit(zp->plugged, end, first);
+		sb = zone_host_next_hole(zp, first, end);
 		if (sb >= end)
 			continue;
-		count = min(find_next_bit(zp->plugged, end, sb) - sb, want);
+		for (count = 1; count < want && sb + count < end; count++)
+			if (test_bit(sb + count, zp->plugged) ||
+			    test_bit(sb + count, zp->pending))
+				break;
 		ret = zone_host_plug_request(sb, count);
-		if (ret)
+		if (ret) {
+			*reason = zone_host_plug_reason(ret);
 			return ret;
+		}
 		for (i = sb; i < sb + count; i++) {
 			__set_bit(i, zp->plugged);
 			zone_host_sb_online(zp, i);
 		}
-		zp->nr_plugged += count;
+		WRITE_ONCE(zp->nr_plugged, zp->nr_plugged + count);
 		atomic64_add(count, &zp->stats.subblocks_plugged);
 		/* Managed pages changed without onlining: refresh. */
 		recalculate_zone_watermarks();
@@ -174,13 +213,17 @@ static int zone_host_grow_step(struct zone_host_provider *zp,
 	}
 
 	blk = find_first_zero_bit(zp->added, zp->nr_blocks);
-	if (blk >= zp->nr_blocks)
+	if (blk >= zp->nr_blocks) {
+		*reason = VMRPC_MEM_R_NO_ROOM;
 		return -ENOSPC;
+	}
 	first = blk * zp->sb_per_block;
 	count = min(zp->sb_per_block, want);
 	ret = zone_host_plug_request(first, count);
-	if (ret)
+	if (ret) {
+		*reason = zone_host_plug_reason(ret);
 		return ret;
+	}
 	bitmap_set(zp->plugged, first, count);
 	ret = zone_host_add_block(zp, blk);
 	if (ret) {
@@ -189,58 +232,12 @@ static int zone_host_grow_step(struct zone_host_provider *zp,
 		if (zone_host_rpc_unplug(first, count))
 			pr_warn("host did not take back subblocks %lu+%lu\n",
 				first, count);
+		*reason = VMRPC_MEM_R_ERROR;
 		return ret;
 	}
-	zp->nr_plugged += count;
+	WRITE_ONCE(zp->nr_plugged, zp->nr_plugged + count);
 	atomic64_add(count, &zp->stats.subblocks_plugged);
 	return 0;
-}
-
-/**
- * zone_host_resize() - work towards the requested size
- * @work: the provider's work item
- *
- * Grows ZONE_HOST subblock by subblock until the plugged size is the
- * requested size, the host refuses, or a step fails; the failure is kept
- * in the provider's error and the work stops until the next request.
- */
-void zone_host_resize(struct work_struct *work)
-{
-	struct zone_host_provider *zp =
-		container_of(work, struct zone_host_provider, work);
-	unsigned long want;
-	int ret = 0;
-
-	mutex_lock(&zp->lock);
-	if (!zp->attached)
-		goto out;
-	want = div64_u64(zp->requested, zp->sb_size);
-	while (zp->nr_plugged < want && zp->attached) {
-		ret = zone_host_grow_step(zp, want - zp->nr_plugged);
-		if (ret)
-			break;
-		cond_resched();
-	}
-	if (!ret && zp->nr_plugged > want) {
-		/*
-		 * Giving memory back is the host's shrink request, which
-		 * this guest does not serve: say so instead of pretending.
-		 */
-		ret = -EOPNOTSUPP;
-	}
-	zp->error = -ret;
-	zp->stuck = ret != 0;
-	if (ret) {
-		atomic64_inc(&zp->stats.errors);
-		pr_warn("plugged %llu MiB of the %llu MiB requested: %d\n",
-			zone_host_plugged_bytes(zp) >> 20, zp->requested >> 20,
-			ret);
-	} else {
-		pr_info("plugged %llu MiB into ZONE_HOST\n",
-			zone_host_plugged_bytes(zp) >> 20);
-	}
-out:
-	mutex_unlock(&zp->lock);
 }
 
 /**

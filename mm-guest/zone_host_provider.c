@@ -5,7 +5,8 @@
  * physical range, the subblock size), register a ZONE_HOST memory group
  * for it, learn from the host how much memory it grants, and start
  * plugging. Memory blocks of the data area stay online for as long as the
- * guest runs: nobody else may offline them.
+ * guest runs: nobody else may offline them. Resizing is in
+ * zone_host_resize.c.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
@@ -25,7 +26,10 @@
 struct zone_host_provider zone_host_prov = {
 	.lock = __MUTEX_INITIALIZER(zone_host_prov.lock),
 	.mgid = -1,
+	.floor_margin = ZONE_HOST_FLOOR_MARGIN_DEFAULT,
 	.work = __WORK_INITIALIZER(zone_host_prov.work, zone_host_resize),
+	.pressure = __DELAYED_WORK_INITIALIZER(zone_host_prov.pressure,
+					       zone_host_pressure, 0),
 };
 
 /* The data area the device published, handed from probe to the worker. */
@@ -110,8 +114,9 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		zp->sb_per_block = div64_u64(zp->block_size, zp->sb_size);
 		zp->nr_blocks = div64_u64(usable, zp->block_size);
 		zp->plugged = bitmap_zalloc(zp->nr_sb, GFP_KERNEL);
+		zp->pending = bitmap_zalloc(zp->nr_sb, GFP_KERNEL);
 		zp->added = bitmap_zalloc(zp->nr_blocks, GFP_KERNEL);
-		if (!zp->plugged || !zp->added)
+		if (!zp->plugged || !zp->pending || !zp->added)
 			goto err_nomem;
 
 		nid = memory_add_physaddr_to_nid(zp->start);
@@ -139,11 +144,13 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		return ret;
 	}
 	zp->max = min(max, zp->size);
-	zp->attached = true;
+	WRITE_ONCE(zp->attached, true);
 	dev_info(a->dev, "zone_host: data area %pa, %llu MiB in %lu memory blocks of %llu MiB, subblocks of %llu MiB; host grants up to %llu MiB\n",
 		 &zp->start, zp->size >> 20, zp->nr_blocks,
 		 zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
-	zone_host_set_requested(zp, requested);
+	atomic64_inc(&zp->stats.requests);
+	zone_host_request(zp, requested);
+	schedule_delayed_work(&zp->pressure, HZ);
 	return 0;
 
 err_group:
@@ -154,8 +161,10 @@ err_nomem:
 	ret = -ENOMEM;
 err_free:
 	bitmap_free(zp->plugged);
+	bitmap_free(zp->pending);
 	bitmap_free(zp->added);
 	zp->plugged = NULL;
+	zp->pending = NULL;
 	zp->added = NULL;
 	return ret;
 }
@@ -191,24 +200,6 @@ u32 zone_host_state(struct zone_host_provider *zp)
 	return VMRPC_MEM_S_RESIZING;
 }
 
-/**
- * zone_host_set_requested() - the host asked for a new size: record it and
- * let the worker work towards it
- * @zp: the provider
- * @bytes: requested size, rounded down to subblocks and capped by what the
- *	data area and the host's maximum allow
- *
- * Call with @zp->lock held.
- */
-void zone_host_set_requested(struct zone_host_provider *zp, u64 bytes)
-{
-	lockdep_assert_held(&zp->lock);
-	zp->requested = min(round_down(bytes, zp->sb_size), zp->max);
-	zp->stuck = false;
-	atomic64_inc(&zp->stats.requests);
-	queue_work(system_unbound_wq, &zp->work);
-}
-
 static void zone_host_attach_cb(const struct vmrpc_data_area *area)
 {
 	zone_host_area = *area;
@@ -221,8 +212,9 @@ static void zone_host_detach_cb(void)
 
 	cancel_work_sync(&zone_host_attach);
 	mutex_lock(&zp->lock);
-	zp->attached = false;
+	WRITE_ONCE(zp->attached, false);
 	mutex_unlock(&zp->lock);
+	cancel_delayed_work_sync(&zp->pressure);
 	cancel_work_sync(&zp->work);
 	if (zp->nr_plugged)
 		pr_warn("zonehost device gone with %lu MiB plugged: that memory stays in use\n",
@@ -254,7 +246,7 @@ static int zone_host_memory_notifier(struct notifier_block *nb,
 		return NOTIFY_OK;
 	pr_warn_ratelimited("refusing to offline [%pa-%pa]: ZONE_HOST memory is given back through the host (balloon-ctl set)\n",
 			    &start, &end);
-	return NOTIFY_BAD;
+	return notifier_from_errno(-EBUSY);
 }
 
 static struct notifier_block zone_host_memory_nb = {

@@ -18,10 +18,14 @@
 #include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/vmrpc.h>
 #include <linux/workqueue.h>
 
 /* The name of the hot-added resources in /proc/iomem. */
 #define ZONE_HOST_RESOURCE_NAME		"System RAM (zonehost)"
+
+/* The free memory kept above the kernel's reserves when unplugging. */
+#define ZONE_HOST_FLOOR_MARGIN_DEFAULT	(64ULL << 20)
 
 /* Counters shown in /sys/kernel/mm/zone_host/stats/. */
 struct zone_host_stats {
@@ -29,8 +33,14 @@ struct zone_host_stats {
 	atomic64_t plug_refused;	/* of those, refused by the host */
 	atomic64_t subblocks_plugged;	/* subblocks plugged, ever */
 	atomic64_t blocks_added;	/* memory blocks hot-added, ever */
+	atomic64_t subblocks_unplugged;	/* subblocks given back, ever */
+	atomic64_t unplug_busy;		/* subblocks that could not be emptied */
+	atomic64_t floor_stops;		/* shrinks stopped by the floor */
+	atomic64_t asks;		/* VMRPC_MEM_ASK calls made */
+	atomic64_t asks_refused;	/* of those, refused by the host */
 	atomic64_t errors;		/* resize steps that failed */
-	atomic64_t requests;		/* requested sizes received */
+	atomic64_t requests;		/* requested sizes the host set (at
+					 * boot and with reverse calls) */
 };
 
 /**
@@ -49,13 +59,21 @@ struct zone_host_stats {
  * @nid: node the memory is added to
  * @mgid: memory group of the data area (memory_group_register_host())
  * @plugged: bitmap of plugged subblocks
+ * @pending: bitmap of subblocks emptied and taken offline whose unplug
+ *	the host has not confirmed; neither plugged nor free
  * @added: bitmap of added memory blocks
  * @nr_plugged: subblocks set in @plugged
- * @requested: bytes the host wants plugged
+ * @requested: bytes the host wants plugged; written without @lock (a
+ *	reverse call must not wait for a resize), read with READ_ONCE()
  * @max: bytes the host will grant at most
+ * @floor_margin: bytes of free memory kept above the kernel's reserves
+ *	when unplugging (sysfs floor_margin_bytes)
  * @error: errno of the last failed step, 0 after a step that succeeded
+ * @reason: VMRPC_MEM_R_* of the last resize
  * @stuck: the last resize could not reach @requested
  * @work: runs zone_host_resize()
+ * @pressure: looks for memory pressure once a second (zone_host_pressure.c)
+ * @ask_after: jiffies before which the guest does not ask the host again
  * @stats: counters
  */
 struct zone_host_provider {
@@ -73,13 +91,18 @@ struct zone_host_provider {
 	int nid;
 	int mgid;
 	unsigned long *plugged;
+	unsigned long *pending;
 	unsigned long *added;
 	unsigned long nr_plugged;
 	u64 requested;
 	u64 max;
+	u64 floor_margin;
 	int error;
+	u32 reason;
 	bool stuck;
 	struct work_struct work;
+	struct delayed_work pressure;
+	unsigned long ask_after;
 	struct zone_host_stats stats;
 };
 
@@ -87,15 +110,34 @@ extern struct zone_host_provider zone_host_prov;
 
 /* zone_host_plug.c */
 void zone_host_online_page(struct page *page, unsigned int order);
-void zone_host_resize(struct work_struct *work);
+int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
+			u32 *reason);
 u64 zone_host_plugged_bytes(struct zone_host_provider *zp);
 u64 zone_host_added_bytes(struct zone_host_provider *zp);
+unsigned long zone_host_sb_pfn(struct zone_host_provider *zp,
+			       unsigned long sb);
+
+/* zone_host_unplug.c */
+int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
+		     u32 *reason);
+void zone_host_retry_pending(struct zone_host_provider *zp);
+u64 zone_host_floor_bytes(struct zone_host_provider *zp);
+
+/* zone_host_resize.c */
+void zone_host_resize(struct work_struct *work);
+void zone_host_request(struct zone_host_provider *zp, u64 bytes);
+const char *zone_host_reason_name(u32 reason);
+
+/* zone_host_pressure.c */
+void zone_host_pressure(struct work_struct *work);
 
 /* zone_host_rpc.c */
 int zone_host_rpc_config(u64 *requested, u64 *max);
 int zone_host_rpc_plug(unsigned long first, unsigned long count);
 int zone_host_rpc_unplug(unsigned long first, unsigned long count);
 int zone_host_rpc_unplug_all(void);
+int zone_host_rpc_done(u64 requested, u64 plugged, u32 reason, int error);
+int zone_host_rpc_ask(u64 more, u64 *requested);
 int zone_host_rpc_init(void);
 
 /* zone_host_sysfs.c */
@@ -104,6 +146,5 @@ int zone_host_sysfs_init(void);
 /* zone_host_provider.c */
 struct zone *zone_host_zone(struct zone_host_provider *zp);
 u32 zone_host_state(struct zone_host_provider *zp);
-void zone_host_set_requested(struct zone_host_provider *zp, u64 bytes);
 
 #endif /* _MM_ZONE_HOST_PROVIDER_H */

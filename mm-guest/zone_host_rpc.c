@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The provider's side of VMRPC module VMRPC_MOD_MEM: calls to the host
- * (configuration, plug, unplug) and the host's calls to the guest (the
- * guest's view of its memory).
+ * (configuration, plug, unplug, how a resize ended, asking for more) and
+ * the host's calls to the guest (its view of its memory, a new requested
+ * size, its plugged map).
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
@@ -95,6 +96,48 @@ int zone_host_rpc_unplug_all(void)
 	return zone_host_call(VMRPC_MEM_UNPLUG_ALL, NULL, 0, NULL, 0);
 }
 
+/**
+ * zone_host_rpc_done() - tell the host how a resize ended
+ * @requested: the size worked towards, in bytes
+ * @plugged: the size reached, in bytes
+ * @reason: VMRPC_MEM_R_*
+ * @error: positive errno when @reason is VMRPC_MEM_R_ERROR, else 0
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_rpc_done(u64 requested, u64 plugged, u32 reason, int error)
+{
+	struct vmrpc_mem_done d = {
+		.requested_size = cpu_to_le64(requested),
+		.plugged_size = cpu_to_le64(plugged),
+		.reason = cpu_to_le32(reason),
+		.error = cpu_to_le32(error),
+	};
+
+	return zone_host_call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0);
+}
+
+/**
+ * zone_host_rpc_ask() - ask the host for more memory
+ * @more: bytes wanted in addition to the requested size
+ * @requested: set to the requested size the host replies with
+ *
+ * Return: 0, -EPERM when the host refuses, or another negative errno.
+ */
+int zone_host_rpc_ask(u64 more, u64 *requested)
+{
+	struct vmrpc_mem_request req = {
+		.requested_size = cpu_to_le64(more),
+	}, resp;
+	int ret;
+
+	ret = zone_host_call(VMRPC_MEM_ASK, &req, sizeof(req), &resp,
+			     sizeof(resp));
+	if (!ret)
+		*requested = le64_to_cpu(resp.requested_size);
+	return ret;
+}
+
 static int zone_host_status(void *resp, u32 resp_size)
 {
 	struct zone_host_provider *zp = &zone_host_prov;
@@ -116,7 +159,50 @@ static int zone_host_status(void *resp, u32 resp_size)
 				   << PAGE_SHIFT);
 	st->state = cpu_to_le32(zone_host_state(zp));
 	st->error = cpu_to_le32(READ_ONCE(zp->error));
+	st->reason = cpu_to_le32(READ_ONCE(zp->reason));
+	st->floor = cpu_to_le64(zone_host_floor_bytes(zp));
 	return sizeof(*st);
+}
+
+static int zone_host_set_requested(const void *req, u32 req_len)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+	const struct vmrpc_mem_request *r = req;
+
+	if (req_len != sizeof(*r) || r->reserved)
+		return -EINVAL;
+	if (!READ_ONCE(zp->attached))
+		return -ENODEV;
+	atomic64_inc(&zp->stats.requests);
+	zone_host_request(zp, le64_to_cpu(r->requested_size));
+	return 0;
+}
+
+/* The guest's plugged map, for the host's consistency check. */
+static int zone_host_map(const void *req, u32 req_len, void *resp,
+			 u32 resp_size)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+	const struct vmrpc_mem_range *r = req;
+	u8 *bits = resp;
+	u64 first;
+	u32 count, i;
+
+	if (req_len != sizeof(*r) || r->reserved)
+		return -EINVAL;
+	first = le64_to_cpu(r->first);
+	count = le32_to_cpu(r->count);
+	if (!READ_ONCE(zp->attached))
+		return -ENODEV;
+	if (!count || first >= zp->nr_sb || count > zp->nr_sb - first ||
+	    DIV_ROUND_UP(count, 8) > resp_size)
+		return -EINVAL;
+	memset(bits, 0, DIV_ROUND_UP(count, 8));
+	/* Without the lock: the host asks while nothing resizes. */
+	for (i = 0; i < count; i++)
+		if (test_bit(first + i, zp->plugged))
+			bits[i / 8] |= 1 << (i % 8);
+	return DIV_ROUND_UP(count, 8);
 }
 
 /* Reverse calls of VMRPC_MOD_MEM. */
@@ -126,6 +212,10 @@ static int zone_host_server(u16 proc, const void *req, u32 req_len,
 	switch (proc) {
 	case VMRPC_MEM_STATUS:
 		return req_len ? -EINVAL : zone_host_status(resp, resp_size);
+	case VMRPC_MEM_SET_REQUESTED:
+		return zone_host_set_requested(req, req_len);
+	case VMRPC_MEM_MAP:
+		return zone_host_map(req, req_len, resp, resp_size);
 	default:
 		return -EOPNOTSUPP;
 	}

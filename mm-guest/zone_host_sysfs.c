@@ -11,7 +11,11 @@
  *   subblock_size_bytes  the host's plug unit
  *   data_start           guest-physical start of the data area (hex)
  *   state                none, idle, resizing or stuck
+ *   reason               why the last resize stopped short, "reached" if
+ *                        it did not
  *   error                errno of the last failed step, 0 if none
+ *   floor_bytes          the least available memory kept when unplugging
+ *   floor_margin_bytes   the part of it above the kernel's reserves (rw)
  *   stats/               counters
  */
 #include <linux/kobject.h>
@@ -95,6 +99,44 @@ static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 ZH_ATTR_RO(error);
 
+static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  zone_host_reason_name(READ_ONCE(zone_host_prov.reason)));
+}
+ZH_ATTR_RO(reason);
+
+static ssize_t floor_bytes_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", zone_host_floor_bytes(&zone_host_prov));
+}
+ZH_ATTR_RO(floor_bytes);
+
+static ssize_t floor_margin_bytes_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.floor_margin));
+}
+
+static ssize_t floor_margin_bytes_store(struct kobject *kobj,
+					struct kobj_attribute *attr,
+					const char *buf, size_t count)
+{
+	u64 v;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &v);
+	if (ret)
+		return ret;
+	WRITE_ONCE(zone_host_prov.floor_margin, v);
+	return count;
+}
+
+static struct kobj_attribute floor_margin_bytes_attr =
+	__ATTR_RW(floor_margin_bytes);
+
 static struct attribute *zone_host_attrs[] = {
 	&plugged_bytes_attr.attr,
 	&requested_bytes_attr.attr,
@@ -104,7 +146,10 @@ static struct attribute *zone_host_attrs[] = {
 	&subblock_size_bytes_attr.attr,
 	&data_start_attr.attr,
 	&state_attr.attr,
+	&reason_attr.attr,
 	&error_attr.attr,
+	&floor_bytes_attr.attr,
+	&floor_margin_bytes_attr.attr,
 	NULL,
 };
 
@@ -137,6 +182,11 @@ static struct zone_host_stat_attr zone_host_stat_files[] = {
 	ZH_STAT(plug_refused, plug_refused),
 	ZH_STAT(subblocks_plugged, subblocks_plugged),
 	ZH_STAT(blocks_added, blocks_added),
+	ZH_STAT(subblocks_unplugged, subblocks_unplugged),
+	ZH_STAT(unplug_busy, unplug_busy),
+	ZH_STAT(floor_stops, floor_stops),
+	ZH_STAT(asks, asks),
+	ZH_STAT(asks_refused, asks_refused),
 	ZH_STAT(errors, errors),
 	ZH_STAT(requests, requests),
 };
@@ -148,6 +198,11 @@ static struct attribute *zone_host_stat_attrs[] = {
 	&zone_host_stat_files[3].attr.attr,
 	&zone_host_stat_files[4].attr.attr,
 	&zone_host_stat_files[5].attr.attr,
+	&zone_host_stat_files[6].attr.attr,
+	&zone_host_stat_files[7].attr.attr,
+	&zone_host_stat_files[8].attr.attr,
+	&zone_host_stat_files[9].attr.attr,
+	&zone_host_stat_files[10].attr.attr,
 	NULL,
 };
 

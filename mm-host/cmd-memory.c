@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * zhostd control command query-memory: the guest's ZONE_HOST memory as the
- * host sees it (requested, plugged, the host memory really backing it)
- * and as the guest sees it (a reverse call, when a guest is there).
- * query-status includes the same object as "memory".
+ * zhostd control commands of the guest's ZONE_HOST memory:
+ * query-memory (as the host sees it: requested, plugged, the host memory
+ * really backing it; and as the guest sees it, with a reverse call;
+ * query-status includes the same object as "memory"), set-memory (a new
+ * requested size, passed on to the guest) and check-memory (zhostd's map,
+ * the guest's map and the memfd agree).
  */
 #include <endian.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "cmd-memory.h"
@@ -45,7 +48,7 @@ static json_t *guest_memory_json(struct zhostd *zd)
 	state = guest_state_name(le32toh(st.state));
 	if (!state)
 		return json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:I}",
 			 "plugged", (json_int_t)le64toh(st.plugged_size),
 			 "requested", (json_int_t)le64toh(st.requested_size),
 			 "added", (json_int_t)le64toh(st.added_size),
@@ -55,7 +58,21 @@ static json_t *guest_memory_json(struct zhostd *zd)
 			 "mem_total", (json_int_t)le64toh(st.mem_total),
 			 "mem_free", (json_int_t)le64toh(st.mem_free),
 			 "state", state,
-			 "error", (json_int_t)le32toh(st.error));
+			 "error", (json_int_t)le32toh(st.error),
+			 "reason", zhostd_memory_reason_name(le32toh(st.reason)),
+			 "floor", (json_int_t)le64toh(st.floor));
+}
+
+static json_t *last_resize_json(const struct zhostd_memory_info *mi)
+{
+	if (!mi->done_seq)
+		return json_null();
+	return json_pack("{s:I, s:I, s:s, s:I, s:I}",
+			 "requested", (json_int_t)mi->done.requested,
+			 "plugged", (json_int_t)mi->done.plugged,
+			 "reason", zhostd_memory_reason_name(mi->done.reason),
+			 "error", (json_int_t)mi->done.error,
+			 "count", (json_int_t)mi->done_seq);
 }
 
 json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
@@ -71,7 +88,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 				 "cannot measure the memfd: %s", strerror(-ret));
 		return NULL;
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "data_offset", (json_int_t)mi.offset,
 			 "data_size", (json_int_t)mi.size,
 			 "subblock_size", (json_int_t)mi.subblock_size,
@@ -80,11 +97,14 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 			 "plugged", (json_int_t)mi.plugged,
 			 "backed", (json_int_t)backed,
 			 "guest", guest_memory_json(zd),
+			 "last_resize", last_resize_json(&mi),
 			 "stats",
 			 "plug_calls", (json_int_t)mi.plug_calls,
 			 "plug_refused", (json_int_t)mi.plug_refused,
 			 "unplug_calls", (json_int_t)mi.unplug_calls,
-			 "bad_calls", (json_int_t)mi.bad_calls);
+			 "bad_calls", (json_int_t)mi.bad_calls,
+			 "asks", (json_int_t)mi.asks,
+			 "asks_granted", (json_int_t)mi.asks_granted);
 }
 
 static json_t *cmd_query_memory(struct zhostd *zd, json_t *args,
@@ -94,3 +114,130 @@ static json_t *cmd_query_memory(struct zhostd *zd, json_t *args,
 	return zhostd_memory_json(zd, err);
 }
 ZHOSTD_COMMAND("query-memory", cmd_query_memory)
+
+static json_t *cmd_set_memory(struct zhostd *zd, json_t *args,
+			      struct zhostd_error *err)
+{
+	json_t *jsize = json_object_get(args, "size");
+	struct vmrpc_mem_request req = { 0 };
+	struct zhostd_memory_info mi;
+	uint32_t len = 0, status = 0;
+	bool notified = false;
+	char why[160];
+	int ret;
+
+	if (!json_is_integer(jsize) || json_integer_value(jsize) < 0) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER,
+				 "'size' must be a byte count");
+		return NULL;
+	}
+	if (zhostd_memory_set_requested(&zd->mem,
+					(uint64_t)json_integer_value(jsize),
+					why, sizeof(why))) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "%s", why);
+		return NULL;
+	}
+	/* A guest that is not there reads the size when its driver binds. */
+	if (vmrpc_host_guest_ready(zd->vh)) {
+		req.requested_size = htole64((uint64_t)json_integer_value(jsize));
+		ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM,
+				      VMRPC_MEM_SET_REQUESTED, &req, sizeof(req),
+				      NULL, 0, &len, &status,
+				      zd->call_timeout_ms);
+		if (ret || status != VMRPC_OK) {
+			zhostd_error_from_call(err, "set the requested size", ret,
+					       status);
+			return NULL;
+		}
+		notified = true;
+	}
+	zhostd_memory_get(&zd->mem, &mi);
+	return json_pack("{s:I, s:I, s:b}",
+			 "requested", (json_int_t)mi.requested,
+			 "plugged", (json_int_t)mi.plugged,
+			 "guest_notified", notified);
+}
+ZHOSTD_COMMAND("set-memory", cmd_set_memory)
+
+/*
+ * Compare the guest's map with zhostd's, VMRPC_MEM_MAP by VMRPC_MEM_MAP.
+ * Return: 0, or -1 with @err set when the guest did not answer.
+ */
+static int check_guest_map(struct zhostd *zd, uint64_t *diff,
+			   uint64_t *first_diff, struct zhostd_error *err)
+{
+	const uint32_t cap = zd->cfg.slot_size - VMRPC_SLOT_HDR_SIZE;
+	const uint64_t nr = zhostd_memory_nr_subblocks(&zd->mem);
+	uint8_t bits[VMRPC_SLOT_SIZE_MAX];
+	uint64_t first, at = 0, d;
+	uint32_t count, len, status;
+	int ret;
+
+	*diff = 0;
+	for (first = 0; first < nr; first += count) {
+		struct vmrpc_mem_range r = { .first = htole64(first) };
+
+		count = (uint32_t)(nr - first < (uint64_t)cap * 8 ?
+				   nr - first : (uint64_t)cap * 8);
+		r.count = htole32(count);
+		ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_MAP, &r,
+				      sizeof(r), bits, cap, &len, &status,
+				      zd->call_timeout_ms);
+		if (ret || status != VMRPC_OK || len != (count + 7) / 8) {
+			zhostd_error_from_call(err, "the guest's memory map",
+					       ret, ret || status ? status :
+					       VMRPC_EINVAL);
+			return -1;
+		}
+		d = zhostd_memory_compare(&zd->mem, first, count, bits, &at);
+		if (d && !*diff)
+			*first_diff = at;
+		*diff += d;
+	}
+	return 0;
+}
+
+static json_t *cmd_check_memory(struct zhostd *zd, json_t *args,
+				struct zhostd_error *err)
+{
+	struct zhostd_memory_check c;
+	struct zhostd_memory_info mi;
+	uint64_t diff = 0, first_diff = 0, backed;
+	json_int_t gplugged = -1;
+	bool ok, checked;
+	json_t *guest;
+	int ret;
+
+	(void)args;
+	ret = zhostd_memory_check_memfd(&zd->mem, &c);
+	if (!ret)
+		ret = zhostd_memory_backed(&zd->mem, &backed);
+	if (ret) {
+		zhostd_error_set(err, ZERR_GENERIC, "cannot scan the memfd: %s",
+				 strerror(-ret));
+		return NULL;
+	}
+	zhostd_memory_get(&zd->mem, &mi);
+	guest = guest_memory_json(zd);
+	checked = json_is_object(guest);
+	if (checked)
+		gplugged = json_integer_value(json_object_get(guest, "plugged"));
+	json_decref(guest);
+	if (checked && check_guest_map(zd, &diff, &first_diff, err))
+		return NULL;
+	ok = !c.unplugged_backed && backed <= mi.plugged &&
+	     (!checked || (!diff && gplugged == (json_int_t)mi.plugged));
+	return json_pack("{s:b, s:b, s:I, s:o, s:I, s:o, s:I, s:o, s:I}",
+			 "consistent", ok,
+			 "guest_checked", checked,
+			 "plugged", (json_int_t)mi.plugged,
+			 "guest_plugged", checked ? json_integer(gplugged) : json_null(),
+			 "map_differences", (json_int_t)diff,
+			 "first_difference", diff ? json_integer((json_int_t)first_diff) :
+						    json_null(),
+			 "backed", (json_int_t)backed,
+			 "first_backed_unplugged", c.unplugged_backed ?
+				json_integer((json_int_t)c.first_bad) : json_null(),
+			 "unplugged_backed", (json_int_t)c.unplugged_backed);
+}
+ZHOSTD_COMMAND("check-memory", cmd_check_memory)

@@ -40,6 +40,7 @@ struct options {
 	unsigned int call_timeout_ms;
 	uint64_t initial;
 	uint64_t max;		/* UINT64_MAX: the whole data area */
+	bool allow_ask;
 };
 
 /* Written by the VMRPC thread when the daemon must exit. */
@@ -69,6 +70,9 @@ static void usage(FILE *f)
 		"                           boot, a multiple of 2M (default: 0)\n"
 		"      --max SIZE           the most it may ever get (default: the data\n"
 		"                           area, BAR2 minus 128M)\n"
+		"      --guest-ask allow|deny\n"
+		"                           grant the guest's own requests for more\n"
+		"                           memory, within --max (default: allow)\n"
 		"      --on-disconnect exit|wait\n"
 		"                           when QEMU goes away: exit, or wait for the\n"
 		"                           next QEMU (default: wait)\n"
@@ -145,7 +149,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RUNTIME = 256, OPT_SOCKET, OPT_CONTROL, OPT_BAR, OPT_SLOTS,
 	       OPT_SLOT_SIZE, OPT_WORKERS, OPT_TIMEOUT, OPT_DISCONNECT,
-	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX };
+	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX, OPT_GUEST_ASK };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
@@ -159,6 +163,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "on-disconnect", required_argument, NULL, OPT_DISCONNECT },
 		{ "initial", required_argument, NULL, OPT_INITIAL },
 		{ "max", required_argument, NULL, OPT_MAX },
+		{ "guest-ask", required_argument, NULL, OPT_GUEST_ASK },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -176,6 +181,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		.log_level = ZLOG_INFO,
 		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
 		.max = UINT64_MAX,
+		.allow_ask = true,
 		.cfg = {
 			.bar_size = VMRPC_HOST_BAR_SIZE_DEFAULT,
 			.nr_slots = VMRPC_NR_SLOTS_DEFAULT,
@@ -242,6 +248,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_MAX:
 			if (size_parse(optarg, &o->max))
 				die_usage("--max: '%s' is not a size", optarg);
+			break;
+		case OPT_GUEST_ASK:
+			if (!strcmp(optarg, "allow"))
+				o->allow_ask = true;
+			else if (!strcmp(optarg, "deny"))
+				o->allow_ask = false;
+			else
+				die_usage("--guest-ask: '%s' is neither allow nor deny",
+					  optarg);
 			break;
 		case 'd':
 			o->daemon = true;
@@ -384,25 +399,62 @@ static void on_vmrpc_event(void *opaque, enum vmrpc_host_event ev,
 }
 
 /* The memory backend changed: log it and tell the control clients. */
-static void on_memory_change(void *opaque, enum zhostd_memory_change what,
-			     uint64_t first, uint64_t count, uint64_t plugged)
+static void on_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 {
-	static const char *const names[] = {
-		[ZHOSTD_MEM_PLUGGED] = "plugged",
-		[ZHOSTD_MEM_UNPLUGGED] = "unplugged",
-		[ZHOSTD_MEM_RESET] = "reset",
-	};
 	struct zhostd *zd = opaque;
+	json_t *data;
 
-	zlog_info("memory %s: subblocks %llu+%llu, %llu MiB plugged",
-		  names[what], (unsigned long long)first,
-		  (unsigned long long)count,
-		  (unsigned long long)(plugged >> 20));
-	zhostd_control_event(zd->ctl, "MEMORY_CHANGED",
-			     json_pack("{s:s, s:I, s:I, s:I}", "change", names[what],
-				       "first", (json_int_t)first,
-				       "count", (json_int_t)count,
-				       "plugged", (json_int_t)plugged));
+	switch (ev->what) {
+	case ZHOSTD_MEM_PLUGGED:
+	case ZHOSTD_MEM_UNPLUGGED:
+	case ZHOSTD_MEM_RESET:
+		zlog_debug("memory %s: subblocks %llu+%llu, %llu MiB plugged",
+			   zhostd_memory_change_name(ev->what),
+			   (unsigned long long)ev->first,
+			   (unsigned long long)ev->count,
+			   (unsigned long long)(ev->plugged >> 20));
+		data = json_pack("{s:s, s:I, s:I, s:I, s:I}",
+				 "change", zhostd_memory_change_name(ev->what),
+				 "first", (json_int_t)ev->first,
+				 "count", (json_int_t)ev->count,
+				 "plugged", (json_int_t)ev->plugged,
+				 "requested", (json_int_t)ev->requested);
+		zhostd_control_event(zd->ctl, "MEMORY_CHANGED", data);
+		break;
+	case ZHOSTD_MEM_REQUESTED:
+		zlog_info("requested size now %llu MiB (%llu MiB plugged)",
+			  (unsigned long long)(ev->requested >> 20),
+			  (unsigned long long)(ev->plugged >> 20));
+		zhostd_control_event(zd->ctl, "MEMORY_REQUESTED",
+				     json_pack("{s:I, s:I}",
+					       "requested", (json_int_t)ev->requested,
+					       "plugged", (json_int_t)ev->plugged));
+		break;
+	case ZHOSTD_MEM_ASKED:
+		zlog_info("guest asked for %llu MiB more: %s%llu MiB, requested now %llu MiB",
+			  (unsigned long long)(ev->asked >> 20),
+			  ev->granted ? "granted " : "refused, ",
+			  (unsigned long long)(ev->granted >> 20),
+			  (unsigned long long)(ev->requested >> 20));
+		zhostd_control_event(zd->ctl, "GUEST_ASKED",
+				     json_pack("{s:I, s:I, s:I}",
+					       "asked", (json_int_t)ev->asked,
+					       "granted", (json_int_t)ev->granted,
+					       "requested", (json_int_t)ev->requested));
+		break;
+	case ZHOSTD_MEM_DONE:
+		zlog_info("guest resize ended at %llu MiB of %llu MiB: %s",
+			  (unsigned long long)(ev->done.plugged >> 20),
+			  (unsigned long long)(ev->done.requested >> 20),
+			  zhostd_memory_reason_name(ev->done.reason));
+		zhostd_control_event(zd->ctl, "RESIZE_DONE",
+				     json_pack("{s:I, s:I, s:s, s:I}",
+					       "requested", (json_int_t)ev->done.requested,
+					       "plugged", (json_int_t)ev->done.plugged,
+					       "reason", zhostd_memory_reason_name(ev->done.reason),
+					       "error", (json_int_t)ev->done.error));
+		break;
+	}
 }
 
 static int write_pid_file(const char *path)
@@ -584,7 +636,8 @@ int main(int argc, char **argv)
 		zlog_err("memory: %s", ret == -ENOMEM ? "out of memory" : err);
 		goto out_host;
 	}
-	zd.mem.on_change = on_memory_change;
+	zd.mem.on_event = on_memory_event;
+	zd.mem.allow_ask = o.allow_ask;
 	zd.mem.opaque = &zd;
 	ret = vmrpc_host_register(zd.vh, VMRPC_MOD_MEM, zhostd_memory_serve,
 				  &zd.mem);

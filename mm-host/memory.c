@@ -2,8 +2,10 @@
 /*
  * zhostd's memory backend; see memory.h. Every request from the guest is
  * checked against the data area and the host's map before anything
- * happens: ranges must lie inside the data area, a plug must not exceed
- * the requested size, an unplug must name plugged subblocks only.
+ * happens: ranges must lie inside the data area and a plug must name
+ * unplugged subblocks and stay within the requested size. An unplug may
+ * name subblocks already unplugged: a guest whose reply got lost repeats
+ * it, and punching an empty range again costs nothing.
  */
 #include <endian.h>
 #include <errno.h>
@@ -73,8 +75,8 @@ static int memory_punch(struct zhostd_memory *m, uint64_t first,
 }
 
 /*
- * Parse a vmrpc_mem_range; the range must be inside the data area and all
- * its subblocks in state @want (0 unplugged, 1 plugged).
+ * Parse a vmrpc_mem_range; the range must be inside the data area and, for
+ * @want 0, all its subblocks unplugged (@want 2: any state).
  */
 static uint32_t memory_check_range(struct zhostd_memory *m, const void *req,
 				   uint32_t req_len, uint8_t want,
@@ -90,7 +92,7 @@ static uint32_t memory_check_range(struct zhostd_memory *m, const void *req,
 	if (r.reserved || !*count || *first >= m->nr_sb ||
 	    *count > m->nr_sb - *first)
 		return VMRPC_EINVAL;
-	for (uint64_t i = *first; i < *first + *count; i++)
+	for (uint64_t i = *first; want != 2 && i < *first + *count; i++)
 		if (m->map[i] != want)
 			return VMRPC_EINVAL;
 	return VMRPC_OK;
@@ -122,7 +124,7 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 	uint32_t st;
 	int ret;
 
-	st = memory_check_range(m, req, req_len, 1, first, count);
+	st = memory_check_range(m, req, req_len, 2, first, count);
 	if (st)
 		return st;
 	m->info.unplug_calls++;
@@ -134,8 +136,67 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 			 strerror(-ret));
 		return VMRPC_EIO;
 	}
-	memset(m->map + *first, 0, *count);
-	m->nr_plugged -= *count;
+	for (uint64_t i = *first; i < *first + *count; i++) {
+		m->nr_plugged -= m->map[i];
+		m->map[i] = 0;
+	}
+	return VMRPC_OK;
+}
+
+/* The guest asks for @req more bytes: grant what the maximum allows. */
+static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
+			   uint32_t req_len, void *resp, uint32_t resp_cap,
+			   uint32_t *resp_len, struct zhostd_memory_event *ev)
+{
+	const uint64_t sb = m->area.subblock_size;
+	struct vmrpc_mem_request r;
+
+	if (req_len != sizeof(r) || resp_cap < sizeof(r))
+		return VMRPC_EINVAL;
+	memcpy(&r, req, sizeof(r));
+	if (r.reserved)
+		return VMRPC_EINVAL;
+	m->info.asks++;
+	ev->asked = le64toh(r.requested_size);
+	ev->granted = 0;
+	if (m->allow_ask && m->info.requested < m->info.max) {
+		ev->granted = m->info.max - m->info.requested;
+		if (ev->asked < ev->granted)
+			ev->granted = (ev->asked + sb - 1) / sb * sb;
+		if (ev->granted > m->info.max - m->info.requested)
+			ev->granted = m->info.max - m->info.requested;
+	}
+	if (!ev->granted)
+		return VMRPC_EPERM;
+	m->info.asks_granted++;
+	m->info.requested += ev->granted;
+	memset(&r, 0, sizeof(r));
+	r.requested_size = htole64(m->info.requested);
+	memcpy(resp, &r, sizeof(r));
+	*resp_len = sizeof(r);
+	return VMRPC_OK;
+}
+
+/* How a resize ended, as the guest says: kept for query-memory. */
+static uint32_t memory_done(struct zhostd_memory *m, const void *req,
+			    uint32_t req_len, struct zhostd_memory_event *ev)
+{
+	struct vmrpc_mem_done d;
+
+	if (req_len != sizeof(d))
+		return VMRPC_EINVAL;
+	memcpy(&d, req, sizeof(d));
+	for (size_t i = 0; i < sizeof(d.reserved) / sizeof(d.reserved[0]); i++)
+		if (d.reserved[i])
+			return VMRPC_EINVAL;
+	m->info.done = (struct zhostd_memory_done){
+		.requested = le64toh(d.requested_size),
+		.plugged = le64toh(d.plugged_size),
+		.reason = le32toh(d.reason),
+		.error = le32toh(d.error),
+	};
+	m->info.done_seq++;
+	ev->done = m->info.done;
 	return VMRPC_OK;
 }
 
@@ -156,8 +217,7 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 			     uint32_t *resp_len)
 {
 	struct zhostd_memory *m = opaque;
-	enum zhostd_memory_change what = ZHOSTD_MEM_PLUGGED;
-	uint64_t first = 0, count = 0, plugged;
+	struct zhostd_memory_event ev = { .what = ZHOSTD_MEM_PLUGGED };
 	struct vmrpc_mem_config cfg;
 	uint32_t st;
 
@@ -177,21 +237,29 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 		pthread_mutex_unlock(&m->lock);
 		return VMRPC_OK;
 	case VMRPC_MEM_PLUG:
-		st = memory_plug(m, req, req_len, &first, &count);
+		st = memory_plug(m, req, req_len, &ev.first, &ev.count);
 		break;
 	case VMRPC_MEM_UNPLUG:
-		what = ZHOSTD_MEM_UNPLUGGED;
-		st = memory_unplug(m, req, req_len, &first, &count);
+		ev.what = ZHOSTD_MEM_UNPLUGGED;
+		st = memory_unplug(m, req, req_len, &ev.first, &ev.count);
 		break;
 	case VMRPC_MEM_UNPLUG_ALL:
-		what = ZHOSTD_MEM_RESET;
+		ev.what = ZHOSTD_MEM_RESET;
 		if (req_len) {
 			st = VMRPC_EINVAL;
 			break;
 		}
 		m->info.unplug_calls++;
-		count = m->nr_sb;
+		ev.count = m->nr_sb;
 		st = memory_reset_locked(m) ? VMRPC_EIO : VMRPC_OK;
+		break;
+	case VMRPC_MEM_ASK:
+		ev.what = ZHOSTD_MEM_ASKED;
+		st = memory_ask(m, req, req_len, resp, resp_cap, resp_len, &ev);
+		break;
+	case VMRPC_MEM_DONE:
+		ev.what = ZHOSTD_MEM_DONE;
+		st = memory_done(m, req, req_len, &ev);
 		break;
 	default:
 		pthread_mutex_unlock(&m->lock);
@@ -199,23 +267,58 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 	}
 	if (st == VMRPC_EINVAL)
 		m->info.bad_calls++;
-	plugged = m->nr_plugged * m->area.subblock_size;
+	ev.plugged = m->nr_plugged * m->area.subblock_size;
+	ev.requested = m->info.requested;
 	pthread_mutex_unlock(&m->lock);
 
-	if (st == VMRPC_OK && m->on_change)
-		m->on_change(m->opaque, what, first, count, plugged);
+	/* A refused ask is news too: it is the host's policy speaking. */
+	if (m->on_event && (st == VMRPC_OK ||
+			    (st == VMRPC_EPERM && ev.what == ZHOSTD_MEM_ASKED)))
+		m->on_event(m->opaque, &ev);
 	return st;
+}
+
+int zhostd_memory_set_requested(struct zhostd_memory *m, uint64_t bytes,
+				char *err, size_t errlen)
+{
+	struct zhostd_memory_event ev = { .what = ZHOSTD_MEM_REQUESTED };
+
+	if (bytes % m->area.subblock_size) {
+		snprintf(err, errlen, "%llu bytes is not a multiple of the %llu MiB subblock size",
+			 (unsigned long long)bytes,
+			 (unsigned long long)(m->area.subblock_size >> 20));
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&m->lock);
+	if (bytes > m->info.max) {
+		pthread_mutex_unlock(&m->lock);
+		snprintf(err, errlen, "%llu MiB is above the maximum, %llu MiB (zhostd --max)",
+			 (unsigned long long)(bytes >> 20),
+			 (unsigned long long)(m->info.max >> 20));
+		return -EINVAL;
+	}
+	m->info.requested = bytes;
+	ev.requested = bytes;
+	ev.plugged = m->nr_plugged * m->area.subblock_size;
+	pthread_mutex_unlock(&m->lock);
+	if (m->on_event)
+		m->on_event(m->opaque, &ev);
+	return 0;
 }
 
 int zhostd_memory_reset(struct zhostd_memory *m)
 {
 	int ret;
 
+	struct zhostd_memory_event ev = { .what = ZHOSTD_MEM_RESET };
+
 	pthread_mutex_lock(&m->lock);
 	ret = memory_reset_locked(m);
+	ev.count = m->nr_sb;
+	ev.requested = m->info.requested;
 	pthread_mutex_unlock(&m->lock);
-	if (!ret && m->on_change)
-		m->on_change(m->opaque, ZHOSTD_MEM_RESET, 0, m->nr_sb, 0);
+	if (!ret && m->on_event)
+		m->on_event(m->opaque, &ev);
 	return ret;
 }
 
@@ -231,19 +334,19 @@ void zhostd_memory_get(struct zhostd_memory *m,
 	info->subblock_size = m->area.subblock_size;
 }
 
-int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes)
+/* Bytes allocated in the memfd within [@start, @end). */
+static int memory_allocated(int fd, off_t start, off_t end, uint64_t *bytes)
 {
-	const off_t end = (off_t)(m->area.offset + m->area.size);
-	off_t pos = (off_t)m->area.offset, data, hole;
+	off_t pos = start, data, hole;
 
 	*bytes = 0;
 	while (pos < end) {
-		data = lseek(m->memfd, pos, SEEK_DATA);
+		data = lseek(fd, pos, SEEK_DATA);
 		if (data < 0)
 			return errno == ENXIO ? 0 : -errno;
 		if (data >= end)
 			break;
-		hole = lseek(m->memfd, data, SEEK_HOLE);
+		hole = lseek(fd, data, SEEK_HOLE);
 		if (hole < 0)
 			return -errno;
 		if (hole > end)
@@ -252,4 +355,87 @@ int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes)
 		pos = hole;
 	}
 	return 0;
+}
+
+int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes)
+{
+	return memory_allocated(m->memfd, (off_t)m->area.offset,
+				(off_t)(m->area.offset + m->area.size), bytes);
+}
+
+int zhostd_memory_check_memfd(struct zhostd_memory *m,
+			      struct zhostd_memory_check *c)
+{
+	const uint64_t sb = m->area.subblock_size;
+	uint64_t bytes;
+	int ret = 0;
+
+	memset(c, 0, sizeof(*c));
+	pthread_mutex_lock(&m->lock);
+	for (uint64_t i = 0; i < m->nr_sb && !ret; i++) {
+		if (m->map[i])
+			continue;
+		ret = memory_allocated(m->memfd,
+				       (off_t)(m->area.offset + i * sb),
+				       (off_t)(m->area.offset + (i + 1) * sb),
+				       &bytes);
+		if (!ret && bytes && !c->unplugged_backed)
+			c->first_bad = i;
+		c->unplugged_backed += bytes;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
+
+uint64_t zhostd_memory_compare(struct zhostd_memory *m, uint64_t first,
+			       uint64_t count, const uint8_t *bits,
+			       uint64_t *first_diff)
+{
+	uint64_t diff = 0;
+
+	pthread_mutex_lock(&m->lock);
+	for (uint64_t i = 0; i < count && first + i < m->nr_sb; i++) {
+		uint8_t guest = (bits[i / 8] >> (i % 8)) & 1;
+
+		if (guest != m->map[first + i] && !diff++)
+			*first_diff = first + i;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return diff;
+}
+
+uint64_t zhostd_memory_nr_subblocks(const struct zhostd_memory *m)
+{
+	return m->nr_sb;
+}
+
+const char *zhostd_memory_change_name(enum zhostd_memory_change what)
+{
+	static const char *const names[] = {
+		[ZHOSTD_MEM_PLUGGED] = "plugged",
+		[ZHOSTD_MEM_UNPLUGGED] = "unplugged",
+		[ZHOSTD_MEM_RESET] = "reset",
+		[ZHOSTD_MEM_REQUESTED] = "requested",
+		[ZHOSTD_MEM_ASKED] = "asked",
+		[ZHOSTD_MEM_DONE] = "done",
+	};
+
+	return (unsigned int)what < sizeof(names) / sizeof(names[0]) ?
+	       names[what] : "unknown";
+}
+
+const char *zhostd_memory_reason_name(uint32_t reason)
+{
+	/* The same words as the guest's /sys/kernel/mm/zone_host/reason. */
+	static const char *const names[] = {
+		[VMRPC_MEM_R_NONE] = "reached",
+		[VMRPC_MEM_R_FLOOR] = "floor",
+		[VMRPC_MEM_R_BUSY] = "busy",
+		[VMRPC_MEM_R_REFUSED] = "refused",
+		[VMRPC_MEM_R_ERROR] = "error",
+		[VMRPC_MEM_R_NO_ROOM] = "no-room",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] :
+	       "unknown";
 }

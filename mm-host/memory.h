@@ -8,11 +8,17 @@
  * (VMRPC_MEM_PLUG within the requested size), and host memory behind a
  * subblock is freed (a hole punched in the memfd) only once the guest
  * gave it back (VMRPC_MEM_UNPLUG, VMRPC_MEM_UNPLUG_ALL) or the VM is gone.
+ *
+ * The host changes the requested size (zhostd_memory_set_requested()) and
+ * tells the guest; the guest may ask for more itself (VMRPC_MEM_ASK),
+ * which the host grants within the maximum when its policy allows; the
+ * guest reports how each resize ended (VMRPC_MEM_DONE).
  */
 #ifndef ZHOSTD_MEMORY_H
 #define ZHOSTD_MEMORY_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +36,10 @@
  * @plug_refused: of those, refused (beyond the requested size)
  * @unplug_calls: well-formed VMRPC_MEM_UNPLUG and VMRPC_MEM_UNPLUG_ALL calls
  * @bad_calls: calls refused as malformed
+ * @asks: VMRPC_MEM_ASK calls
+ * @asks_granted: of those, granted (in whole or in part)
+ * @done_seq: number of VMRPC_MEM_DONE reports so far
+ * @done: the last of them (zero before the first)
  */
 struct zhostd_memory_info {
 	uint64_t offset;
@@ -42,13 +52,47 @@ struct zhostd_memory_info {
 	uint64_t plug_refused;
 	uint64_t unplug_calls;
 	uint64_t bad_calls;
+	uint64_t asks;
+	uint64_t asks_granted;
+	uint64_t done_seq;
+	struct zhostd_memory_done {
+		uint64_t requested;	/* what the guest worked towards */
+		uint64_t plugged;	/* what it reached */
+		uint32_t reason;	/* VMRPC_MEM_R_* */
+		uint32_t error;		/* errno for VMRPC_MEM_R_ERROR */
+	} done;
 };
 
-/* What changed, for zhostd_memory.on_change. */
+/* What happened, for zhostd_memory.on_event. */
 enum zhostd_memory_change {
 	ZHOSTD_MEM_PLUGGED,	/* the guest plugged subblocks */
 	ZHOSTD_MEM_UNPLUGGED,	/* the guest gave subblocks back */
 	ZHOSTD_MEM_RESET,	/* everything unplugged (guest boot, VM gone) */
+	ZHOSTD_MEM_REQUESTED,	/* the requested size changed */
+	ZHOSTD_MEM_ASKED,	/* the guest asked for more */
+	ZHOSTD_MEM_DONE,	/* the guest reported how a resize ended */
+};
+
+/**
+ * struct zhostd_memory_event - one change, for zhostd_memory.on_event
+ * @what: the kind of change
+ * @first: PLUGGED, UNPLUGGED: first subblock
+ * @count: PLUGGED, UNPLUGGED: subblocks; RESET: all of them
+ * @plugged: bytes plugged after the change
+ * @requested: the requested size after the change
+ * @asked: ASKED: the bytes the guest asked for
+ * @granted: ASKED: the bytes granted (0 when refused)
+ * @done: DONE: the report
+ */
+struct zhostd_memory_event {
+	enum zhostd_memory_change what;
+	uint64_t first;
+	uint64_t count;
+	uint64_t plugged;
+	uint64_t requested;
+	uint64_t asked;
+	uint64_t granted;
+	struct zhostd_memory_done done;
 };
 
 /**
@@ -60,8 +104,9 @@ enum zhostd_memory_change {
  * @map: one byte per subblock, 1 when plugged
  * @nr_plugged: subblocks plugged
  * @info: requested, max and counters (its geometry fields unused)
- * @on_change: called after every change, outside @lock; may be NULL
- * @opaque: passed to @on_change
+ * @allow_ask: grant the guest's VMRPC_MEM_ASK (within @info.max)
+ * @on_event: called after every change, outside @lock; may be NULL
+ * @opaque: passed to @on_event
  */
 struct zhostd_memory {
 	pthread_mutex_t lock;
@@ -71,8 +116,8 @@ struct zhostd_memory {
 	uint8_t *map;
 	uint64_t nr_plugged;
 	struct zhostd_memory_info info;
-	void (*on_change)(void *opaque, enum zhostd_memory_change what,
-			  uint64_t first, uint64_t count, uint64_t plugged);
+	bool allow_ask;
+	void (*on_event)(void *opaque, const struct zhostd_memory_event *ev);
 	void *opaque;
 };
 
@@ -123,6 +168,64 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
  * Return: 0 or a negative errno from fallocate().
  */
 int zhostd_memory_reset(struct zhostd_memory *m);
+
+/**
+ * zhostd_memory_set_requested() - change the size the guest should have
+ * @m: the backend
+ * @bytes: the new requested size: a multiple of the subblock size, at
+ *	most the maximum
+ * @err: on failure, why
+ * @errlen: size of @err
+ *
+ * Plugs beyond the new size are refused from now on; telling the guest is
+ * the caller's job (VMRPC_MEM_SET_REQUESTED).
+ *
+ * Return: 0 or -EINVAL with @err set.
+ */
+int zhostd_memory_set_requested(struct zhostd_memory *m, uint64_t bytes,
+				char *err, size_t errlen);
+
+/**
+ * struct zhostd_memory_check - what zhostd_memory_check_memfd() found
+ * @unplugged_backed: bytes of host memory behind subblocks zhostd counts
+ *	as unplugged (must be 0)
+ * @first_bad: the first such subblock, when there is one
+ */
+struct zhostd_memory_check {
+	uint64_t unplugged_backed;
+	uint64_t first_bad;
+};
+
+/**
+ * zhostd_memory_check_memfd() - is any unplugged subblock backed?
+ * @m: the backend
+ * @c: filled in
+ *
+ * Return: 0 or a negative errno from lseek().
+ */
+int zhostd_memory_check_memfd(struct zhostd_memory *m,
+			      struct zhostd_memory_check *c);
+
+/**
+ * zhostd_memory_compare() - compare the guest's plugged map with ours
+ * @m: the backend
+ * @first: first subblock of @bits
+ * @count: subblocks in @bits
+ * @bits: the guest's map (VMRPC_MEM_MAP layout)
+ * @first_diff: set to the first subblock that differs, when one does
+ *
+ * Return: the number of subblocks that differ.
+ */
+uint64_t zhostd_memory_compare(struct zhostd_memory *m, uint64_t first,
+			       uint64_t count, const uint8_t *bits,
+			       uint64_t *first_diff);
+
+/* Names for logs and the control protocol. */
+const char *zhostd_memory_change_name(enum zhostd_memory_change what);
+const char *zhostd_memory_reason_name(uint32_t reason);
+
+/* Subblocks in the data area. */
+uint64_t zhostd_memory_nr_subblocks(const struct zhostd_memory *m);
 
 /* A consistent snapshot. */
 void zhostd_memory_get(struct zhostd_memory *m,

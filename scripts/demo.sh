@@ -36,10 +36,11 @@ echo "   image:   build/guest/bzImage ($(du -h "$ZH_GUEST/bzImage" | cut -f1)), 
 
 step "Boot it under QEMU, with zhostd" \
 	"zhost-run starts zhostd (the host daemon: shared memory, ivshmem server, VMRPC)" \
-	"and QEMU with an ivshmem-doorbell device, and boots the guest (q35, 2 CPUs, TCG)."
-echo "   \$ zhost-run -n $name -m 1G --detach --test demo"
+	"and QEMU with an ivshmem-doorbell device, and boots the guest (q35, 2 CPUs, TCG)" \
+	"with 512 MiB of its own RAM; the host grants it 512 MiB more, in ZONE_HOST."
+echo "   \$ zhost-run -n $name -m 512M -H 512M --detach --test demo"
 start=$(date +%s)
-console=$("$bin/zhost-run" -n "$name" -m 1G --detach --test demo --append quiet 2>/dev/null) ||
+console=$("$bin/zhost-run" -n "$name" -m 512M -H 512M --detach --test demo --append quiet 2>/dev/null) ||
 	zh_die "the VM did not start"
 trap '"$bin/zhost-run" --stop -n "$name" >/dev/null 2>&1 || true; rm -f "$log"' EXIT
 for ((i = 0; i < 900; i++)); do
@@ -55,9 +56,14 @@ bctl() {
 	echo "   \$ balloon-ctl -n $name $*"
 	"$bin/balloon-ctl" -n "$name" "$@" 2>&1 | sed 's/^/     /'
 }
+step "The host's view: balloon-ctl status" \
+	"zhostd granted 512 MiB; the guest plugged it; the memfd holds only what the" \
+	"guest touched (the host memory backing it), and the guest says how much of" \
+	"its ZONE_HOST is free. Its process holds 128 MiB there right now."
+bctl status
+
 step "VMRPC: the host asks the guest kernel" \
 	"balloon-ctl talks to zhostd, which makes reverse calls into the guest kernel."
-bctl status
 bctl guest ping
 echo "   \$ balloon-ctl -n $name guest meminfo | head -n 5"
 "$bin/balloon-ctl" -n "$name" guest meminfo | head -n 5 | sed 's/^/     /'

@@ -3,8 +3,11 @@
  * zhostd's memory backend (mm-host/memory.c) against a real sparse memfd:
  * the guest may plug only within the requested size, only subblocks of the
  * data area, never twice; unplugging frees exactly the host memory behind
- * the named subblocks and nothing else; malformed requests change nothing;
- * a reset frees the whole data area.
+ * the named subblocks and nothing else, and may be repeated; malformed
+ * requests change nothing; a reset frees the whole data area. Then the
+ * resize side: the requested size, the guest asking for more (granted
+ * within the maximum, or refused by policy), resize reports, and the
+ * consistency checks against the guest's map and the memfd.
  */
 #include <endian.h>
 #include <errno.h>
@@ -24,15 +27,12 @@ static int memfd;
 static char *map;
 static struct zhostd_memory m;
 static int changes;
+static struct zhostd_memory_event last_ev;
 
-static void on_change(void *opaque, enum zhostd_memory_change what,
-		      uint64_t first, uint64_t count, uint64_t plugged)
+static void on_event(void *opaque, const struct zhostd_memory_event *ev)
 {
 	(void)opaque;
-	(void)what;
-	(void)first;
-	(void)count;
-	(void)plugged;
+	last_ev = *ev;
 	changes++;
 }
 
@@ -81,7 +81,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(24);
+	tap_plan(36);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -101,7 +101,7 @@ int main(void)
 	       "initial above the maximum refused: %s", err);
 	tap_ok(zhostd_memory_init(&m, memfd, &area, 8 * MIB, 128 * MIB, err,
 				  sizeof(err)) == 0, "8 MiB requested, 128 MiB max");
-	m.on_change = on_change;
+	m.on_event = on_event;
 
 	tap_ok(call(VMRPC_MEM_CONFIG, NULL, 0, &cfg, sizeof(cfg), &rlen) == VMRPC_OK &&
 	       rlen == sizeof(cfg) && le64toh(cfg.requested_size) == 8 * MIB &&
@@ -145,10 +145,11 @@ int main(void)
 	map[0] = 1;	/* the control area does not count */
 	tap_ok(backed() == 3 * SB, "control area pages are not counted as backed");
 
-	tap_ok(range_call(VMRPC_MEM_UNPLUG, 2, 2) == VMRPC_EINVAL,
-	       "unplugging a range with an unplugged subblock refused");
 	tap_ok(range_call(VMRPC_MEM_UNPLUG, 1, 1) == VMRPC_OK && backed() == 2 * SB,
 	       "unplugging subblock 1 frees exactly its 2 MiB");
+	tap_ok(range_call(VMRPC_MEM_UNPLUG, 1, 1) == VMRPC_OK && backed() == 2 * SB &&
+	       range_call(VMRPC_MEM_UNPLUG, DATA / SB, 1) == VMRPC_EINVAL,
+	       "repeating an unplug is harmless; outside the data area refused");
 	tap_ok(map[OFFSET + SB] == 0 && map[OFFSET] == 0x42 &&
 	       map[OFFSET + 10 * SB] == 0x42,
 	       "its data is gone, its neighbours' data is intact");
@@ -162,9 +163,78 @@ int main(void)
 	zhostd_memory_get(&m, &info);
 	tap_ok(info.plugged == 0 && map[0] == 1,
 	       "nothing plugged; the control area is untouched");
-	tap_ok(changes == 5 && call(99, NULL, 0, NULL, 0, NULL) == VMRPC_ENOPROC,
+	tap_ok(changes == 6 && call(99, NULL, 0, NULL, 0, NULL) == VMRPC_ENOPROC,
 	       "every change was reported (%d); unknown procedures refused",
 	       changes);
+
+	/* The requested size. */
+	tap_ok(zhostd_memory_set_requested(&m, 3 * MIB, err, sizeof(err)) == -EINVAL &&
+	       zhostd_memory_set_requested(&m, 130 * MIB, err, sizeof(err)) == -EINVAL,
+	       "requested sizes off the subblock grid or above max refused: %s", err);
+	tap_ok(zhostd_memory_set_requested(&m, 4 * MIB, err, sizeof(err)) == 0 &&
+	       last_ev.what == ZHOSTD_MEM_REQUESTED && last_ev.requested == 4 * MIB &&
+	       range_call(VMRPC_MEM_PLUG, 0, 3) == VMRPC_EPERM &&
+	       range_call(VMRPC_MEM_PLUG, 0, 2) == VMRPC_OK,
+	       "a lower requested size limits plugs at once");
+
+	/* The guest asks for more. */
+	{
+		struct vmrpc_mem_request ask = { .requested_size = htole64(3 * MIB) },
+					 got = { 0 };
+
+		m.allow_ask = false;
+		tap_ok(call(VMRPC_MEM_ASK, &ask, sizeof(ask), &got, sizeof(got), &rlen) == VMRPC_EPERM &&
+		       last_ev.what == ZHOSTD_MEM_ASKED && last_ev.granted == 0,
+		       "--guest-ask deny: asking is refused, and reported");
+		m.allow_ask = true;
+		tap_ok(call(VMRPC_MEM_ASK, &ask, sizeof(ask), &got, sizeof(got), &rlen) == VMRPC_OK &&
+		       rlen == sizeof(got) && le64toh(got.requested_size) == 8 * MIB,
+		       "asking for 3 MiB grants 4 (whole subblocks): requested 8 MiB");
+		ask.requested_size = htole64(DATA);
+		tap_ok(call(VMRPC_MEM_ASK, &ask, sizeof(ask), &got, sizeof(got), &rlen) == VMRPC_OK &&
+		       le64toh(got.requested_size) == 128 * MIB &&
+		       call(VMRPC_MEM_ASK, &ask, sizeof(ask), &got, sizeof(got), &rlen) == VMRPC_EPERM,
+		       "asks are granted up to the maximum, then refused");
+	}
+
+	/* Resize reports. */
+	{
+		struct vmrpc_mem_done d = {
+			.requested_size = htole64(64 * MIB),
+			.plugged_size = htole64(40 * MIB),
+			.reason = htole32(VMRPC_MEM_R_FLOOR),
+		};
+
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
+		       last_ev.what == ZHOSTD_MEM_DONE && last_ev.done.plugged == 40 * MIB &&
+		       last_ev.done.reason == VMRPC_MEM_R_FLOOR,
+		       "a resize report is kept and sent on");
+		d.reserved[2] = 1;
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "a report with reserved bits set is refused");
+		zhostd_memory_get(&m, &info);
+		tap_ok(info.done_seq == 1 && info.done.requested == 64 * MIB,
+		       "query sees the last report");
+	}
+
+	/* Consistency: the guest's map and the memfd. */
+	{
+		uint8_t bits[16] = { 0x03 };	/* subblocks 0 and 1 */
+		struct zhostd_memory_check c;
+		uint64_t diff_at = 0;
+
+		tap_ok(zhostd_memory_compare(&m, 0, DATA / SB, bits, &diff_at) == 0,
+		       "the guest's map agrees with zhostd's");
+		bits[0] = 0x07;
+		tap_ok(zhostd_memory_compare(&m, 0, DATA / SB, bits, &diff_at) == 1 &&
+		       diff_at == 2, "a difference is found, at subblock 2");
+		tap_ok(zhostd_memory_check_memfd(&m, &c) == 0 && c.unplugged_backed == 0,
+		       "no unplugged subblock is backed");
+		touch(5);	/* a guest touching what it does not own */
+		tap_ok(zhostd_memory_check_memfd(&m, &c) == 0 &&
+		       c.unplugged_backed == SB && c.first_bad == 5,
+		       "host memory behind unplugged subblock 5 is found");
+	}
 
 	zhostd_memory_destroy(&m);
 	munmap(map, OFFSET + DATA);

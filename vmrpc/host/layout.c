@@ -30,6 +30,7 @@ _Static_assert(sizeof(struct vmrpc_mem_config) == 64, "mem_config is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_range) == 16, "mem_range is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_request) == 16, "mem_request is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_status) == 128, "mem_status is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_done) == 64, "mem_done is ABI");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");
 _Static_assert(offsetof(struct vmrpc_superblock, g2h_offset) == 64,

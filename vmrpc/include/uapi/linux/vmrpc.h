@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			1
+#define VMRPC_ABI_MINOR			2
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -278,9 +278,33 @@ struct vmrpc_drop_caches {
 #define VMRPC_MEM_UNPLUG		2	/* struct vmrpc_mem_range -> none */
 /* none -> none: the guest uses no subblock (it just booted) */
 #define VMRPC_MEM_UNPLUG_ALL		3
+/* struct vmrpc_mem_done -> none: a resize ended (reached, or why not) */
+#define VMRPC_MEM_DONE			4
+/*
+ * struct vmrpc_mem_request -> struct vmrpc_mem_request: the guest is short
+ * of memory and asks for this much more; the reply is the new requested
+ * size (the host may grant less, or refuse with EPERM)
+ */
+#define VMRPC_MEM_ASK			5
 /* host -> guest */
 #define VMRPC_MEM_STATUS		16	/* none -> struct vmrpc_mem_status */
 #define VMRPC_MEM_SET_REQUESTED		17	/* struct vmrpc_mem_request -> none */
+/*
+ * struct vmrpc_mem_range -> bitmap: one bit per subblock of the range, set
+ * when the guest has it plugged (bit i % 8 of byte i / 8 is subblock
+ * first + i); count at most 8 * (payload size)
+ */
+#define VMRPC_MEM_MAP			18
+
+/* Why the guest stopped short of the requested size (status, done). */
+#define VMRPC_MEM_R_NONE		0	/* it did not: requested size reached */
+/* unplugging more would leave the guest less free memory than its floor */
+#define VMRPC_MEM_R_FLOOR		1
+/* the remaining subblocks hold pages that cannot be migrated now (pinned) */
+#define VMRPC_MEM_R_BUSY		2
+#define VMRPC_MEM_R_REFUSED		3	/* the host refused a plug */
+#define VMRPC_MEM_R_ERROR		4	/* a step failed; see error */
+#define VMRPC_MEM_R_NO_ROOM		5	/* the data area is full */
 
 /**
  * struct vmrpc_mem_config - reply of VMRPC_MEM_CONFIG
@@ -309,9 +333,11 @@ struct vmrpc_mem_range {
 };
 
 /**
- * struct vmrpc_mem_request - request of VMRPC_MEM_SET_REQUESTED
- * @requested_size: new requested size in bytes, a multiple of
- *	subblock_size; the guest works towards it after replying
+ * struct vmrpc_mem_request - request of VMRPC_MEM_SET_REQUESTED (the new
+ *	requested size) and VMRPC_MEM_ASK (bytes wanted in addition; the
+ *	reply carries the new requested size)
+ * @requested_size: bytes, a multiple of subblock_size; after
+ *	VMRPC_MEM_SET_REQUESTED the guest works towards it after replying
  * @reserved: zero
  */
 struct vmrpc_mem_request {
@@ -326,6 +352,23 @@ struct vmrpc_mem_request {
 #define VMRPC_MEM_S_STUCK		3	/* cannot get closer; see error */
 
 /**
+ * struct vmrpc_mem_done - request of VMRPC_MEM_DONE: how a resize ended
+ * @requested_size: the size the guest worked towards
+ * @plugged_size: the size it reached
+ * @reason: VMRPC_MEM_R_*
+ * @error: errno of the failed step when @reason is VMRPC_MEM_R_ERROR
+ *	(positive), else 0
+ * @reserved: zero
+ */
+struct vmrpc_mem_done {
+	__le64 requested_size;
+	__le64 plugged_size;
+	__le32 reason;
+	__le32 error;
+	__le64 reserved[5];		/* zero */
+};
+
+/**
  * struct vmrpc_mem_status - reply of VMRPC_MEM_STATUS: the guest's view
  * @plugged_size: bytes of subblocks plugged and usable by the guest
  * @requested_size: the size the guest works towards
@@ -337,6 +380,10 @@ struct vmrpc_mem_request {
  * @mem_free: the guest's MemFree in bytes
  * @state: VMRPC_MEM_S_*
  * @error: errno of the last failed step, 0 when none (positive)
+ * @reason: VMRPC_MEM_R_* of the last resize
+ * @reserved0: zero
+ * @floor: the least free memory, in bytes, the guest keeps when it
+ *	unplugs (see Documentation/resize.rst)
  * @reserved: zero
  */
 struct vmrpc_mem_status {
@@ -350,7 +397,10 @@ struct vmrpc_mem_status {
 	__le64 mem_free;
 	__le32 state;
 	__le32 error;
-	__le64 reserved[7];		/* zero */
+	__le32 reason;
+	__le32 reserved0;		/* zero */
+	__le64 floor;
+	__le64 reserved[5];		/* zero */
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */

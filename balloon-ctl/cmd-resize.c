@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * balloon-ctl set, grow, shrink: change the size of the guest's ZONE_HOST
+ * memory (zhostd's set-memory), and with --wait follow the guest until it
+ * reaches the size or says why it cannot (query-memory, twice a second).
+ * On a terminal the progress is a bar redrawn in place; otherwise one line
+ * per change, for logs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "format.h"
+
+#define RESIZE_POLL_NS		(500 * 1000 * 1000L)
+#define RESIZE_BAR_WIDTH	30
+
+enum resize_mode { RESIZE_SET, RESIZE_GROW, RESIZE_SHRINK };
+
+struct resize_args {
+	enum resize_mode mode;
+	uint64_t size;
+	bool wait;
+	double wait_timeout;	/* seconds; 0: none */
+};
+
+static int resize_parse(const struct bctl_cmd *cmd, int argc, char **argv,
+			struct resize_args *a)
+{
+	char *end;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--wait")) {
+			a->wait = true;
+		} else if (!strcmp(argv[i], "--timeout")) {
+			if (++i == argc)
+				return bctl_usage_err(cmd, "--timeout needs SECONDS");
+			a->wait_timeout = strtod(argv[i], &end);
+			if (*end || a->wait_timeout <= 0 || a->wait_timeout > 86400)
+				return bctl_usage_err(cmd, "bad --timeout '%s'", argv[i]);
+		} else if (argv[i][0] == '-') {
+			return bctl_usage_err(cmd, "unknown option '%s'", argv[i]);
+		} else if (a->size != UINT64_MAX) {
+			return bctl_usage_err(cmd, "unexpected argument '%s'", argv[i]);
+		} else if (bctl_parse_size(argv[i], &a->size)) {
+			return bctl_usage_err(cmd, "bad size '%s' (bytes, or with K, M or G)",
+					      argv[i]);
+		}
+	}
+	if (a->size == UINT64_MAX)
+		return bctl_usage_err(cmd, "SIZE missing");
+	if (a->wait_timeout && !a->wait)
+		return bctl_usage_err(cmd, "--timeout goes with --wait");
+	return BCTL_EXIT_OK;
+}
+
+static uint64_t field_u64(const json_t *obj, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(obj, key));
+
+	return v > 0 ? (uint64_t)v : 0;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* One progress report: a bar in place on a terminal, else a line. */
+static void resize_progress(uint64_t from, uint64_t plugged, uint64_t target,
+			    bool tty)
+{
+	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN];
+	uint64_t span = from > target ? from - target : target - from;
+	uint64_t moved = from > target ? (from > plugged ? from - plugged : 0) :
+					 (plugged > from ? plugged - from : 0);
+	int fill = span ? (int)(moved * RESIZE_BAR_WIDTH / span) : RESIZE_BAR_WIDTH;
+
+	if (fill > RESIZE_BAR_WIDTH)
+		fill = RESIZE_BAR_WIDTH;
+	bctl_fmt_size(plugged, a);
+	bctl_fmt_size(target, b);
+	if (tty)
+		printf("\r[%.*s%*s] %s of %s ", fill,
+		       "##############################", RESIZE_BAR_WIDTH - fill,
+		       "", a, b);
+	else
+		printf("plugged %s of %s\n", a, b);
+	fflush(stdout);
+}
+
+/*
+ * Follow the guest until it reaches @target, stops short or the timeout
+ * passes. Returns an exit status; *@last is the last query-memory reply.
+ */
+static int resize_wait(const struct bctl_opts *opts, uint64_t from,
+		       uint64_t target, double timeout, json_t **last)
+{
+	const bool tty = isatty(STDOUT_FILENO) && !opts->json;
+	const double deadline = timeout ? now_s() + timeout : 0;
+	uint64_t shown = UINT64_MAX, plugged;
+	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN];
+	const char *state, *reason;
+	json_t *ret, *guest;
+	int st;
+
+	*last = NULL;
+	for (;;) {
+		st = bctl_client_run(opts, "query-memory", NULL, &ret);
+		if (st)
+			return st;
+		json_decref(*last);
+		*last = ret;
+		guest = json_object_get(ret, "guest");
+		plugged = field_u64(ret, "plugged");
+		state = json_string_value(json_object_get(guest, "state"));
+		if (!opts->json && plugged != shown) {
+			resize_progress(from, plugged, target, tty);
+			shown = plugged;
+		}
+		if (state && !strcmp(state, "idle") && plugged == target &&
+		    field_u64(guest, "plugged") == target) {
+			if (tty)
+				putchar('\n');
+			return BCTL_EXIT_OK;
+		}
+		if (state && !strcmp(state, "stuck") &&
+		    field_u64(guest, "requested") == target) {
+			reason = json_string_value(json_object_get(guest, "reason"));
+			if (tty)
+				putchar('\n');
+			bctl_err("stopped at %s of %s: %s",
+				 bctl_fmt_size(plugged, a), bctl_fmt_size(target, b),
+				 reason ? reason : "unknown");
+			return BCTL_EXIT_PARTIAL;
+		}
+		if (deadline && now_s() > deadline) {
+			if (tty)
+				putchar('\n');
+			bctl_err("timed out at %s of %s (guest %s)",
+				 bctl_fmt_size(plugged, a), bctl_fmt_size(target, b),
+				 state ? state : "not answering");
+			return BCTL_EXIT_TIMEOUT;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = RESIZE_POLL_NS }, NULL);
+	}
+}
+
+static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
+		      int argc, char **argv, enum resize_mode mode)
+{
+	struct resize_args a = { .mode = mode, .size = UINT64_MAX };
+	uint64_t target = 0, from;
+	json_t *ret, *last;
+	char s[BCTL_FMT_LEN];
+	int st;
+
+	st = resize_parse(cmd, argc, argv, &a);
+	if (st)
+		return st;
+	st = bctl_client_run(opts, "query-memory", NULL, &ret);
+	if (st)
+		return st;
+	from = field_u64(ret, "plugged");
+	switch (mode) {
+	case RESIZE_SET:
+		target = a.size;
+		break;
+	case RESIZE_GROW:
+		target = field_u64(ret, "requested") + a.size;
+		break;
+	case RESIZE_SHRINK:
+		target = field_u64(ret, "requested");
+		target = target > a.size ? target - a.size : 0;
+		break;
+	}
+	json_decref(ret);
+	st = bctl_client_run(opts, "set-memory",
+			     json_pack("{s:I}", "size", (json_int_t)target), &ret);
+	if (st)
+		return st;
+	if (!a.wait) {
+		if (opts->json)
+			bctl_print_json(ret);
+		else
+			printf("requested %s\n", bctl_fmt_size(target, s));
+		json_decref(ret);
+		return BCTL_EXIT_OK;
+	}
+	json_decref(ret);
+	st = resize_wait(opts, from, target, a.wait_timeout, &last);
+	if (opts->json && last)
+		bctl_print_json(last);
+	json_decref(last);
+	return st;
+}
+
+static int set_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
+		   int argc, char **argv)
+{
+	return resize_run(cmd, opts, argc, argv, RESIZE_SET);
+}
+
+static int grow_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
+		    int argc, char **argv)
+{
+	return resize_run(cmd, opts, argc, argv, RESIZE_GROW);
+}
+
+static int shrink_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
+		      int argc, char **argv)
+{
+	return resize_run(cmd, opts, argc, argv, RESIZE_SHRINK);
+}
+
+const struct bctl_cmd bctl_cmd_set = {
+	.name		= "set",
+	.args		= "SIZE [--wait [--timeout S]]",
+	.summary	= "set the guest's host memory (ZONE_HOST) to SIZE",
+	.execute	= "set-memory",
+	.run		= set_run,
+};
+
+const struct bctl_cmd bctl_cmd_grow = {
+	.name		= "grow",
+	.args		= "SIZE [--wait [--timeout S]]",
+	.summary	= "give the guest SIZE more host memory",
+	.execute	= "set-memory",
+	.run		= grow_run,
+};
+
+const struct bctl_cmd bctl_cmd_shrink = {
+	.name		= "shrink",
+	.args		= "SIZE [--wait [--timeout S]]",
+	.summary	= "take SIZE of host memory back from the guest",
+	.execute	= "set-memory",
+	.run		= shrink_run,
+};

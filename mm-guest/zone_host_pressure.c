@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Asking the host for more memory when the guest runs short.
+ *
+ * Once a second the provider looks at two things: whether ZONE_HOST is
+ * nearly full (free pages below its high watermark plus 16 MiB) and
+ * whether the guest as a whole is short (MemAvailable below 1/16 of
+ * MemTotal). When both hold and the host's maximum leaves room, it asks
+ * for more (VMRPC_MEM_ASK): 1/8 of what it has plugged, at least 64 MiB.
+ * The host grants it (the requested size grows and the guest plugs it) or
+ * refuses; after a refusal the guest waits 30 s before it asks again and
+ * meanwhile reclaims as any guest would.
+ */
+#define pr_fmt(fmt) "zone_host: " fmt
+
+#include <linux/jiffies.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/vmstat.h>
+#include <linux/workqueue.h>
+
+#include "zone_host_provider.h"
+
+#define ZONE_HOST_PRESSURE_PERIOD	HZ
+#define ZONE_HOST_ASK_MIN		(64ULL << 20)
+#define ZONE_HOST_ASK_BACKOFF		(30 * HZ)
+#define ZONE_HOST_ASK_SLACK_PAGES	((16UL << 20) >> PAGE_SHIFT)
+
+static bool zone_host_short(struct zone_host_provider *zp)
+{
+	struct zone *zone = zone_host_zone(zp);
+
+	return zone_page_state(zone, NR_FREE_PAGES) <
+	       high_wmark_pages(zone) + ZONE_HOST_ASK_SLACK_PAGES &&
+	       si_mem_available() < (long)(totalram_pages() / 16);
+}
+
+/**
+ * zone_host_pressure() - the once-a-second look for memory pressure
+ * @work: the provider's delayed work
+ */
+void zone_host_pressure(struct work_struct *work)
+{
+	struct zone_host_provider *zp =
+		container_of(to_delayed_work(work), struct zone_host_provider,
+			     pressure);
+	u64 requested = READ_ONCE(zp->requested), more, granted;
+	int ret;
+
+	if (!READ_ONCE(zp->attached))
+		return;
+	if (time_after_eq(jiffies, READ_ONCE(zp->ask_after)) &&
+	    requested < zp->max && zone_host_plugged_bytes(zp) == requested &&
+	    zone_host_short(zp)) {
+		more = max(round_down(requested / 8, zp->sb_size),
+			   ZONE_HOST_ASK_MIN);
+		more = min(more, zp->max - requested);
+		atomic64_inc(&zp->stats.asks);
+		ret = zone_host_rpc_ask(more, &granted);
+		if (!ret && granted > requested) {
+			pr_info("short of memory: asked the host for %llu MiB more, got %llu MiB\n",
+				more >> 20, (granted - requested) >> 20);
+			zone_host_request(zp, granted);
+		} else {
+			atomic64_inc(&zp->stats.asks_refused);
+			WRITE_ONCE(zp->ask_after, jiffies + ZONE_HOST_ASK_BACKOFF);
+			pr_info("short of memory: the host did not grant %llu MiB more (%d)\n",
+				more >> 20, ret);
+		}
+	}
+	schedule_delayed_work(&zp->pressure, ZONE_HOST_PRESSURE_PERIOD);
+}

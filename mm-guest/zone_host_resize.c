@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Resizing ZONE_HOST: the host sets the requested size (at boot, or with a
+ * reverse call when balloon-ctl sets a new one), and one worker grows or
+ * shrinks the zone subblock by subblock until the plugged size is the
+ * requested size or it cannot get closer. It then tells the host how it
+ * ended (VMRPC_MEM_DONE) and why, when it stopped short.
+ *
+ * The requested size may change while the worker runs; it reads it again
+ * after every step, so a new request takes over at once.
+ */
+#define pr_fmt(fmt) "zone_host: " fmt
+
+#include <linux/mm.h>
+#include <linux/workqueue.h>
+
+#include "zone_host_provider.h"
+
+/**
+ * zone_host_request() - record a new requested size and start the worker
+ * @zp: the provider
+ * @bytes: requested size, rounded down to subblocks and capped by the data
+ *	area and the host's maximum
+ *
+ * Does not take @zp->lock: it is called from a reverse call, which must
+ * not wait for a resize in progress.
+ */
+void zone_host_request(struct zone_host_provider *zp, u64 bytes)
+{
+	WRITE_ONCE(zp->requested, min(round_down(bytes, zp->sb_size), zp->max));
+	WRITE_ONCE(zp->stuck, false);
+	queue_work(system_unbound_wq, &zp->work);
+}
+
+/**
+ * zone_host_reason_name() - a VMRPC_MEM_R_* for people
+ * @reason: the reason
+ *
+ * Return: a short name ("floor", "busy", ...).
+ */
+const char *zone_host_reason_name(u32 reason)
+{
+	static const char *const names[] = {
+		[VMRPC_MEM_R_NONE] = "reached",
+		[VMRPC_MEM_R_FLOOR] = "floor",
+		[VMRPC_MEM_R_BUSY] = "busy",
+		[VMRPC_MEM_R_REFUSED] = "refused",
+		[VMRPC_MEM_R_ERROR] = "error",
+		[VMRPC_MEM_R_NO_ROOM] = "no-room",
+	};
+
+	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
+}
+
+/**
+ * zone_host_resize() - work towards the requested size
+ * @work: the provider's work item
+ */
+void zone_host_resize(struct work_struct *work)
+{
+	struct zone_host_provider *zp =
+		container_of(work, struct zone_host_provider, work);
+	u32 reason = VMRPC_MEM_R_NONE;
+	unsigned long want, before;
+	u64 requested;
+	int ret = 0;
+
+	mutex_lock(&zp->lock);
+	if (!READ_ONCE(zp->attached))
+		goto out;
+	before = zp->nr_plugged;
+	zone_host_retry_pending(zp);
+	for (;;) {
+		requested = READ_ONCE(zp->requested);
+		want = div64_u64(requested, zp->sb_size);
+		if (!READ_ONCE(zp->attached) || zp->nr_plugged == want)
+			break;
+		if (zp->nr_plugged < want)
+			ret = zone_host_grow_step(zp, want - zp->nr_plugged,
+						  &reason);
+		else
+			ret = zone_host_shrink(zp, want, &reason);
+		if (ret)
+			break;
+		cond_resched();
+	}
+	/* A newer request may have come in while the last step failed. */
+	if (ret && READ_ONCE(zp->requested) != requested)
+		queue_work(system_unbound_wq, &zp->work);
+	zp->error = reason == VMRPC_MEM_R_ERROR ? -ret : 0;
+	zp->reason = reason;
+	WRITE_ONCE(zp->stuck, ret != 0);
+	if (ret) {
+		atomic64_inc(&zp->stats.errors);
+		pr_warn("%llu MiB plugged of the %llu MiB requested: %s (%d)\n",
+			zone_host_plugged_bytes(zp) >> 20, requested >> 20,
+			zone_host_reason_name(reason), ret);
+	} else if (zp->nr_plugged != before) {
+		pr_info("%llu MiB plugged, as requested\n",
+			zone_host_plugged_bytes(zp) >> 20);
+	}
+	if (READ_ONCE(zp->attached) &&
+	    zone_host_rpc_done(requested, zone_host_plugged_bytes(zp), reason,
+			       zp->error))
+		pr_warn_ratelimited("could not tell the host how the resize ended\n");
+out:
+	mutex_unlock(&zp->lock);
+}

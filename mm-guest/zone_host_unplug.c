@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Giving ZONE_HOST memory back to the host, subblock by subblock.
+ *
+ * The guest picks the subblocks cheapest to empty: those with the fewest
+ * pages in use, and among equals the highest, so that memory blocks at the
+ * end of the data area empty first. It takes a subblock out of the page
+ * allocator with alloc_contig_range(), which migrates the pages in use
+ * elsewhere (to the rest of ZONE_HOST first, then the other zones), marks
+ * its pages PageOffline and only then tells the host, which punches the
+ * hole. Pages that cannot be migrated (pinned, say) make that subblock
+ * busy; the guest moves on to the next one.
+ *
+ * The floor: the guest never unplugs a subblock if afterwards its
+ * available memory (MemAvailable) would be below the kernel's reserves
+ * (totalreserve_pages: high watermarks and lowmem reserves) plus a margin
+ * (floor_margin_bytes, 64 MiB by default). Below that the workload would
+ * have to be reclaimed or OOM-killed to make room; the guest stops and
+ * says "floor" instead.
+ */
+#define pr_fmt(fmt) "zone_host: " fmt
+
+#include <linux/bitmap.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/sort.h>
+#include <linux/swap.h>
+#include <linux/vmalloc.h>
+
+#include "../internal.h"
+#include "zone_host_provider.h"
+
+/* alloc_contig_range() tries per subblock before calling it busy. */
+#define ZONE_HOST_UNPLUG_TRIES	5
+
+/* A plugged subblock and how many of its pages are in use. */
+struct zone_host_candidate {
+	unsigned long sb;
+	unsigned long used;
+};
+
+/**
+ * zone_host_floor_bytes() - the least available memory the guest keeps
+ * @zp: the provider
+ *
+ * Return: the floor in bytes.
+ */
+u64 zone_host_floor_bytes(struct zone_host_provider *zp)
+{
+	return ((u64)totalreserve_pages << PAGE_SHIFT) +
+	       READ_ONCE(zp->floor_margin);
+}
+
+/*
+ * Pages of a subblock not free in the buddy allocator. Read without the
+ * zone lock: a hint for ordering the candidates, nothing more.
+ */
+static unsigned long zone_host_sb_used(struct zone_host_provider *zp,
+				       unsigned long sb)
+{
+	unsigned long pfn = zone_host_sb_pfn(zp, sb);
+	unsigned long end = pfn + zp->sb_pages, used = 0;
+
+	while (pfn < end) {
+		struct page *page = pfn_to_page(pfn);
+		unsigned int order;
+
+		if (PageBuddy(page)) {
+			order = buddy_order_unsafe(page);
+			if (order <= MAX_PAGE_ORDER) {
+				pfn += 1UL << order;
+				continue;
+			}
+		}
+		used++;
+		pfn++;
+	}
+	return used;
+}
+
+static int zone_host_candidate_cmp(const void *a, const void *b)
+{
+	const struct zone_host_candidate *x = a, *y = b;
+
+	if (x->used != y->used)
+		return x->used < y->used ? -1 : 1;
+	return x->sb > y->sb ? -1 : x->sb < y->sb;
+}
+
+/*
+ * Take a subblock out of the page allocator, migrating its pages in use.
+ * Return: 0, -EBUSY when its pages could not all be taken, -ENOMEM when
+ * there was no room for the migrated pages.
+ */
+static int zone_host_sb_offline(struct zone_host_provider *zp,
+				unsigned long sb)
+{
+	const unsigned long pfn = zone_host_sb_pfn(zp, sb);
+	unsigned long i;
+	int ret = -EBUSY, try;
+
+	for (try = 0; try < ZONE_HOST_UNPLUG_TRIES; try++) {
+		ret = alloc_contig_range(pfn, pfn + zp->sb_pages,
+					 MIGRATE_MOVABLE,
+					 GFP_KERNEL | __GFP_NOWARN);
+		if (ret != -EBUSY)
+			break;
+		cond_resched();
+	}
+	if (ret)
+		return ret;
+	page_offline_begin();
+	for (i = 0; i < zp->sb_pages; i++)
+		__SetPageOffline(pfn_to_page(pfn + i));
+	page_offline_end();
+	adjust_managed_page_count(pfn_to_page(pfn), -(long)zp->sb_pages);
+	return 0;
+}
+
+/* Tell the host; on failure keep the subblock offline until it listens. */
+static void zone_host_sb_give_back(struct zone_host_provider *zp,
+				   unsigned long sb)
+{
+	__clear_bit(sb, zp->plugged);
+	WRITE_ONCE(zp->nr_plugged, zp->nr_plugged - 1);
+	if (zone_host_rpc_unplug(sb, 1)) {
+		__set_bit(sb, zp->pending);
+		return;
+	}
+	atomic64_inc(&zp->stats.subblocks_unplugged);
+}
+
+/**
+ * zone_host_retry_pending() - tell the host about subblocks it has not
+ *	confirmed yet
+ * @zp: the provider, locked
+ *
+ * The host unplugs idempotently, so a subblock whose first unplug did
+ * reach the host but whose reply got lost is simply confirmed again.
+ */
+void zone_host_retry_pending(struct zone_host_provider *zp)
+{
+	unsigned long sb;
+
+	for_each_set_bit(sb, zp->pending, zp->nr_sb) {
+		if (zone_host_rpc_unplug(sb, 1))
+			return;
+		__clear_bit(sb, zp->pending);
+		atomic64_inc(&zp->stats.subblocks_unplugged);
+	}
+}
+
+/**
+ * zone_host_shrink() - unplug subblocks until @want are left
+ * @zp: the provider, locked
+ * @want: subblocks to keep plugged
+ * @reason: set to a VMRPC_MEM_R_* when it stops short
+ *
+ * One pass over the plugged subblocks, cheapest first. Returns early, with
+ * 0, when the requested size changed to at least what is plugged.
+ *
+ * Return: 0, -ENOMEM (the floor, or no room for migrated pages), -EBUSY
+ * (no other subblock could be emptied), or another negative errno.
+ */
+int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
+		     u32 *reason)
+{
+	const u64 floor_pages = zone_host_floor_bytes(zp) >> PAGE_SHIFT;
+	struct zone_host_candidate *cand;
+	unsigned long n = 0, i, sb, done = 0;
+	int ret = 0;
+
+	cand = kvmalloc_array(zp->nr_plugged, sizeof(*cand), GFP_KERNEL);
+	if (!cand) {
+		*reason = VMRPC_MEM_R_ERROR;
+		return -ENOMEM;
+	}
+	for_each_set_bit(sb, zp->plugged, zp->nr_sb) {
+		cand[n].sb = sb;
+		cand[n].used = zone_host_sb_used(zp, sb);
+		n++;
+	}
+	sort(cand, n, sizeof(*cand), zone_host_candidate_cmp, NULL);
+
+	for (i = 0; i < n && zp->nr_plugged > want; i++) {
+		if (div64_u64(READ_ONCE(zp->requested), zp->sb_size) >=
+		    zp->nr_plugged || !READ_ONCE(zp->attached))
+			break;
+		if (si_mem_available() < (long)(floor_pages + zp->sb_pages)) {
+			atomic64_inc(&zp->stats.floor_stops);
+			*reason = VMRPC_MEM_R_FLOOR;
+			ret = -ENOMEM;
+			break;
+		}
+		ret = zone_host_sb_offline(zp, cand[i].sb);
+		if (ret == -EBUSY) {
+			atomic64_inc(&zp->stats.unplug_busy);
+			ret = 0;
+			continue;
+		}
+		if (ret) {
+			/* No room for the pages to migrate: that is the floor. */
+			*reason = ret == -ENOMEM ? VMRPC_MEM_R_FLOOR :
+						   VMRPC_MEM_R_ERROR;
+			break;
+		}
+		zone_host_sb_give_back(zp, cand[i].sb);
+		done++;
+	}
+	kvfree(cand);
+	if (done)
+		recalculate_zone_watermarks();
+	if (!ret && zp->nr_plugged > want &&
+	    div64_u64(READ_ONCE(zp->requested), zp->sb_size) < zp->nr_plugged) {
+		*reason = VMRPC_MEM_R_BUSY;
+		ret = -EBUSY;
+	}
+	return ret;
+}

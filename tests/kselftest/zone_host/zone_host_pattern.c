@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zone_host_pattern: data in ZONE_HOST survives the host taking the memory
+ * back. Guest side of tests/e2e/test-resize-pattern.sh.
+ *
+ * Writes a pattern (every 8-byte word holds its own address and a seed) into
+ * an anonymous mapping of zonehost.pattern=MIB MiB, prints
+ * "pattern-guest: written", then checks the whole pattern once a second
+ * while the host shrinks and grows the guest, until the provider has
+ * received zonehost.until=N requested sizes (the host's last step). Then it
+ * checks once more and reports: the pattern is intact, pages were really
+ * migrated (pgmigrate_success grew), and nothing was OOM-killed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest.h"
+
+#define SEED		0x5a5aa5a5deadbeefULL
+#define WAIT_S		900
+
+static long long cmdline_value(const char *key, long long def)
+{
+	char buf[1024] = "", *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	p = strstr(buf, key);
+	return p ? atoll(p + strlen(key)) : def;
+}
+
+static long long read_ll(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static long long vmstat(const char *key)
+{
+	FILE *f = fopen("/proc/vmstat", "r");
+	char name[64];
+	long long v, r = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strcmp(name, key)) {
+			r = v;
+			break;
+		}
+	fclose(f);
+	return r;
+}
+
+/* Words that do not hold their pattern. */
+static size_t check(const uint64_t *p, size_t words)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < words; i++)
+		if (p[i] != ((uint64_t)(uintptr_t)&p[i] ^ SEED))
+			bad++;
+	return bad;
+}
+
+int main(void)
+{
+	const size_t bytes = (size_t)cmdline_value("zonehost.pattern=", 256) << 20;
+	const long long until = cmdline_value("zonehost.until=", 1);
+	const size_t words = bytes / sizeof(uint64_t);
+	long long mig0, oom0, host0;
+	size_t bad = 0, checks = 0;
+	uint64_t *p;
+	int i;
+
+	ksft_print_header();
+	ksft_set_plan(4);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		ksft_exit_fail_msg("mmap %zu MiB: %s\n", bytes >> 20, strerror(errno));
+	mig0 = vmstat("pgmigrate_success");
+	oom0 = vmstat("oom_kill");
+	host0 = vmstat("pgalloc_host");
+	for (size_t w = 0; w < words; w++)
+		p[w] = (uint64_t)(uintptr_t)&p[w] ^ SEED;
+	ksft_print_msg("%zu MiB written, %lld MiB of it from ZONE_HOST\n",
+		       bytes >> 20, (vmstat("pgalloc_host") - host0) / 256);
+	ksft_test_result(vmstat("pgalloc_host") - host0 > (long long)(bytes >> 13),
+			 "most of the pattern landed in ZONE_HOST\n");
+	printf("pattern-guest: written\n");
+	fflush(stdout);
+
+	for (i = 0; i < WAIT_S; i++) {
+		bad += check(p, words);
+		checks++;
+		if (read_ll("/sys/kernel/mm/zone_host/stats/requests") >= until)
+			break;
+		sleep(1);
+	}
+	/* Once more after the host's last step. */
+	sleep(2);
+	bad += check(p, words);
+	checks++;
+	ksft_print_msg("%zu checks of %zu MiB, %zu bad words; pgmigrate_success +%lld, oom_kill +%lld\n",
+		       checks, bytes >> 20, bad, vmstat("pgmigrate_success") - mig0,
+		       vmstat("oom_kill") - oom0);
+	ksft_test_result(i < WAIT_S, "the host made its %lld requests\n", until);
+	ksft_test_result(!bad, "the pattern survived every shrink and grow\n");
+	ksft_test_result(vmstat("pgmigrate_success") > mig0 &&
+			 vmstat("oom_kill") == oom0,
+			 "pages were migrated, nothing was OOM-killed\n");
+	printf("pattern-guest: done\n");
+	ksft_finished();
+}
