@@ -65,8 +65,8 @@ static int zone_host_check_area(const struct vmrpc_data_area *a, u64 *usable)
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(a->start, block)) {
-		dev_err(a->dev, "zone_host: data area at %pa is not aligned to the memory block size (%llu MiB); give the VM a BAR2 of at least %llu MiB more, or less boot memory\n",
-			&a->start, block >> 20, block >> 20);
+		dev_err(a->dev, "zone_host: data area at %pa is not aligned to this guest's %llu MiB memory blocks (guests of 64 GiB or more have blocks larger than the 128 MiB control area): ZONE_HOST stays empty\n",
+			&a->start, block >> 20);
 		return -EINVAL;
 	}
 	*usable = round_down(a->size, block);

@@ -39,8 +39,7 @@ struct zone_host_stats {
 	atomic64_t asks;		/* VMRPC_MEM_ASK calls made */
 	atomic64_t asks_refused;	/* of those, refused by the host */
 	atomic64_t errors;		/* resize steps that failed */
-	atomic64_t requests;		/* requested sizes the host set (at
-					 * boot and with reverse calls) */
+	atomic64_t requests;		/* requested sizes the host set */
 };
 
 /**

@@ -8,7 +8,8 @@
  * allocator with alloc_contig_range(), which migrates the pages in use
  * elsewhere (to the rest of ZONE_HOST first, then the other zones), marks
  * its pages PageOffline and only then tells the host, which punches the
- * hole. Pages that cannot be migrated (pinned, say) make that subblock
+ * hole (one call per contiguous run, at most 128 MiB at a time). Pages
+ * that cannot be migrated (pinned, say) make that subblock
  * busy; the guest moves on to the next one.
  *
  * The floor: the guest never unplugs a subblock if afterwards its
@@ -89,20 +90,20 @@ static int zone_host_candidate_cmp(const void *a, const void *b)
 }
 
 /*
- * Take a subblock out of the page allocator, migrating its pages in use.
- * Return: 0, -EBUSY when its pages could not all be taken, -ENOMEM when
- * there was no room for the migrated pages.
+ * Take subblocks [@first, @first + @count) out of the page allocator,
+ * migrating their pages in use. Return: 0, -EBUSY when their pages could
+ * not all be taken, -ENOMEM when there was no room for migrated pages.
  */
-static int zone_host_sb_offline(struct zone_host_provider *zp,
-				unsigned long sb)
+static int zone_host_sbs_offline(struct zone_host_provider *zp,
+				 unsigned long first, unsigned long count)
 {
-	const unsigned long pfn = zone_host_sb_pfn(zp, sb);
+	const unsigned long pfn = zone_host_sb_pfn(zp, first);
+	const unsigned long nr = count * zp->sb_pages;
 	unsigned long i;
 	int ret = -EBUSY, try;
 
 	for (try = 0; try < ZONE_HOST_UNPLUG_TRIES; try++) {
-		ret = alloc_contig_range(pfn, pfn + zp->sb_pages,
-					 MIGRATE_MOVABLE,
+		ret = alloc_contig_range(pfn, pfn + nr, MIGRATE_MOVABLE,
 					 GFP_KERNEL | __GFP_NOWARN);
 		if (ret != -EBUSY)
 			break;
@@ -111,24 +112,32 @@ static int zone_host_sb_offline(struct zone_host_provider *zp,
 	if (ret)
 		return ret;
 	page_offline_begin();
-	for (i = 0; i < zp->sb_pages; i++)
+	for (i = 0; i < nr; i++)
 		__SetPageOffline(pfn_to_page(pfn + i));
 	page_offline_end();
-	adjust_managed_page_count(pfn_to_page(pfn), -(long)zp->sb_pages);
+	adjust_managed_page_count(pfn_to_page(pfn), -(long)nr);
 	return 0;
 }
 
-/* Tell the host; on failure keep the subblock offline until it listens. */
-static void zone_host_sb_give_back(struct zone_host_provider *zp,
-				   unsigned long sb)
+/* Subblocks taken out per unplug call at most (128 MiB). */
+#define ZONE_HOST_UNPLUG_BATCH	64
+
+/*
+ * Tell the host about the subblocks in @batch, one call per contiguous run;
+ * a run the host did not confirm stays offline, pending, until it listens.
+ */
+static void zone_host_report_unplugged(struct zone_host_provider *zp,
+				       unsigned long *batch)
 {
-	__clear_bit(sb, zp->plugged);
-	WRITE_ONCE(zp->nr_plugged, zp->nr_plugged - 1);
-	if (zone_host_rpc_unplug(sb, 1)) {
-		__set_bit(sb, zp->pending);
-		return;
+	unsigned int first, end;
+
+	for_each_set_bitrange(first, end, batch, zp->nr_sb) {
+		if (zone_host_rpc_unplug(first, end - first))
+			bitmap_set(zp->pending, first, end - first);
+		else
+			atomic64_add(end - first, &zp->stats.subblocks_unplugged);
 	}
-	atomic64_inc(&zp->stats.subblocks_unplugged);
+	bitmap_zero(batch, zp->nr_sb);
 }
 
 /**
@@ -167,12 +176,16 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		     u32 *reason)
 {
 	const u64 floor_pages = zone_host_floor_bytes(zp) >> PAGE_SHIFT;
+	unsigned long n = 0, i, sb, first, run, done = 0, batched = 0;
 	struct zone_host_candidate *cand;
-	unsigned long n = 0, i, sb, done = 0;
+	unsigned long *batch;
 	int ret = 0;
 
 	cand = kvmalloc_array(zp->nr_plugged, sizeof(*cand), GFP_KERNEL);
-	if (!cand) {
+	batch = bitmap_zalloc(zp->nr_sb, GFP_KERNEL);
+	if (!cand || !batch) {
+		kvfree(cand);
+		bitmap_free(batch);
 		*reason = VMRPC_MEM_R_ERROR;
 		return -ENOMEM;
 	}
@@ -183,17 +196,36 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 	}
 	sort(cand, n, sizeof(*cand), zone_host_candidate_cmp, NULL);
 
-	for (i = 0; i < n && zp->nr_plugged > want; i++) {
+	for (i = 0; i < n && zp->nr_plugged > want; i += run) {
 		if (div64_u64(READ_ONCE(zp->requested), zp->sb_size) >=
 		    zp->nr_plugged || !READ_ONCE(zp->attached))
 			break;
-		if (si_mem_available() < (long)(floor_pages + zp->sb_pages)) {
+		/*
+		 * Free subblocks next to each other go in one piece: one
+		 * isolation and one call instead of one per subblock. The
+		 * candidates are sorted highest first, so a run descends.
+		 */
+		run = 1;
+		while (!cand[i].used && i + run < n &&
+		       run < ZONE_HOST_UNPLUG_BATCH &&
+		       run < zp->nr_plugged - want && !cand[i + run].used &&
+		       cand[i + run].sb == cand[i].sb - run)
+			run++;
+		if (si_mem_available() <
+		    (long)(floor_pages + run * zp->sb_pages)) {
 			atomic64_inc(&zp->stats.floor_stops);
 			*reason = VMRPC_MEM_R_FLOOR;
 			ret = -ENOMEM;
 			break;
 		}
-		ret = zone_host_sb_offline(zp, cand[i].sb);
+		first = cand[i].sb + 1 - run;
+		ret = zone_host_sbs_offline(zp, first, run);
+		if (ret == -EBUSY && run > 1) {
+			/* Something got allocated there meanwhile: one by one. */
+			run = 1;
+			first = cand[i].sb;
+			ret = zone_host_sbs_offline(zp, first, 1);
+		}
 		if (ret == -EBUSY) {
 			atomic64_inc(&zp->stats.unplug_busy);
 			ret = 0;
@@ -205,9 +237,19 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 						   VMRPC_MEM_R_ERROR;
 			break;
 		}
-		zone_host_sb_give_back(zp, cand[i].sb);
-		done++;
+		/* Gone from the guest now; the host hears of it in batches. */
+		bitmap_clear(zp->plugged, first, run);
+		WRITE_ONCE(zp->nr_plugged, zp->nr_plugged - run);
+		bitmap_set(batch, first, run);
+		done += run;
+		batched += run;
+		if (batched >= ZONE_HOST_UNPLUG_BATCH) {
+			zone_host_report_unplugged(zp, batch);
+			batched = 0;
+		}
 	}
+	zone_host_report_unplugged(zp, batch);
+	bitmap_free(batch);
 	kvfree(cand);
 	if (done)
 		recalculate_zone_watermarks();

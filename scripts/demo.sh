@@ -62,6 +62,26 @@ step "The host's view: balloon-ctl status" \
 	"its ZONE_HOST is free. Its process holds 128 MiB there right now."
 bctl status
 
+mem() { # one line of the host's and the guest's view
+	"$bin/balloon-ctl" -n "$name" status --json |
+		jq -r '.memory | "plugged \(.plugged / 1048576) MiB, host memory backing it \(.backed / 1048576 | floor) MiB, guest ZONE_HOST free \(.guest.zone_free / 1048576 | floor) MiB"'
+}
+step "Resize while the workload runs" \
+	"balloon-ctl set shrinks ZONE_HOST to 192 MiB: the guest migrates its pages out of" \
+	"the subblocks it gives back, the host punches them out of the memfd. Then it" \
+	"grows to 768 MiB, and the host memory rises again as the workload uses it."
+echo "   now: $(mem)"
+echo "   \$ balloon-ctl -n $name set 192M --wait"
+"$bin/balloon-ctl" -n "$name" set 192M --wait 2>&1 | sed 's/^/     /'
+echo "   now: $(mem)"
+"$bin/balloon-ctl" -n "$name" check 2>&1 | sed 's/^/   /'
+echo "   \$ balloon-ctl -n $name set 768M --wait"
+"$bin/balloon-ctl" -n "$name" set 768M --wait 2>&1 | sed 's/^/     /'
+echo "   now: $(mem)"
+sleep 10
+echo "   10 s later: $(mem)"
+"$bin/balloon-ctl" -n "$name" check 2>&1 | sed 's/^/   /'
+
 step "VMRPC: the host asks the guest kernel" \
 	"balloon-ctl talks to zhostd, which makes reverse calls into the guest kernel."
 bctl guest ping

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Shrink a guest by 512 MiB and grow it back, and how much host memory the
+# shrink really freed, for zonehost, virtio-balloon (QMP balloon) and
+# virtio-mem (requested-size), on the same guest kernel and QEMU, in one
+# run. Every guest has 1280 MiB and first touches 900 MiB once, so the host
+# backs it:
+#
+#   zonehost        -m 512M -H 768M (memfd, 2 MiB subblocks)
+#   virtio-balloon  -m 1280M, guest RAM anonymous, then a shared memfd
+#   virtio-mem      -m 512M + a 768M virtio-mem device (2 MiB blocks),
+#                   anonymous, then a shared memfd
+#
+# Times come from the timestamps of the messages on one long-lived
+# connection per VM, from the answer to the request to the event saying the
+# guest got there: zhostd's MEMORY_REQUESTED to RESIZE_DONE; QEMU's reply
+# to "balloon" to the BALLOON_CHANGE with the target; QEMU's reply to
+# qom-set requested-size to the MEMORY_DEVICE_SIZE_CHANGE with the target.
+# Host memory is the memfd's allocated bytes, or QEMU's RssAnon for
+# anonymous RAM. Writes a Markdown report to $1.
+set -euo pipefail
+root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+out=$1
+bin=$root/build/bin
+rt=$ZHOST_RUNTIME_DIR
+mib=$((1 << 20))
+vm=""
+listener=""
+
+cleanup() {
+	[ -z "$listener" ] || kill "$listener" 2>/dev/null || true
+	[ -z "$vm" ] || "$bin/zhost-run" --stop -n "$vm" --stop-timeout 10 >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# boot VM ZHOST-RUN-ARGS...: start and wait for the guest's ready marker
+boot() {
+	vm=$1
+	shift
+	"$bin/zhost-run" -n "$vm" --detach --test resize_bench \
+		--append "quiet zonehost.touch=900 memhp_default_state=online_movable" "$@" >/dev/null
+	for ((i = 0; i < 1500; i++)); do
+		grep -q '^resize-bench: ready' "$rt/$vm/console.log" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	tr -d '\r' <"$rt/$vm/console.log" | tail -n 20 >&2
+	return 1
+}
+
+# session SOCKET: one connection that stays open; lines written to fd 3
+# go to SOCKET, everything it says lands in $log, one JSON per line.
+session() {
+	log=$rt/$vm.log
+	rm -f "$rt/$vm.in"
+	mkfifo "$rt/$vm.in"
+	socat "UNIX-CONNECT:$1" STDIO <"$rt/$vm.in" >"$log" &
+	listener=$!
+	exec 3>"$rt/$vm.in"
+}
+end_session() {
+	exec 3>&-
+	kill "$listener" 2>/dev/null || true
+	wait "$listener" 2>/dev/null || true
+	listener=""
+	"$bin/zhost-run" --stop -n "$vm" --stop-timeout 10 >/dev/null 2>&1 || true
+	vm=""
+}
+# send JSON: one request on the session
+send() { echo "$1" >&3; }
+# wait_for JQ-FILTER: until a line of the log matches, up to 300 s
+wait_for() {
+	for ((i = 0; i < 3000; i++)); do
+		[ -n "$(jq -c "select($1)" "$log" 2>/dev/null | head -n 1)" ] && return 0
+		sleep 0.1
+	done
+	echo "resize bench: no $1 in $log" >&2
+	return 1
+}
+# ts JQ-FILTER: timestamp in seconds of the first matching line
+ts() { jq -r "select($1) | .timestamp.seconds + .timestamp.microseconds / 1e6" "$log" | head -n 1; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# Replies carry no timestamp: note the time we read them.
+reply_ts() {
+	local n
+	n=$(grep -c '"return"' "$log" || true)
+	for ((i = 0; i < 3000; i++)); do
+		[ "$(grep -c '"return"' "$log" || true)" -ge "$1" ] && break
+		sleep 0.005
+	done
+	date +%s.%N
+}
+
+# Host memory of the running VM: memfd bytes, or anonymous RSS.
+host_mem() {
+	local pid fd
+	pid=$(cat "$rt/$vm/qemu.pid")
+	if [ "$1" = memfd ]; then
+		fd=$(find "/proc/$pid/fd" -lname '/memfd:*' | head -n 1)
+		echo $(($(stat -L -c %b "$fd") * 512))
+	else
+		awk '/^RssAnon:/ { print $2 * 1024 }' "/proc/$pid/status"
+	fi
+}
+zh_backed() { "$bin/balloon-ctl" -n "$vm" status --json | jq -r .memory.backed; }
+
+rows=""
+row() { rows+="| $1 | $2 | $3 | $4 | $5 |"$'\n'; }
+
+# zonehost: zhostd stamps its events; set-memory is sent on the session.
+boot bench-rs-zh -m 512M -H 768M
+before=$(zh_backed)
+session "$rt/$vm/zhostd.sock"
+send "{\"execute\":\"set-memory\",\"arguments\":{\"size\":$((256 * mib))}}"
+wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
+after=$(zh_backed)
+send "{\"execute\":\"set-memory\",\"arguments\":{\"size\":$((768 * mib))}}"
+wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
+t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
+t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
+t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
+t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))")
+row "zonehost (memfd)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
+	"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+end_session
+
+# virtio-balloon: QEMU's BALLOON_CHANGE events.
+for kind in anon memfd; do
+	extra=(-device virtio-balloon-pci,id=balloon0)
+	[ $kind = memfd ] && extra+=(-object memory-backend-memfd,id=ram0,size=1280M,share=on
+		-machine memory-backend=ram0)
+	boot "bench-rs-bal-$kind" -m 1280M --no-zhostd -- "${extra[@]}"
+	before=$(host_mem $kind)
+	session "$rt/$vm/qmp.sock"
+	send '{"execute":"qmp_capabilities"}'
+	reply_ts 1 >/dev/null
+	send "{\"execute\":\"balloon\",\"arguments\":{\"value\":$((768 * mib))}}"
+	t0=$(reply_ts 2)
+	wait_for ".event == \"BALLOON_CHANGE\" and .data.actual == $((768 * mib))"
+	t1=$(ts ".event == \"BALLOON_CHANGE\" and .data.actual == $((768 * mib))")
+	sleep 1
+	after=$(host_mem $kind)
+	send "{\"execute\":\"balloon\",\"arguments\":{\"value\":$((1280 * mib))}}"
+	t2=$(reply_ts 3)
+	wait_for ".event == \"BALLOON_CHANGE\" and .data.actual == $((1280 * mib))"
+	t3=$(ts ".event == \"BALLOON_CHANGE\" and .data.actual == $((1280 * mib))")
+	row "virtio-balloon ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
+		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	end_session
+done
+
+# virtio-mem: QEMU's MEMORY_DEVICE_SIZE_CHANGE events.
+for kind in anon memfd; do
+	if [ $kind = memfd ]; then
+		backend=memory-backend-memfd,id=vmem0,size=768M,share=on
+	else
+		backend=memory-backend-ram,id=vmem0,size=768M
+	fi
+	boot "bench-rs-vmem-$kind" -m 512M --no-zhostd -- -m 512M,slots=1,maxmem=2G \
+		-object "$backend" -device virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=768M
+	before=$(host_mem $kind)
+	session "$rt/$vm/qmp.sock"
+	send '{"execute":"qmp_capabilities"}'
+	reply_ts 1 >/dev/null
+	req() { send "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/vm0\",\"property\":\"requested-size\",\"value\":$(($1 * mib))}}"; }
+	req 256
+	t0=$(reply_ts 2)
+	wait_for ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((256 * mib))"
+	t1=$(ts ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((256 * mib))")
+	after=$(host_mem $kind)
+	req 768
+	t2=$(reply_ts 3)
+	wait_for ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((768 * mib))"
+	t3=$(ts ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((768 * mib))")
+	row "virtio-mem ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
+		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	end_session
+done
+
+{
+	echo "Shrink by 512 MiB, then grow back; every guest has 1280 MiB and touched 900 MiB first."
+	echo "Times from the request to the event that says the guest got there."
+	echo
+	echo "| mechanism | shrink s | grow s | host MiB freed by the shrink | host MiB before → after |"
+	echo "|---|---:|---:|---:|---:|"
+	printf '%s' "$rows"
+} >"$out"
+cat "$out"
