@@ -2,14 +2,16 @@
 /*
  * Asking the host for more memory when the guest runs short.
  *
- * Once a second the provider looks at two things: whether ZONE_HOST is
+ * Five times a second the provider looks at two things: whether ZONE_HOST is
  * nearly full (free pages below its high watermark plus 16 MiB) and
- * whether the guest as a whole is short (MemAvailable below 1/16 of
+ * whether the guest as a whole is short (MemAvailable below 1/8 of
  * MemTotal). When both hold and the host's maximum leaves room, it asks
  * for more (VMRPC_MEM_ASK): 1/8 of what it has plugged, at least 64 MiB.
  * The host grants it (the requested size grows and the guest plugs it) or
  * refuses; after a refusal the guest waits 30 s before it asks again and
- * meanwhile reclaims as any guest would.
+ * meanwhile reclaims as any guest would. It also waits 30 s after the host
+ * lowered its size, so that it does not ask straight back for what the
+ * host just took.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
@@ -21,7 +23,7 @@
 
 #include "zone_host_provider.h"
 
-#define ZONE_HOST_PRESSURE_PERIOD	HZ
+#define ZONE_HOST_PRESSURE_PERIOD	(HZ / 5)
 #define ZONE_HOST_ASK_MIN		(64ULL << 20)
 #define ZONE_HOST_ASK_BACKOFF		(30 * HZ)
 #define ZONE_HOST_ASK_SLACK_PAGES	((16UL << 20) >> PAGE_SHIFT)
@@ -32,11 +34,11 @@ static bool zone_host_short(struct zone_host_provider *zp)
 
 	return zone_page_state(zone, NR_FREE_PAGES) <
 	       high_wmark_pages(zone) + ZONE_HOST_ASK_SLACK_PAGES &&
-	       si_mem_available() < (long)(totalram_pages() / 16);
+	       si_mem_available() < (long)(totalram_pages() / 8);
 }
 
 /**
- * zone_host_pressure() - the once-a-second look for memory pressure
+ * zone_host_pressure() - the periodic look for memory pressure
  * @work: the provider's delayed work
  */
 void zone_host_pressure(struct work_struct *work)

@@ -24,6 +24,9 @@
 /* The name of the hot-added resources in /proc/iomem. */
 #define ZONE_HOST_RESOURCE_NAME		"System RAM (zonehost)"
 
+/* How long the guest does not ask for more after the host shrank it. */
+#define ZONE_HOST_ASK_HOLDOFF		(30 * HZ)
+
 /* The free memory kept above the kernel's reserves when unplugging. */
 #define ZONE_HOST_FLOOR_MARGIN_DEFAULT	(64ULL << 20)
 
@@ -71,7 +74,8 @@ struct zone_host_stats {
  * @reason: VMRPC_MEM_R_* of the last resize
  * @stuck: the last resize could not reach @requested
  * @work: runs zone_host_resize()
- * @pressure: looks for memory pressure once a second (zone_host_pressure.c)
+ * @pressure: looks for memory pressure five times a second
+ *	(zone_host_pressure.c)
  * @ask_after: jiffies before which the guest does not ask the host again
  * @stats: counters
  */

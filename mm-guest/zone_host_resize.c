@@ -84,9 +84,16 @@ void zone_host_resize(struct work_struct *work)
 			break;
 		cond_resched();
 	}
-	/* A newer request may have come in while the last step failed. */
-	if (ret && READ_ONCE(zp->requested) != requested)
+	/*
+	 * A newer request came in while the last step failed (a plug the
+	 * host refused because it had lowered the size, say): this run is
+	 * superseded. The next one reports; saying "stuck" now would be
+	 * about a size nobody asks for any more.
+	 */
+	if (ret && READ_ONCE(zp->requested) != requested) {
 		queue_work(system_unbound_wq, &zp->work);
+		goto out;
+	}
 	zp->error = reason == VMRPC_MEM_R_ERROR ? -ret : 0;
 	zp->reason = reason;
 	WRITE_ONCE(zp->stuck, ret != 0);

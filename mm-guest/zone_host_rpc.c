@@ -7,6 +7,7 @@
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
+#include <linux/jiffies.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
 #include <linux/vmstat.h>
@@ -174,6 +175,9 @@ static int zone_host_set_requested(const void *req, u32 req_len)
 	if (!READ_ONCE(zp->attached))
 		return -ENODEV;
 	atomic64_inc(&zp->stats.requests);
+	/* The host wants memory back: do not ask for it again at once. */
+	if (le64_to_cpu(r->requested_size) < READ_ONCE(zp->requested))
+		WRITE_ONCE(zp->ask_after, jiffies + ZONE_HOST_ASK_HOLDOFF);
 	zone_host_request(zp, le64_to_cpu(r->requested_size));
 	return 0;
 }

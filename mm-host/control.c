@@ -142,13 +142,8 @@ static void *client_thread(void *arg)
 	struct zhostd_client *c = arg;
 	size_t cap = 4096, used = 0;
 	char *buf = malloc(cap);
-	json_t *greeting;
 
-	greeting = json_pack("{s:{s:s, s:s, s:{s:i, s:i}}}", "zhostd",
-			     "version", ZHOSTD_VERSION, "name", c->ctl->zd->name,
-			     "abi", "major", VMRPC_ABI_MAJOR, "minor",
-			     VMRPC_ABI_MINOR);
-	if (!buf || !greeting || !client_send(c, greeting))
+	if (!buf)
 		goto out;
 	for (;;) {
 		char *nl;
@@ -185,7 +180,6 @@ static void *client_thread(void *arg)
 		}
 	}
 out:
-	json_decref(greeting);
 	free(buf);
 	client_unlink(c->ctl, c);
 	close(c->fd);
@@ -201,6 +195,8 @@ void zhostd_control_accept(struct zhostd_control *ctl)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	pthread_attr_t attr;
+	json_t *greeting;
+	bool sent;
 	int fd;
 
 	fd = accept4(ctl->fd, NULL, NULL, SOCK_CLOEXEC);
@@ -225,6 +221,23 @@ void zhostd_control_accept(struct zhostd_control *ctl)
 	c->ctl = ctl;
 	c->fd = fd;
 	pthread_mutex_init(&c->wlock, NULL);
+
+	/*
+	 * The greeting goes out before the client joins the list that events
+	 * are sent to: a client must see it first, even when events are busy.
+	 */
+	greeting = json_pack("{s:{s:s, s:s, s:{s:i, s:i}}}", "zhostd",
+			     "version", ZHOSTD_VERSION, "name", ctl->zd->name,
+			     "abi", "major", VMRPC_ABI_MAJOR, "minor",
+			     VMRPC_ABI_MINOR);
+	sent = greeting && client_send(c, greeting);
+	json_decref(greeting);
+	if (!sent) {
+		close(fd);
+		pthread_mutex_destroy(&c->wlock);
+		free(c);
+		return;
+	}
 
 	pthread_mutex_lock(&ctl->lock);
 	c->next = ctl->clients;

@@ -17,9 +17,10 @@ name=e2e-pattern
 log=$ZHOST_RUNTIME_DIR/$name/console.log
 tap_plan 10
 E2E_VMS+=("$name")
-# Requests: the boot size, then the three sizes below.
+# Requests the guest counts: the boot size, the three sizes below, and a
+# last one that tells it the host is done.
 "$ZHOST_RUN" -n "$name" -m 384M -H 512M --detach --test zone_host_pattern \
-	--append "quiet zonehost.pattern=300 zonehost.until=4" >/dev/null 2>"$E2E_TMP/start"
+	--append "quiet zonehost.pattern=300 zonehost.until=5" >/dev/null 2>"$E2E_TMP/start"
 tap_ok $? "zhost-run -m 384M -H 512M starts the guest"
 e2e_wait_for "$log" '^pattern-guest: written' 300
 tap_ok $? "guest wrote its 300 MiB pattern"
@@ -45,6 +46,7 @@ tap_ok $? "check: $(cat "$E2E_TMP/out")"
 
 bctl set 512M --wait --timeout 180 >"$E2E_TMP/out" 2>&1
 tap_ok $? "grow back to 512 MiB reached"
+bctl set 512M >/dev/null 2>&1
 
 e2e_wait_for "$log" '^pattern-guest: done' 120
 e2e_guest_tap_ok "$log"

@@ -7,9 +7,10 @@
  * an anonymous mapping of zonehost.pattern=MIB MiB, prints
  * "pattern-guest: written", then checks the whole pattern once a second
  * while the host shrinks and grows the guest, until the provider has
- * received zonehost.until=N requested sizes (the host's last step). Then it
- * checks once more and reports: the pattern is intact, pages were really
- * migrated (pgmigrate_success grew), and nothing was OOM-killed.
+ * received zonehost.until=N requested sizes (the last one is the host's
+ * signal that it is done). Then it checks once more and reports: the
+ * pattern is intact, pages were really migrated (pgmigrate_success grew),
+ * and nothing was OOM-killed.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -116,7 +117,7 @@ int main(void)
 			break;
 		sleep(1);
 	}
-	/* Once more after the host's last step. */
+	/* Once more, after the host is done. */
 	sleep(2);
 	bad += check(p, words);
 	checks++;

@@ -3,8 +3,9 @@
 # zone_host_resize_load: the guest side of tests/e2e/test-resize.sh.
 # Runs stress-ng --vm 2 --vm-bytes 60% --verify while the host shrinks and
 # grows the guest, until the provider has received zonehost.until=N
-# requested sizes (the host's last step), then reports in TAP: stress-ng
-# found no verification error and exited 0, and nothing was OOM-killed.
+# requested sizes (the last one says the host is done), then reports in
+# TAP: stress-ng found no verification error and exited 0, and nothing was
+# OOM-killed.
 
 until=1
 for arg in $(cat /proc/cmdline); do
