@@ -25,6 +25,7 @@
 
 struct zone_host_provider zone_host_prov = {
 	.lock = __MUTEX_INITIALIZER(zone_host_prov.lock),
+	.req_lock = __SPIN_LOCK_UNLOCKED(zone_host_prov.req_lock),
 	.mgid = -1,
 	.floor_margin = ZONE_HOST_FLOOR_MARGIN_DEFAULT,
 	.work = __WORK_INITIALIZER(zone_host_prov.work, zone_host_resize),

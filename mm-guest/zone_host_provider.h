@@ -17,6 +17,7 @@
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vmrpc.h>
 #include <linux/workqueue.h>
@@ -65,14 +66,18 @@ struct zone_host_stats {
  *	the host has not confirmed; neither plugged nor free
  * @added: bitmap of added memory blocks
  * @nr_plugged: subblocks set in @plugged
- * @requested: bytes the host wants plugged; written without @lock (a
- *	reverse call must not wait for a resize), read with READ_ONCE()
+ * @req_lock: protects @requested, @req_seq and @stuck against each other;
+ *	never held across anything that sleeps
+ * @requested: bytes the host wants plugged; written under @req_lock, not
+ *	@lock (a reverse call must not wait for a resize), read with
+ *	READ_ONCE() where a stale value is harmless
+ * @req_seq: incremented with every new requested size
  * @max: bytes the host will grant at most
  * @floor_margin: bytes of free memory kept above the kernel's reserves
  *	when unplugging (sysfs floor_margin_bytes)
  * @error: errno of the last failed step, 0 after a step that succeeded
  * @reason: VMRPC_MEM_R_* of the last resize
- * @stuck: the last resize could not reach @requested
+ * @stuck: the last resize could not reach @requested (under @req_lock)
  * @work: runs zone_host_resize()
  * @pressure: looks for memory pressure five times a second
  *	(zone_host_pressure.c)
@@ -97,7 +102,9 @@ struct zone_host_provider {
 	unsigned long *pending;
 	unsigned long *added;
 	unsigned long nr_plugged;
+	spinlock_t req_lock;		/* see kernel-doc above */
 	u64 requested;
+	u64 req_seq;
 	u64 max;
 	u64 floor_margin;
 	int error;

@@ -23,13 +23,29 @@
  *	area and the host's maximum
  *
  * Does not take @zp->lock: it is called from a reverse call, which must
- * not wait for a resize in progress.
+ * not wait for a resize in progress. @zp->req_lock ties the size to its
+ * sequence number, so that a worker never calls a newer request stuck.
  */
 void zone_host_request(struct zone_host_provider *zp, u64 bytes)
 {
+	spin_lock(&zp->req_lock);
 	WRITE_ONCE(zp->requested, min(round_down(bytes, zp->sb_size), zp->max));
+	zp->req_seq++;
 	WRITE_ONCE(zp->stuck, false);
+	spin_unlock(&zp->req_lock);
 	queue_work(system_unbound_wq, &zp->work);
+}
+
+/* The requested size and its sequence number, read together. */
+static u64 zone_host_requested(struct zone_host_provider *zp, u64 *seq)
+{
+	u64 requested;
+
+	spin_lock(&zp->req_lock);
+	requested = zp->requested;
+	*seq = zp->req_seq;
+	spin_unlock(&zp->req_lock);
+	return requested;
 }
 
 /**
@@ -62,7 +78,8 @@ void zone_host_resize(struct work_struct *work)
 		container_of(work, struct zone_host_provider, work);
 	u32 reason = VMRPC_MEM_R_NONE;
 	unsigned long want, before;
-	u64 requested;
+	u64 requested, seq;
+	bool latest;
 	int ret = 0;
 
 	mutex_lock(&zp->lock);
@@ -71,7 +88,7 @@ void zone_host_resize(struct work_struct *work)
 	before = zp->nr_plugged;
 	zone_host_retry_pending(zp);
 	for (;;) {
-		requested = READ_ONCE(zp->requested);
+		requested = zone_host_requested(zp, &seq);
 		want = div64_u64(requested, zp->sb_size);
 		if (!READ_ONCE(zp->attached) || zp->nr_plugged == want)
 			break;
@@ -90,13 +107,17 @@ void zone_host_resize(struct work_struct *work)
 	 * superseded. The next one reports; saying "stuck" now would be
 	 * about a size nobody asks for any more.
 	 */
-	if (ret && READ_ONCE(zp->requested) != requested) {
+	spin_lock(&zp->req_lock);
+	latest = zp->req_seq == seq;
+	if (latest)
+		WRITE_ONCE(zp->stuck, ret != 0);
+	spin_unlock(&zp->req_lock);
+	if (ret && !latest) {
 		queue_work(system_unbound_wq, &zp->work);
 		goto out;
 	}
 	zp->error = reason == VMRPC_MEM_R_ERROR ? -ret : 0;
 	zp->reason = reason;
-	WRITE_ONCE(zp->stuck, ret != 0);
 	if (ret) {
 		atomic64_inc(&zp->stats.errors);
 		pr_warn("%llu MiB plugged of the %llu MiB requested: %s (%d)\n",
