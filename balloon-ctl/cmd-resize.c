@@ -6,6 +6,7 @@
  * On a terminal the progress is a bar redrawn in place; otherwise one line
  * per change, for logs.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,8 @@ static int resize_parse(const struct bctl_cmd *cmd, int argc, char **argv,
 			if (++i == argc)
 				return bctl_usage_err(cmd, "--timeout needs SECONDS");
 			a->wait_timeout = strtod(argv[i], &end);
-			if (*end || a->wait_timeout <= 0 || a->wait_timeout > 86400)
+			if (*end || !isfinite(a->wait_timeout) ||
+			    a->wait_timeout <= 0 || a->wait_timeout > 86400)
 				return bctl_usage_err(cmd, "bad --timeout '%s'", argv[i]);
 		} else if (argv[i][0] == '-') {
 			return bctl_usage_err(cmd, "unknown option '%s'", argv[i]);

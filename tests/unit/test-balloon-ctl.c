@@ -567,6 +567,160 @@ static void test_guest_ping_drop(void)
 	run_free(&r);
 }
 
+/*
+ * A conversation over several connections, as set and grow make: for each
+ * reply in @replies (consumed), accept a connection, greet, read one
+ * request into @reqs[i] and answer it. Returns after balloon-ctl exited.
+ */
+static void converse_seq(struct run *r, const char *path,
+			 const char *const *args, json_t **replies, int n,
+			 json_t **reqs)
+{
+	struct fake f;
+	int i;
+
+	for (i = 0; i < n; i++)
+		reqs[i] = NULL;
+	if (!fake_listen(&f, path, 4) || !run_start(r, false, args)) {
+		for (i = 0; i < n; i++)
+			json_decref(replies[i]);
+		fake_close(&f);
+		r->status = -2;
+		r->out = strdup("");
+		r->err = strdup("(not started)");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!fake_accept(&f))
+			break;
+		fake_puts(&f, GREETING);
+		reqs[i] = fake_request(&f);
+		if (reqs[i])
+			fake_reply(&f, reqs[i], replies[i]);
+		replies[i] = NULL;
+		close(f.cfd);
+		f.cfd = -1;
+		f.len = 0;
+	}
+	for (; i < n; i++)
+		json_decref(replies[i]);
+	run_wait(r);
+	fake_close(&f);
+	unlink(path);
+}
+
+/* A query-memory reply: host plugged and requested, guest state. */
+static json_t *memory_reply(long long requested, long long plugged,
+			    const char *state, long long grequested,
+			    const char *reason)
+{
+	return json_pack("{s:{s:I, s:I, s:{s:I, s:I, s:s, s:s}}}", "return",
+			 "requested", (json_int_t)requested,
+			 "plugged", (json_int_t)plugged, "guest",
+			 "plugged", (json_int_t)plugged,
+			 "requested", (json_int_t)grequested,
+			 "state", state, "reason", reason);
+}
+
+#define MIB	(1024LL * 1024)
+
+static void test_resize(void)
+{
+	json_t *replies[5], *reqs[5];
+	struct run r;
+	int i;
+
+	tap_diag("[RUN] set, grow, shrink, check");
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{s:I, s:I, s:b}}", "return",
+			       "requested", (json_int_t)(768 * MIB),
+			       "plugged", (json_int_t)(256 * MIB),
+			       "guest_notified", 1);
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "768M"),
+		     replies, 2, reqs);
+	run_ok(&r, r.status == 0 && req_is(reqs[0], "query-memory", NULL) &&
+	       req_is(reqs[1], "set-memory", "{\"size\": 805306368}") &&
+	       !strcmp(r.out, "requested 768.0 MiB\n"),
+	       "set 768M sends set-memory with the size in bytes, returns at once");
+	for (i = 0; i < 2; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "grow", "128M"),
+		     replies, 2, reqs);
+	run_ok(&r, r.status == 0 &&
+	       req_is(reqs[1], "set-memory", "{\"size\": 402653184}"),
+	       "grow 128M asks for the requested size plus 128 MiB");
+	for (i = 0; i < 2; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	replies[0] = memory_reply(768 * MIB, 768 * MIB, "idle", 768 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(256 * MIB, 512 * MIB, "resizing", 256 * MIB, "reached");
+	replies[3] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "shrink", "512M",
+				 "--wait"), replies, 4, reqs);
+	run_ok(&r, r.status == 0 &&
+	       req_is(reqs[1], "set-memory", "{\"size\": 268435456}") &&
+	       req_is(reqs[3], "query-memory", NULL) &&
+	       !strcmp(r.out, "plugged 512.0 MiB of 256.0 MiB\n"
+			      "plugged 256.0 MiB of 256.0 MiB\n"),
+	       "shrink 512M --wait follows the guest, a line per change, exit 0");
+	for (i = 0; i < 4; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(0, 72 * MIB, "stuck", 0, "floor");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "0", "--wait"),
+		     replies, 3, reqs);
+	run_ok(&r, r.status == 5 &&
+	       has(r.err, "stopped at 72.0 MiB of 0 B: floor"),
+	       "a guest that stops short: exit 5 and the reason");
+	for (i = 0; i < 3; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "check"), &reqs[0], "",
+		 json_pack("{s:{s:b, s:I, s:I, s:I, s:I, s:I}}", "return",
+			   "consistent", 1, "plugged", (json_int_t)(256 * MIB),
+			   "guest_plugged", (json_int_t)(256 * MIB),
+			   "backed", (json_int_t)(100 * MIB),
+			   "map_differences", (json_int_t)0,
+			   "unplugged_backed", (json_int_t)0));
+	run_ok(&r, r.status == 0 && req_is(reqs[0], "check-memory", NULL) &&
+	       has(r.out, "consistent: zhostd has 256.0 MiB plugged, the guest 256.0 MiB"),
+	       "check: consistent, exit 0");
+	json_decref(reqs[0]);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "check"), &reqs[0], "",
+		 json_pack("{s:{s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "return",
+			   "consistent", 0, "plugged", (json_int_t)(256 * MIB),
+			   "guest_plugged", (json_int_t)(254 * MIB),
+			   "backed", (json_int_t)(100 * MIB),
+			   "map_differences", (json_int_t)1,
+			   "first_difference", (json_int_t)7,
+			   "unplugged_backed", (json_int_t)(2 * MIB),
+			   "first_backed_unplugged", (json_int_t)9));
+	run_ok(&r, r.status == 5 && has(r.out, "INCONSISTENT") &&
+	       has(r.out, "1 subblocks differ between the maps, the first is 7") &&
+	       has(r.out, "2.0 MiB of host memory behind unplugged subblocks, from subblock 9"),
+	       "check: a difference is shown, exit 5");
+	json_decref(reqs[0]);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "set", "1G", "--timeout", "5"), &reqs[0],
+		 "", NULL);
+	run_ok(&r, r.status == 2 && !reqs[0], "--timeout without --wait: usage error, nothing sent");
+	json_decref(reqs[0]);
+	run_free(&r);
+}
+
 /* Events, other ids, unknown kinds of messages: skipped, in any number. */
 static void test_skip_and_ids(void)
 {
@@ -1014,11 +1168,12 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(57);
+	tap_plan(64);
 
 	test_status();
 	test_guest_text();
 	test_guest_ping_drop();
+	test_resize();
 	test_skip_and_ids();
 	test_error_reply();
 	test_greeting();
