@@ -16,53 +16,10 @@
 #include <unistd.h>
 
 #include "kselftest.h"
+#include "zone_host_util.h"
 
 #define SYSFS		"/sys/kernel/mm/zone_host"
 #define CHUNK_MIB	16
-
-static long long read_ll(const char *path)
-{
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static long long vmstat(const char *key)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char name[64];
-	long long v, r = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", name, &v) == 2)
-		if (!strcmp(name, key)) {
-			r = v;
-			break;
-		}
-	fclose(f);
-	return r;
-}
-
-static long long cmdline_value(const char *key, long long def)
-{
-	char buf[1024] = "", *p;
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = '\0';
-		fclose(f);
-	}
-	p = strstr(buf, key);
-	return p ? atoll(p + strlen(key)) : def;
-}
 
 int main(void)
 {

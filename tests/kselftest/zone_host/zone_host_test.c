@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "kselftest.h"
+#include "zone_host_util.h"
 
 #define SYSFS		"/sys/kernel/mm/zone_host"
 #define PAGE		4096ULL
@@ -113,20 +114,6 @@ static long long host_free(void)
 	return h ? h->free : -1;
 }
 
-static long long read_ll(const char *path)
-{
-	char buf[64];
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtoll(buf, NULL, 0);
-	fclose(f);
-	return v;
-}
-
 static bool read_str(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -157,23 +144,6 @@ static long long meminfo_kb(const char *key)
 		}
 	fclose(f);
 	return v;
-}
-
-static long long vmstat(const char *key)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char name[64];
-	long long v, r = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", name, &v) == 2)
-		if (!strcmp(name, key)) {
-			r = v;
-			break;
-		}
-	fclose(f);
-	return r;
 }
 
 static void drop_caches(void)
@@ -420,19 +390,9 @@ static void test_fallback(void)
 			 "a full ZONE_HOST falls back to the normal zones without OOM\n");
 }
 
-/* zonehost.wait=S from the kernel command line, 0 without it. */
-static int cmdline_wait(void)
-{
-	char buf[1024] = "", *p;
-
-	read_str("/proc/cmdline", buf, sizeof(buf));
-	p = strstr(buf, "zonehost.wait=");
-	return p ? atoi(p + strlen("zonehost.wait=")) : 0;
-}
-
 int main(void)
 {
-	int wait_s = cmdline_wait();
+	int wait_s = (int)cmdline_value("zonehost.wait=", 0);
 	ksft_print_header();
 	ksft_set_plan(14);
 	if (access(SYSFS, F_OK))
