@@ -31,6 +31,9 @@ _Static_assert(sizeof(struct vmrpc_mem_range) == 16, "mem_range is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_request) == 16, "mem_request is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_status) == 128, "mem_status is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_done) == 64, "mem_done is ABI");
+_Static_assert(sizeof(struct vmrpc_wss_region) == 160, "wss_region is ABI");
+_Static_assert(sizeof(struct vmrpc_wss_report) == 400, "wss_report is ABI");
+_Static_assert(offsetof(struct vmrpc_wss_report, region) == 80, "wss layout");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");
 _Static_assert(offsetof(struct vmrpc_superblock, g2h_offset) == 64,

@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			2
+#define VMRPC_ABI_MINOR			3
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -118,6 +118,7 @@
  * @abi_version: host's VMRPC_ABI_VERSION
  * @sb_size: sizeof(struct vmrpc_superblock) as the host knows it
  * @host_peer: ivshmem peer ID the guest rings (Doorbell high 16 bits)
+ * @reserved0: zero
  * @bar_size: size of BAR2 in bytes, a power of two
  * @ctrl_size: size of the control area at the start of BAR2
  * @data_offset: offset of the data area in BAR2 (>= ctrl_size)
@@ -136,6 +137,7 @@
  *	host_features)
  * @guest_generation: written by the guest: incremented at every driver
  *	bind, so the host can tell a rebooted guest from a stale one
+ * @reserved1: zero
  * @reserved: zero
  */
 struct vmrpc_superblock {
@@ -401,6 +403,98 @@ struct vmrpc_mem_status {
 	__le32 reserved0;		/* zero */
 	__le64 floor;
 	__le64 reserved[5];		/* zero */
+};
+
+/*
+ * Module 3: working set. The guest samples its page frames and tests, once
+ * per window, whether each sample was accessed since the last window: the
+ * accessed bits of every page table mapping it (through the reverse map)
+ * and, for page cache nobody maps, the kernel's own accessed marking. The
+ * host reads the estimate with a reverse call. See
+ * Documentation/working-set.rst.
+ */
+#define VMRPC_MOD_WSS			3
+/* host -> guest */
+#define VMRPC_WSS_REPORT		16	/* none -> struct vmrpc_wss_report */
+
+#define VMRPC_WSS_REGION_HOST		0	/* ZONE_HOST */
+#define VMRPC_WSS_REGION_GUEST		1	/* all of the guest's memory */
+#define VMRPC_WSS_NR_REGIONS		2
+/* idle[i] of a region counts bytes idle for less than 2^i windows */
+#define VMRPC_WSS_NR_AGES		8
+
+#define VMRPC_WSS_F_ENABLED		(1U << 0)	/* the estimator runs */
+/* two windows are done since it (re)started: the estimate means something */
+#define VMRPC_WSS_F_VALID		(1U << 1)
+
+/**
+ * struct vmrpc_wss_region - the working set of one region of guest memory
+ * @size: bytes of the region the page allocator manages
+ * @wss: estimated working set in bytes: user memory accessed in the last
+ *	window plus kernel memory in use (which cannot be tracked, and is
+ *	not reclaimable by paging)
+ * @wss_error: half-width of the 95% confidence interval of @wss, in bytes
+ *	(binomial bound; the stratified sampling is usually tighter)
+ * @anon: bytes of anonymous memory accessed in the last window
+ * @file: bytes of file-backed memory (page cache, shmem) accessed in it
+ * @kernel: bytes in use that are not on an LRU list (slab, page tables,
+ *	kernel allocations, hugetlb, pages isolated at the time)
+ * @free: bytes free in the page allocator
+ * @user: bytes of user memory (on an LRU list), accessed or not
+ * @pinned: bytes of user memory that cannot be moved or reclaimed:
+ *	pinned for DMA or mlocked
+ * @idle: @idle[i] is bytes of user memory idle for less than 2^i windows,
+ *	i.e. last accessed in one of the last 2^i windows; @idle[0] is
+ *	@anon + @file. @user - @idle[VMRPC_WSS_NR_AGES - 1] is colder.
+ * @samples: samples that fell on managed memory of the region
+ * @accessed: of them, accessed in the last window
+ * @reserved: zero
+ */
+struct vmrpc_wss_region {
+	__le64 size;
+	__le64 wss;
+	__le64 wss_error;
+	__le64 anon;
+	__le64 file;
+	__le64 kernel;
+	__le64 free;
+	__le64 user;
+	__le64 pinned;
+	__le64 idle[VMRPC_WSS_NR_AGES];
+	__le32 samples;
+	__le32 accessed;
+	__le64 reserved[2];		/* zero */
+};
+
+/**
+ * struct vmrpc_wss_report - reply of VMRPC_WSS_REPORT
+ * @windows: windows completed since the estimator (re)started
+ * @window_ms: length of a window in milliseconds
+ * @stride: pages per sample: one page frame is sampled in every @stride
+ *	(at a fixed random offset in each run of @stride frames)
+ * @flags: VMRPC_WSS_F_*
+ * @reserved0: zero
+ * @scan_ns: CPU time the last scan of the samples took, in nanoseconds
+ * @scan_total_ns: CPU time of all scans since the estimator started
+ * @uptime_ns: guest boot-time clock when the last window ended
+ * @pgfault: page faults in the guest since boot
+ * @pgmajfault: of them, major faults (that read from disk or swap)
+ * @reserved: zero
+ * @region: VMRPC_WSS_REGION_HOST and VMRPC_WSS_REGION_GUEST
+ */
+struct vmrpc_wss_report {
+	__le64 windows;
+	__le32 window_ms;
+	__le32 stride;
+	__le32 flags;
+	__le32 reserved0;		/* zero */
+	__le64 scan_ns;
+	__le64 scan_total_ns;
+	__le64 uptime_ns;
+	__le64 pgfault;
+	__le64 pgmajfault;
+	__le64 reserved[2];		/* zero */
+	struct vmrpc_wss_region region[VMRPC_WSS_NR_REGIONS];
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */
