@@ -22,6 +22,7 @@
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
+#include "zone_host_wss.h"
 
 struct zone_host_provider zone_host_prov = {
 	.lock = __MUTEX_INITIALIZER(zone_host_prov.lock),
@@ -264,6 +265,13 @@ static int __init zone_host_provider_init(void)
 	ret = zone_host_rpc_init();
 	if (ret)
 		goto err_notifier;
+	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS)) {
+		ret = zone_host_wss_init();
+		if (!ret)
+			ret = zone_host_wss_rpc_init();
+		if (ret)
+			goto err_notifier;
+	}
 	ret = zone_host_sysfs_init();
 	if (ret)
 		goto err_notifier;

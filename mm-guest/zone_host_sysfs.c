@@ -17,6 +17,7 @@
  *   floor_bytes          the least available memory kept when unplugging
  *   floor_margin_bytes   the part of it above the kernel's reserves (rw)
  *   stats/               counters
+ *   wss/                 the working-set estimator (zone_host_wss_sysfs.c)
  */
 #include <linux/kobject.h>
 #include <linux/memory.h>
@@ -25,6 +26,7 @@
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
+#include "zone_host_wss.h"
 
 #define ZH_ATTR_RO(_name) \
 	static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
@@ -234,6 +236,8 @@ int zone_host_sysfs_init(void)
 	if (!kobj)
 		return -ENOMEM;
 	ret = sysfs_create_groups(kobj, zone_host_groups);
+	if (!ret && IS_ENABLED(CONFIG_ZONE_HOST_WSS))
+		ret = zone_host_wss_sysfs_init(kobj);
 	if (ret)
 		kobject_put(kobj);
 	return ret;
