@@ -9,7 +9,7 @@
  * for more (VMRPC_MEM_ASK): 1/8 of what it has plugged, at least 64 MiB.
  * The host grants it (the requested size grows and the guest plugs it) or
  * refuses; after a refusal the guest waits 30 s before it asks again and
- * meanwhile reclaims as any guest would. It also waits 30 s after the host
+ * meanwhile reclaims as any guest would. It also waits 5 s after the host
  * lowered its size, so that it does not ask straight back for what the
  * host just took.
  */

@@ -25,8 +25,14 @@
 /* The name of the hot-added resources in /proc/iomem. */
 #define ZONE_HOST_RESOURCE_NAME		"System RAM (zonehost)"
 
-/* How long the guest does not ask for more after the host shrank it. */
-#define ZONE_HOST_ASK_HOLDOFF		(30 * HZ)
+/*
+ * How long the guest does not ask for more after the host shrank it: long
+ * enough not to pull back at once what the host just took, short enough
+ * that a workload growing right after a shrink (a host policy shrinks
+ * routinely) gets memory before the OOM killer runs. The host has the last
+ * word anyway (zhostd --guest-ask, its policy's --ask-holdoff).
+ */
+#define ZONE_HOST_ASK_HOLDOFF		(5 * HZ)
 
 /* The free memory kept above the kernel's reserves when unplugging. */
 #define ZONE_HOST_FLOOR_MARGIN_DEFAULT	(64ULL << 20)
