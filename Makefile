@@ -87,7 +87,11 @@ $(BUILD)/fuzz/fuzz-slot: tests/fuzz/fuzz-slot.c vmrpc/host/slot.c \
 	$(CLANG) $(HOST_CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_CFLAGS) \
 		-o $@ $(filter %.c,$^)
 
-$(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BUILD)/obj-san/tests/unit/test-balloon-ctl.o: \
+# The tests of balloon-ctl against a fake zhostd (tests/unit/fake-zhostd.h).
+BCTL_TESTS := test-balloon-ctl test-balloon-ctl-wss
+BCTL_TEST_PROGS := $(BCTL_TESTS:%=$(BUILD)/tests/%)
+
+$(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BCTL_TESTS:%=$(BUILD)/obj-san/tests/unit/%.o): \
 	HOST_CPPFLAGS += $(JANSSON_CFLAGS)
 
 $(BIN)/balloon-ctl: $(BCTL_OBJS) | $(BIN)
@@ -97,8 +101,8 @@ $(BUILD)/tests/balloon-ctl-san: $(BCTL_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
-# Links neither vmrpc nor zhostd: this explicit rule overrides test-%.
-$(BUILD)/tests/test-balloon-ctl: $(BUILD)/obj-san/tests/unit/test-balloon-ctl.o \
+# They link neither vmrpc nor zhostd: this explicit rule overrides test-%.
+$(BCTL_TEST_PROGS): $(BUILD)/tests/%: $(BUILD)/obj-san/tests/unit/%.o \
 		$(BUILD)/tests/balloon-ctl-san
 	$(CC) $(SAN_CFLAGS) -o $@ $< $(HOST_LDLIBS) $(JANSSON_LIBS)
 

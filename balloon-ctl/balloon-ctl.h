@@ -64,6 +64,9 @@ extern const struct bctl_cmd bctl_cmd_set;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_grow;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_shrink;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_check;	/* cmd-check.c */
+extern const struct bctl_cmd bctl_cmd_wss;	/* cmd-wss.c */
+extern const struct bctl_cmd bctl_cmd_top;	/* cmd-top.c */
+extern const struct bctl_cmd bctl_cmd_history;	/* cmd-history.c */
 
 /**
  * bctl_err() - print "balloon-ctl: MESSAGE" on stderr

@@ -73,3 +73,10 @@ int bctl_print_json(const json_t *v)
 		return -1;
 	return fputc('\n', stdout) == EOF ? -1 : 0;
 }
+
+uint64_t bctl_json_u64(const json_t *obj, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(obj, key));
+
+	return v > 0 ? (uint64_t)v : 0;
+}

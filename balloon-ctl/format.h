@@ -48,6 +48,16 @@ char *bctl_fmt_duration(uint64_t ns, char *buf);
 int bctl_parse_size(const char *s, uint64_t *out);
 
 /**
+ * bctl_json_u64() - a byte count or counter of a reply
+ * @obj: a JSON object (or anything: then 0)
+ * @key: the member
+ *
+ * Return: the member's value, or 0 when it is missing, not an integer or
+ * negative.
+ */
+uint64_t bctl_json_u64(const json_t *obj, const char *key);
+
+/**
  * bctl_print_json() - print a JSON value for scripts
  * @v: the value
  *

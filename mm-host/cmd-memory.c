@@ -115,42 +115,50 @@ static json_t *cmd_query_memory(struct zhostd *zd, json_t *args,
 }
 ZHOSTD_COMMAND("query-memory", cmd_query_memory)
 
+int zhostd_memory_request(struct zhostd *zd, uint64_t bytes, bool *notified,
+			  struct zhostd_error *err)
+{
+	struct vmrpc_mem_request req = { 0 };
+	uint32_t len = 0, status = 0;
+	char why[160];
+	int ret;
+
+	*notified = false;
+	if (zhostd_memory_set_requested(&zd->mem, bytes, why, sizeof(why))) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "%s", why);
+		return -1;
+	}
+	/* A guest that is not there reads the size when its driver binds. */
+	if (!vmrpc_host_guest_ready(zd->vh))
+		return 0;
+	req.requested_size = htole64(bytes);
+	ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_SET_REQUESTED,
+			      &req, sizeof(req), NULL, 0, &len, &status,
+			      zd->call_timeout_ms);
+	if (ret || status != VMRPC_OK) {
+		zhostd_error_from_call(err, "set the requested size", ret,
+				       status);
+		return -1;
+	}
+	*notified = true;
+	return 0;
+}
+
 static json_t *cmd_set_memory(struct zhostd *zd, json_t *args,
 			      struct zhostd_error *err)
 {
 	json_t *jsize = json_object_get(args, "size");
-	struct vmrpc_mem_request req = { 0 };
 	struct zhostd_memory_info mi;
-	uint32_t len = 0, status = 0;
-	bool notified = false;
-	char why[160];
-	int ret;
+	bool notified;
 
 	if (!json_is_integer(jsize) || json_integer_value(jsize) < 0) {
 		zhostd_error_set(err, ZERR_INVALID_PARAMETER,
 				 "'size' must be a byte count");
 		return NULL;
 	}
-	if (zhostd_memory_set_requested(&zd->mem,
-					(uint64_t)json_integer_value(jsize),
-					why, sizeof(why))) {
-		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "%s", why);
+	if (zhostd_memory_request(zd, (uint64_t)json_integer_value(jsize),
+				  &notified, err))
 		return NULL;
-	}
-	/* A guest that is not there reads the size when its driver binds. */
-	if (vmrpc_host_guest_ready(zd->vh)) {
-		req.requested_size = htole64((uint64_t)json_integer_value(jsize));
-		ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM,
-				      VMRPC_MEM_SET_REQUESTED, &req, sizeof(req),
-				      NULL, 0, &len, &status,
-				      zd->call_timeout_ms);
-		if (ret || status != VMRPC_OK) {
-			zhostd_error_from_call(err, "set the requested size", ret,
-					       status);
-			return NULL;
-		}
-		notified = true;
-	}
 	zhostd_memory_get(&zd->mem, &mi);
 	return json_pack("{s:I, s:I, s:b}",
 			 "requested", (json_int_t)mi.requested,

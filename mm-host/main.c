@@ -22,6 +22,7 @@
 #include "control.h"
 #include "log.h"
 #include "size.h"
+#include "wss-poller.h"
 #include "zhostd.h"
 
 enum on_disconnect { ON_DISCONNECT_WAIT, ON_DISCONNECT_EXIT };
@@ -41,6 +42,9 @@ struct options {
 	uint64_t initial;
 	uint64_t max;		/* UINT64_MAX: the whole data area */
 	bool allow_ask;
+	/* The working-set poller and the policy; sizes checked in main(). */
+	struct zhostd_wss_config wss;
+	unsigned int ask_holdoff_s;
 };
 
 /* Written by the VMRPC thread when the daemon must exit. */
@@ -73,6 +77,23 @@ static void usage(FILE *f)
 		"      --guest-ask allow|deny\n"
 		"                           grant the guest's own requests for more\n"
 		"                           memory, within --max (default: allow)\n"
+		"      --wss-interval SECONDS\n"
+		"                           ask the guest for its working set this often;\n"
+		"                           0: never (default: %g)\n"
+		"      --wss-history N      working-set samples kept (default: %u, at most %u)\n"
+		"      --policy auto|off    size ZONE_HOST from the working set (default: off)\n"
+		"      --headroom SIZE      auto: bytes added to the working set (default: %lluM)\n"
+		"      --headroom-percent P auto: and P%% of the working set (default: 0)\n"
+		"      --min SIZE           auto: never request less, a multiple of 2M\n"
+		"                           (default: 0)\n"
+		"      --hysteresis SIZE    auto: shrink only when the target is this much\n"
+		"                           (plus twice the estimate's error) below the\n"
+		"                           requested size (default: %lluM)\n"
+		"      --shrink-after N     auto: ... for N windows in a row (default: %u)\n"
+		"      --shrink-step SIZE   auto: the most one shrink takes (default: %lluM)\n"
+		"      --ask-holdoff SECONDS\n"
+		"                           auto: no shrink this long after the guest asked\n"
+		"                           for memory (default: %u)\n"
 		"      --on-disconnect exit|wait\n"
 		"                           when QEMU goes away: exit, or wait for the\n"
 		"                           next QEMU (default: wait)\n"
@@ -89,7 +110,13 @@ static void usage(FILE *f)
 		ZHOSTD_NAME_DEFAULT, ZHOSTD_RUNTIME_DIR_DEFAULT,
 		VMRPC_HOST_BAR_SIZE_DEFAULT >> 20, VMRPC_NR_SLOTS_DEFAULT,
 		VMRPC_SLOT_SIZE_DEFAULT >> 10, VMRPC_HOST_WORKERS_DEFAULT,
-		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT, VMRPC_NR_VECTORS);
+		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
+		ZHOSTD_WSS_INTERVAL_MS_DEFAULT / 1000.0, ZHOSTD_WSS_HISTORY_DEFAULT,
+		ZHOSTD_WSS_HISTORY_MAX, ZHOSTD_POLICY_HEADROOM_DEFAULT >> 20,
+		ZHOSTD_POLICY_HYSTERESIS_DEFAULT >> 20,
+		ZHOSTD_POLICY_SHRINK_AFTER_DEFAULT,
+		ZHOSTD_POLICY_SHRINK_STEP_DEFAULT >> 20,
+		ZHOSTD_POLICY_ASK_HOLDOFF_S_DEFAULT, VMRPC_NR_VECTORS);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -117,6 +144,30 @@ static unsigned int parse_uint(const char *opt, const char *s,
 		die_usage("%s: '%s' is not a number from %u to %u", opt, s,
 			  min, max);
 	return (unsigned int)v;
+}
+
+/* Seconds with up to three decimals, as milliseconds: "5", "0.25". */
+static unsigned int parse_ms(const char *opt, const char *s, unsigned int max_s)
+{
+	double v;
+	char *end;
+
+	if (!*s || strspn(s, "0123456789.") != strlen(s))
+		die_usage("%s: '%s' is not a number of seconds", opt, s);
+	v = strtod(s, &end);
+	if (*end || v > max_s || (v > 0 && v < 0.01))
+		die_usage("%s: '%s' is not 0 or from 0.01 to %u seconds", opt,
+			  s, max_s);
+	return (unsigned int)(v * 1000 + 0.5);
+}
+
+static uint64_t parse_size(const char *opt, const char *s)
+{
+	uint64_t v;
+
+	if (size_parse(s, &v))
+		die_usage("%s: '%s' is not a size", opt, s);
+	return v;
 }
 
 /*
@@ -149,7 +200,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_RUNTIME = 256, OPT_SOCKET, OPT_CONTROL, OPT_BAR, OPT_SLOTS,
 	       OPT_SLOT_SIZE, OPT_WORKERS, OPT_TIMEOUT, OPT_DISCONNECT,
-	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX, OPT_GUEST_ASK };
+	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX, OPT_GUEST_ASK,
+	       OPT_WSS_INTERVAL, OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM,
+	       OPT_HEADROOM_PCT, OPT_MIN, OPT_HYSTERESIS, OPT_SHRINK_AFTER,
+	       OPT_SHRINK_STEP, OPT_ASK_HOLDOFF };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
@@ -164,6 +218,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "initial", required_argument, NULL, OPT_INITIAL },
 		{ "max", required_argument, NULL, OPT_MAX },
 		{ "guest-ask", required_argument, NULL, OPT_GUEST_ASK },
+		{ "wss-interval", required_argument, NULL, OPT_WSS_INTERVAL },
+		{ "wss-history", required_argument, NULL, OPT_WSS_HISTORY },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "headroom", required_argument, NULL, OPT_HEADROOM },
+		{ "headroom-percent", required_argument, NULL, OPT_HEADROOM_PCT },
+		{ "min", required_argument, NULL, OPT_MIN },
+		{ "hysteresis", required_argument, NULL, OPT_HYSTERESIS },
+		{ "shrink-after", required_argument, NULL, OPT_SHRINK_AFTER },
+		{ "shrink-step", required_argument, NULL, OPT_SHRINK_STEP },
+		{ "ask-holdoff", required_argument, NULL, OPT_ASK_HOLDOFF },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -182,6 +246,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
 		.max = UINT64_MAX,
 		.allow_ask = true,
+		.wss = {
+			.interval_ms = ZHOSTD_WSS_INTERVAL_MS_DEFAULT,
+			.history = ZHOSTD_WSS_HISTORY_DEFAULT,
+		},
+		.ask_holdoff_s = ZHOSTD_POLICY_ASK_HOLDOFF_S_DEFAULT,
 		.cfg = {
 			.bar_size = VMRPC_HOST_BAR_SIZE_DEFAULT,
 			.nr_slots = VMRPC_NR_SLOTS_DEFAULT,
@@ -191,6 +260,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	if (!o->runtime_dir || !*o->runtime_dir)
 		o->runtime_dir = default_runtime_dir();
+	/* Subblock and max are known once the shared memory exists. */
+	zhostd_policy_defaults(&o->wss.params, 0, 0);
 
 	while ((c = getopt_long(argc, argv, "n:dp:Vh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -258,6 +329,46 @@ static void parse_options(int argc, char **argv, struct options *o)
 				die_usage("--guest-ask: '%s' is neither allow nor deny",
 					  optarg);
 			break;
+		case OPT_WSS_INTERVAL:
+			o->wss.interval_ms = parse_ms("--wss-interval", optarg, 86400);
+			break;
+		case OPT_WSS_HISTORY:
+			o->wss.history = parse_uint("--wss-history", optarg, 1,
+						    ZHOSTD_WSS_HISTORY_MAX);
+			break;
+		case OPT_POLICY:
+			if (!strcmp(optarg, "auto"))
+				o->wss.policy = true;
+			else if (!strcmp(optarg, "off"))
+				o->wss.policy = false;
+			else
+				die_usage("--policy: '%s' is neither auto nor off",
+					  optarg);
+			break;
+		case OPT_HEADROOM:
+			o->wss.params.headroom = parse_size("--headroom", optarg);
+			break;
+		case OPT_HEADROOM_PCT:
+			o->wss.params.headroom_percent =
+				parse_uint("--headroom-percent", optarg, 0, 1000);
+			break;
+		case OPT_MIN:
+			o->wss.params.min = parse_size("--min", optarg);
+			break;
+		case OPT_HYSTERESIS:
+			o->wss.params.hysteresis = parse_size("--hysteresis", optarg);
+			break;
+		case OPT_SHRINK_AFTER:
+			o->wss.params.shrink_after =
+				parse_uint("--shrink-after", optarg, 1, 100000);
+			break;
+		case OPT_SHRINK_STEP:
+			o->wss.params.shrink_step = parse_size("--shrink-step", optarg);
+			break;
+		case OPT_ASK_HOLDOFF:
+			o->ask_holdoff_s = parse_uint("--ask-holdoff", optarg, 0,
+						      86400);
+			break;
 		case 'd':
 			o->daemon = true;
 			break;
@@ -286,6 +397,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		die_usage("unexpected argument '%s'", argv[optind]);
+	if (o->wss.policy && !o->wss.interval_ms)
+		die_usage("--policy auto needs working-set samples: --wss-interval must not be 0");
+	o->wss.params.ask_holdoff_ns = (int64_t)o->ask_holdoff_s * 1000000000;
 	if (!*o->name || strchr(o->name, '/') || !strcmp(o->name, ".") ||
 	    !strcmp(o->name, ".."))
 		die_usage("bad VM name '%s'", o->name);
@@ -455,6 +569,44 @@ static void on_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 					       "error", (json_int_t)ev->done.error));
 		break;
 	}
+}
+
+/*
+ * The working-set poller, with the policy's sizes checked against the
+ * subblock size and the maximum, known only now.
+ */
+static int setup_wss(struct zhostd *zd, struct options *o)
+{
+	struct zhostd_policy_params *p = &o->wss.params;
+	const uint64_t sb = zd->mem.area.subblock_size;
+	int ret;
+
+	p->subblock = sb;
+	p->max = zd->mem.info.max;
+	if (p->min % sb || p->min > p->max) {
+		zlog_err("--min must be a multiple of %llu MiB and at most the maximum (%llu MiB)",
+			 (unsigned long long)(sb >> 20),
+			 (unsigned long long)(p->max >> 20));
+		return -EINVAL;
+	}
+	if (p->shrink_step < sb) {
+		zlog_err("--shrink-step must be at least the %llu MiB subblock",
+			 (unsigned long long)(sb >> 20));
+		return -EINVAL;
+	}
+	ret = zhostd_wss_create(zd, &o->wss, &zd->wss);
+	if (ret) {
+		zlog_err("working-set poller: %s", strerror(-ret));
+		return ret;
+	}
+	if (o->wss.policy)
+		zlog_info("policy auto: headroom %llu MiB + %u%%, between %llu and %llu MiB, shrink after %u windows by at most %llu MiB",
+			  (unsigned long long)(p->headroom >> 20),
+			  p->headroom_percent,
+			  (unsigned long long)(p->min >> 20),
+			  (unsigned long long)(p->max >> 20), p->shrink_after,
+			  (unsigned long long)(p->shrink_step >> 20));
+	return 0;
 }
 
 static int write_pid_file(const char *path)
@@ -645,11 +797,18 @@ int main(int argc, char **argv)
 		zlog_err("cannot serve the memory calls: %s", strerror(-ret));
 		goto out_host;
 	}
+	if (setup_wss(&zd, &o))
+		goto out_host;
 	ret = vmrpc_host_start(zd.vh);
 	if (ret) {
 		zlog_err("ivshmem socket %s: %s%s", o.socket_path, strerror(-ret),
 			 ret == -EADDRINUSE ? " (another server listens there)" : "");
 		goto out_host;
+	}
+	ret = zhostd_wss_start(zd.wss);
+	if (ret) {
+		zlog_err("cannot start the working-set poller: %s", strerror(-ret));
+		goto out_stop;
 	}
 	if (o.pid_file) {
 		ret = write_pid_file(o.pid_file);
@@ -670,12 +829,15 @@ int main(int argc, char **argv)
 	if (o.pid_file)
 		unlink(o.pid_file);
 out_stop:
+	zhostd_wss_stop(zd.wss);
 	vmrpc_host_stop(zd.vh);
 out_host:
 	vmrpc_host_destroy(zd.vh);
 	zhostd_memory_destroy(&zd.mem);
 out_control:
 	zhostd_control_close(zd.ctl);
+	/* After the clients: a query-wss may still be reading it. */
+	zhostd_wss_destroy(zd.wss);
 out_ready:
 	report_ready(&ready_fd, 1);
 	zlog_info("exiting");

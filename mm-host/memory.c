@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -150,6 +151,7 @@ static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
 {
 	const uint64_t sb = m->area.subblock_size;
 	struct vmrpc_mem_request r;
+	struct timespec now;
 
 	if (req_len != sizeof(r) || resp_cap < sizeof(r))
 		return VMRPC_EINVAL;
@@ -157,6 +159,9 @@ static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
 	if (r.reserved)
 		return VMRPC_EINVAL;
 	m->info.asks++;
+	/* Granted or not, the guest is short now: the policy holds back. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	m->info.last_ask_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 	ev->asked = le64toh(r.requested_size);
 	ev->granted = 0;
 	if (m->allow_ask && m->info.requested < m->info.max) {

@@ -38,6 +38,8 @@
  * @bad_calls: calls refused as malformed
  * @asks: VMRPC_MEM_ASK calls
  * @asks_granted: of those, granted (in whole or in part)
+ * @last_ask_ns: CLOCK_MONOTONIC of the last VMRPC_MEM_ASK, 0 before the
+ *	first (the automatic policy does not shrink right after one)
  * @done_seq: number of VMRPC_MEM_DONE reports so far
  * @done: the last of them (zero before the first)
  */
@@ -54,6 +56,7 @@ struct zhostd_memory_info {
 	uint64_t bad_calls;
 	uint64_t asks;
 	uint64_t asks_granted;
+	int64_t last_ask_ns;
 	uint64_t done_seq;
 	struct zhostd_memory_done {
 		uint64_t requested;	/* what the guest worked towards */

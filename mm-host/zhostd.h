@@ -20,6 +20,7 @@
 #define ZHOSTD_CALL_TIMEOUT_MS_DEFAULT	5000
 
 struct zhostd_control;
+struct zhostd_wss;
 
 /**
  * struct zhostd - one daemon, one VM
@@ -33,6 +34,7 @@ struct zhostd_control;
  * @guest_ready: a guest driver with our ABI is bound
  * @guest_abi: the guest driver's VMRPC_ABI_VERSION, 0 before it spoke
  * @mem: the memory backend (ZONE_HOST memory of the guest)
+ * @wss: the working-set poller (wss-poller.h); NULL when not set up
  */
 struct zhostd {
 	const char *name;
@@ -45,6 +47,7 @@ struct zhostd {
 	bool guest_ready;
 	uint32_t guest_abi;
 	struct zhostd_memory mem;
+	struct zhostd_wss *wss;
 };
 
 #endif /* ZHOSTD_H */

@@ -17,6 +17,8 @@ pkgs=(
 	qemu-system-x86 socat qemu-guest-agent
 	# host programs and their tests
 	pkg-config libjansson-dev clang libclang-rt-14-dev jq
+	# balloon-ctl history --plot
+	gnuplot-nox
 )
 
 missing=()

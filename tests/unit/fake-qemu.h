@@ -6,7 +6,8 @@
  *   text (connect, receive the nine handshake messages and their fds, map
  *   the memfd);
  * - a fake guest driver: reads the superblock, posts guest->host calls and
- *   rings the host through the fds the fake QEMU received;
+ *   rings the host through the fds the fake QEMU received; a thread that
+ *   answers host->guest calls through a callback;
  * - an event log for vmrpc_host_config.on_event;
  * - a test environment: temp dir, socket, host, connected fake QEMU.
  *
@@ -511,6 +512,103 @@ static inline void ev_log_detail(struct ev_log *l, enum vmrpc_host_event ev,
 			break;
 		}
 	pthread_mutex_unlock(&l->lock);
+}
+
+/* --- fake guest server: answers host->guest calls --------------------- */
+
+/*
+ * Answers one host->guest call: the request is a private copy, the reply
+ * goes to @resp (at most @resp_max bytes) with its length in *@resp_len.
+ * Returns the VMRPC status.
+ */
+typedef uint32_t (*fq_answer_fn)(void *arg, uint16_t module, uint16_t proc,
+				 const uint8_t *req, uint32_t req_len,
+				 uint8_t *resp, uint32_t resp_max,
+				 uint32_t *resp_len);
+
+/**
+ * struct fq_server - a guest driver thread answering reverse calls
+ * @q: the fake QEMU whose mapping and fds it uses
+ * @fn: answers each call
+ * @arg: for @fn
+ * @thread: the thread
+ * @running: @thread was started
+ * @stop: tells it to return (atomic)
+ */
+struct fq_server {
+	const struct fake_qemu *q;
+	fq_answer_fn fn;
+	void *arg;
+	pthread_t thread;
+	bool running;
+	int stop;
+};
+
+static inline void fq_server_answer(struct fq_server *sv,
+				    volatile struct vmrpc_slot *s, uint8_t *req)
+{
+	uint32_t req_len = le32toh(s->req_len), resp_max = le32toh(s->resp_len);
+	uint32_t len = 0, status = VMRPC_E2BIG;
+
+	fq_set_state(s, VMRPC_SLOT_TAKEN);
+	if (req_len <= fq_cap(sv->q)) {
+		memcpy(req, fq_payload(s), req_len);
+		if (resp_max > fq_cap(sv->q))
+			resp_max = fq_cap(sv->q);
+		status = sv->fn(sv->arg, le16toh(s->module), le16toh(s->proc),
+				req, req_len, fq_payload(s), resp_max, &len);
+	}
+	s->status = htole32(status);
+	s->resp_len = htole32(len);
+	fq_set_state(s, VMRPC_SLOT_DONE);
+}
+
+static inline void *fq_server_thread(void *arg)
+{
+	struct fq_server *sv = arg;
+	uint8_t *req = malloc(fq_cap(sv->q));
+
+	while (req && !__atomic_load_n(&sv->stop, __ATOMIC_ACQUIRE)) {
+		uint32_t i, n = le16toh(fq_sb(sv->q)->h2g_slots);
+		bool rang = false;
+
+		/* Scan on every wake-up too: an interrupt may be coalesced. */
+		fq_wait_irq(sv->q, VMRPC_GVEC_CALL, 10);
+		for (i = 0; i < n; i++) {
+			volatile struct vmrpc_slot *s = fq_h2g(sv->q, i);
+
+			if (fq_state(s) != VMRPC_SLOT_POSTED)
+				continue;
+			fq_server_answer(sv, s, req);
+			rang = true;
+		}
+		if (rang)
+			fq_ring(sv->q, VMRPC_HVEC_DONE);
+	}
+	free(req);
+	return NULL;
+}
+
+static inline bool fq_server_start(struct fq_server *sv,
+				   const struct fake_qemu *q, fq_answer_fn fn,
+				   void *arg)
+{
+	memset(sv, 0, sizeof(*sv));
+	sv->q = q;
+	sv->fn = fn;
+	sv->arg = arg;
+	sv->running = pthread_create(&sv->thread, NULL, fq_server_thread,
+				     sv) == 0;
+	return sv->running;
+}
+
+static inline void fq_server_stop(struct fq_server *sv)
+{
+	if (!sv->running)
+		return;
+	__atomic_store_n(&sv->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(sv->thread, NULL);
+	sv->running = false;
 }
 
 /* --- test environment ------------------------------------------------- */

@@ -8,41 +8,15 @@
  *
  * BALLOON_CTL=path runs another build (the installed one, say).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
-#include <poll.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <time.h>
+#include "fake-zhostd.h"
 
-#include <jansson.h>
-
-#include "../lib/tap.h"
-
-#define NOBODY		65534	/* uid and gid for the permission test */
-#define WAIT_MS		3000	/* the fake's patience, per step */
-#define RUN_LIMIT_S	10	/* seconds before a balloon-ctl run is killed */
 #define BIG_TEXT	(300 * 1024)	/* over the client's first buffers */
 
-extern char **environ;
-
 /* Everything the test creates, removed by cleanup() even on timeout. */
-#define TPATH		256	/* our paths: a short tmpdir and a few names */
-static char tmpdir[TPATH - 64];
-static char sock[TPATH];		/* the fake's socket, for -s */
-static char rundir[TPATH];		/* ZHOST_RUNTIME_DIR of the runs */
 static char vmdir[TPATH];		/* rundir/zonehost, the default VM */
 static char vmsock[TPATH];		/* vmdir/zhostd.sock */
 static char stale[TPATH];		/* a socket nobody listens on */
 static char plainfile[TPATH];	/* not a socket */
-static char bctl[PATH_MAX + 32];		/* the program under test */
-static char **child_env;		/* environ, our ZHOST_RUNTIME_DIR */
-static volatile pid_t child;		/* the balloon-ctl running, or 0 */
 
 /* Async-signal-safe: tap_timeout() calls it too. */
 static void cleanup(void)
@@ -58,375 +32,7 @@ static void cleanup(void)
 	rmdir(tmpdir);
 }
 
-/* ---- running balloon-ctl ---------------------------------------------- */
-
-/**
- * struct run - one run of balloon-ctl
- * @pid: its process, 0 once reaped
- * @out_fd, @err_fd: read ends of its stdout and stderr pipes
- * @start: when it started (CLOCK_MONOTONIC)
- * @out, @err: what it printed, NUL-terminated, after run_wait()
- * @status: its exit status; -1 if killed by a signal (or by us)
- * @secs: how long it ran
- */
-struct run {
-	pid_t pid;
-	int out_fd, err_fd;
-	struct timespec start;
-	char *out, *err;
-	int status;
-	double secs;
-};
-
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-	       (double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
-/*
- * Start balloon-ctl with the NULL-terminated @args, as the nobody user if
- * @as_nobody. Its stdin is /dev/null.
- */
-static bool run_start(struct run *r, bool as_nobody, const char *const *args)
-{
-	const char *argv[32];
-	int out[2], err[2], n = 0;
-
-	memset(r, 0, sizeof(*r));
-	argv[n++] = bctl;
-	while (*args && n < 31)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
-		return false;
-	fflush(stdout);
-	r->pid = fork();
-	if (r->pid < 0)
-		return false;
-	if (r->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 ||
-		    dup2(err[1], 2) < 0)
-			_exit(125);
-		if (as_nobody && (setgroups(0, NULL) || setgid(NOBODY) ||
-				  setuid(NOBODY)))
-			_exit(125);
-		execve(bctl, (char **)argv, child_env);
-		_exit(126);
-	}
-	child = r->pid;
-	close(out[1]);
-	close(err[1]);
-	r->out_fd = out[0];
-	r->err_fd = err[0];
-	clock_gettime(CLOCK_MONOTONIC, &r->start);
-	return true;
-}
-
-/* Append what @fd has to *@buf; false at end of file. */
-static bool slurp(int fd, char **buf, size_t *len)
-{
-	char chunk[4096];
-	ssize_t n = read(fd, chunk, sizeof(chunk));
-	char *p;
-
-	if (n < 0 && errno == EINTR)
-		return true;
-	if (n <= 0)
-		return false;
-	p = realloc(*buf, *len + (size_t)n + 1);
-	if (!p)
-		return false;
-	memcpy(p + *len, chunk, (size_t)n);
-	*len += (size_t)n;
-	p[*len] = '\0';
-	*buf = p;
-	return true;
-}
-
-/* Collect its output and exit status; kill it past RUN_LIMIT_S. */
-static void run_wait(struct run *r)
-{
-	struct pollfd pfd[2] = {
-		{ .fd = r->out_fd, .events = POLLIN },
-		{ .fd = r->err_fd, .events = POLLIN },
-	};
-	size_t len[2] = { 0, 0 };
-	char **buf[2] = { &r->out, &r->err };
-	int open_fds = 2, ws;
-
-	while (open_fds) {
-		int left = (int)((RUN_LIMIT_S - since(&r->start)) * 1000);
-
-		if (left <= 0 || poll(pfd, 2, left) == 0) {
-			kill(r->pid, SIGKILL);
-			tap_diag("balloon-ctl still running after %d s: killed",
-				 RUN_LIMIT_S);
-			break;
-		}
-		for (int i = 0; i < 2; i++) {
-			if (pfd[i].fd < 0 || !pfd[i].revents)
-				continue;
-			if (!slurp(pfd[i].fd, buf[i], &len[i])) {
-				pfd[i].fd = -1;
-				open_fds--;
-			}
-		}
-	}
-	close(r->out_fd);
-	close(r->err_fd);
-	waitpid(r->pid, &ws, 0);
-	child = 0;
-	r->pid = 0;
-	r->secs = since(&r->start);
-	r->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
-	for (int i = 0; i < 2; i++)
-		if (!*buf[i])
-			*buf[i] = strdup("");
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
-	r->out = r->err = NULL;
-}
-
-/* tap_ok() that shows the run when the check fails. */
-__attribute__((format(printf, 3, 4)))
-static bool run_ok(const struct run *r, bool ok, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	tap_ok(ok, "%s", what);
-	if (!ok)
-		tap_diag("exit status %d after %.2f s\n# stdout: %s\n# stderr: %s",
-			 r->status, r->secs, r->out ? r->out : "",
-			 r->err ? r->err : "");
-	return ok;
-}
-
-static bool has(const char *s, const char *part)
-{
-	return s && strstr(s, part);
-}
-
-/* ---- the fake zhostd --------------------------------------------------- */
-
-#define GREETING \
-	"{\"zhostd\": {\"version\": \"0.1\", \"name\": \"vm1\", " \
-	"\"abi\": {\"major\": 1, \"minor\": 0}}}\n"
-#define EVENT(name) \
-	"{\"event\": \"" name "\", \"data\": {}, " \
-	"\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 1}}\n"
-
-/**
- * struct fake - the fake zhostd's side of one conversation
- * @lfd: its listening socket
- * @cfd: the accepted connection, -1 before
- * @buf, @len: bytes received and not yet parsed
- */
-struct fake {
-	int lfd;
-	int cfd;
-	char buf[64 * 1024];
-	size_t len;
-};
-
-/* Put  in ; false if too long for a UNIX socket. */
-static bool sun_set(struct sockaddr_un *sa, const char *path)
-{
-	size_t len = strlen(path);
-
-	if (len >= sizeof(sa->sun_path))
-		return false;
-	memcpy(sa->sun_path, path, len + 1);
-	return true;
-}
-
-/* Listen on @path (replacing a previous file), backlog @backlog. */
-static bool fake_listen(struct fake *f, const char *path, int backlog)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	f->cfd = -1;
-	f->len = 0;
-	unlink(path);
-	f->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (f->lfd < 0 || !sun_set(&sa, path) ||
-	    bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    chmod(path, 0600) || listen(f->lfd, backlog)) {
-		tap_diag("listening on %s: %s", path, strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-static bool fake_accept(struct fake *f)
-{
-	struct pollfd pfd = { .fd = f->lfd, .events = POLLIN };
-
-	if (poll(&pfd, 1, WAIT_MS) != 1)
-		return false;
-	f->cfd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
-	return f->cfd >= 0;
-}
-
-/* Whether someone connected (without accepting them). */
-static bool fake_pending(const struct fake *f)
-{
-	struct pollfd pfd = { .fd = f->lfd, .events = POLLIN };
-
-	return poll(&pfd, 1, 0) == 1;
-}
-
-static void fake_send(struct fake *f, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t n = send(f->cfd, s, len, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			return;		/* client gone: its run tells */
-		s += n;
-		len -= (size_t)n;
-	}
-}
-
-static void fake_puts(struct fake *f, const char *s)
-{
-	fake_send(f, s, strlen(s));
-}
-
-/* The next request line, parsed; NULL if none came or it is not JSON. */
-static json_t *fake_request(struct fake *f)
-{
-	struct pollfd pfd = { .fd = f->cfd, .events = POLLIN };
-	char *nl;
-
-	while (!(nl = memchr(f->buf, '\n', f->len))) {
-		ssize_t n;
-
-		if (f->len == sizeof(f->buf) || poll(&pfd, 1, WAIT_MS) != 1)
-			return NULL;
-		n = read(f->cfd, f->buf + f->len, sizeof(f->buf) - f->len);
-		if (n <= 0)
-			return NULL;
-		f->len += (size_t)n;
-	}
-	{
-		size_t used = (size_t)(nl - f->buf) + 1;
-		json_t *req = json_loadb(f->buf, used - 1, 0, NULL);
-
-		f->len -= used;
-		memmove(f->buf, f->buf + used, f->len);
-		return req;
-	}
-}
-
-/* Send @reply (consumed), with @req's id unless @reply has one. */
-static void fake_reply(struct fake *f, const json_t *req, json_t *reply)
-{
-	json_t *id = json_object_get(req, "id");
-	char *line;
-
-	if (id && !json_object_get(reply, "id"))
-		json_object_set(reply, "id", id);
-	line = json_dumps(reply, JSON_COMPACT);
-	json_decref(reply);
-	if (line) {
-		fake_puts(f, line);
-		fake_puts(f, "\n");
-	}
-	free(line);
-}
-
-static void fake_close(struct fake *f)
-{
-	if (f->cfd >= 0)
-		close(f->cfd);
-	if (f->lfd >= 0)
-		close(f->lfd);
-	f->cfd = f->lfd = -1;
-}
-
-/*
- * One whole conversation on @path: start balloon-ctl with @args, greet it,
- * read its request into *@req, send @before verbatim (events, other
- * clients' replies), then @reply (consumed) with the request's id. Returns
- * after balloon-ctl exited.
- */
-static void converse(struct run *r, const char *path, const char *const *args,
-		     json_t **req, const char *before, json_t *reply)
-{
-	struct fake f;
-
-	*req = NULL;
-	if (!fake_listen(&f, path, 4) || !run_start(r, false, args)) {
-		json_decref(reply);
-		fake_close(&f);
-		r->status = -2;
-		r->out = strdup("");
-		r->err = strdup("(not started)");
-		return;
-	}
-	if (fake_accept(&f)) {
-		fake_puts(&f, GREETING);
-		*req = fake_request(&f);
-		if (*req) {
-			fake_puts(&f, before);
-			if (reply)
-				fake_reply(&f, *req, reply);
-			reply = NULL;
-		}
-	}
-	json_decref(reply);
-	run_wait(r);
-	fake_close(&f);
-	unlink(path);
-}
-
-/* Whether @req runs @execute with exactly @args (NULL: no "arguments"). */
-static bool req_is(const json_t *req, const char *execute, const char *args)
-{
-	const char *ex = json_string_value(json_object_get(req, "execute"));
-	json_t *want = args ? json_loads(args, 0, NULL) : NULL;
-	json_t *got = json_object_get(req, "arguments");
-	bool ok = ex && !strcmp(ex, execute) && json_object_get(req, "id") &&
-		  (args ? want && got && json_equal(want, got) : !got);
-
-	if (!ok) {
-		char *s = json_dumps(req, JSON_COMPACT);
-
-		tap_diag("request: %s", s ? s : "(none or not JSON)");
-		free(s);
-	}
-	json_decref(want);
-	return ok;
-}
-
-/* What --json must print: @v indented, keys sorted, and a newline. */
-static bool json_out_is(const char *out, const json_t *v)
-{
-	char *want = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS);
-	bool ok = want && !strncmp(out, want, strlen(want)) &&
-		  !strcmp(out + strlen(want), "\n");
-
-	free(want);
-	return ok;
-}
-
 /* ---- the tests --------------------------------------------------------- */
-
-#define S(...)	((const char *const[]){ __VA_ARGS__, NULL })
 
 static json_t *status_reply(void)
 {
@@ -567,47 +173,6 @@ static void test_guest_ping_drop(void)
 	run_free(&r);
 }
 
-/*
- * A conversation over several connections, as set and grow make: for each
- * reply in @replies (consumed), accept a connection, greet, read one
- * request into @reqs[i] and answer it. Returns after balloon-ctl exited.
- */
-static void converse_seq(struct run *r, const char *path,
-			 const char *const *args, json_t **replies, int n,
-			 json_t **reqs)
-{
-	struct fake f;
-	int i;
-
-	for (i = 0; i < n; i++)
-		reqs[i] = NULL;
-	if (!fake_listen(&f, path, 4) || !run_start(r, false, args)) {
-		for (i = 0; i < n; i++)
-			json_decref(replies[i]);
-		fake_close(&f);
-		r->status = -2;
-		r->out = strdup("");
-		r->err = strdup("(not started)");
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (!fake_accept(&f))
-			break;
-		fake_puts(&f, GREETING);
-		reqs[i] = fake_request(&f);
-		if (reqs[i])
-			fake_reply(&f, reqs[i], replies[i]);
-		replies[i] = NULL;
-		close(f.cfd);
-		f.cfd = -1;
-		f.len = 0;
-	}
-	for (; i < n; i++)
-		json_decref(replies[i]);
-	run_wait(r);
-	fake_close(&f);
-	unlink(path);
-}
 
 /* A query-memory reply: host plugged and requested, guest state. */
 static json_t *memory_reply(long long requested, long long plugged,
@@ -1010,10 +575,7 @@ static void test_timeouts(void)
 static void test_usage(void)
 {
 	/* Not static: compound literals in a function are automatic. */
-	const struct {
-		const char *const *args;
-		const char *msg;
-	} bad[] = {
+	const struct usage_case bad[] = {
 		{ S("guest", "drop-caches", "7"), "bad level '7'" },
 		{ S("guest", "drop-caches", "33"), "bad level '33'" },
 		{ S("guest", "drop-caches"), "LEVEL missing" },
@@ -1030,32 +592,10 @@ static void test_usage(void)
 		{ S("-n", "vm1", "status"), "-n and -s" },
 		{ S("--bogus", "status"), "unrecognized option" },
 	};
-	const char *args[16];
-	struct fake f;
 	struct run r;
 
 	tap_diag("[RUN] usage errors");
-	if (!fake_listen(&f, sock, 16))
-		return;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		size_t n = 0;
-
-		args[n++] = "-s";
-		args[n++] = sock;
-		for (const char *const *a = bad[i].args; *a && n < 15; a++)
-			args[n++] = *a;
-		args[n] = NULL;
-		if (!run_start(&r, false, args))
-			continue;
-		run_wait(&r);
-		run_ok(&r, r.status == 2 && has(r.err, bad[i].msg) &&
-		       !*r.out && !fake_pending(&f),
-		       "usage error (%s): exit 2 without connecting",
-		       bad[i].msg);
-		run_free(&r);
-	}
-	fake_close(&f);
-	unlink(sock);
+	usage_errors(bad, sizeof(bad) / sizeof(bad[0]));
 
 	if (run_start(&r, false, S("-n", "no/slash", "status"))) {
 		run_wait(&r);
@@ -1105,57 +645,10 @@ static void test_help_and_default(void)
 	rmdir(rundir);
 }
 
-/* The program under test: $BALLOON_CTL, else balloon-ctl-san beside us. */
-static bool find_bctl(void)
-{
-	const char *env = getenv("BALLOON_CTL");
-	char self[PATH_MAX];
-	ssize_t n;
-	char *slash;
-
-	if (env && *env)
-		return realpath(env, bctl) != NULL;
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return false;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	*slash = '\0';
-	snprintf(bctl, sizeof(bctl), "%s/balloon-ctl-san", self);
-	return access(bctl, X_OK) == 0;
-}
-
-/* environ with ZHOST_RUNTIME_DIR=rundir, for the runs. */
-static bool make_env(void)
-{
-	static char var[PATH_MAX + 32];
-	size_t n = 0, i = 0;
-
-	while (environ[n])
-		n++;
-	child_env = calloc(n + 2, sizeof(*child_env));
-	if (!child_env)
-		return false;
-	for (n = 0; environ[n]; n++)
-		if (strncmp(environ[n], "ZHOST_RUNTIME_DIR=", 18))
-			child_env[i++] = environ[n];
-	snprintf(var, sizeof(var), "ZHOST_RUNTIME_DIR=%s", rundir);
-	child_env[i++] = var;
-	return true;
-}
-
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/balloon-ctl-test.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(tmpdir)) {
-		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+	if (!fake_zhostd_dirs("balloon-ctl-test"))
 		return 1;
-	}
-	snprintf(sock, sizeof(sock), "%s/s.sock", tmpdir);
-	snprintf(rundir, sizeof(rundir), "%s/run", tmpdir);
 	snprintf(vmdir, sizeof(vmdir), "%s/run/zonehost", tmpdir);
 	snprintf(vmsock, sizeof(vmsock), "%s/run/zonehost/zhostd.sock", tmpdir);
 	snprintf(stale, sizeof(stale), "%s/stale.sock", tmpdir);
