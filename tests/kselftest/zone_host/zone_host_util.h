@@ -26,6 +26,18 @@ static inline long long read_ll(const char *path)
 	return v;
 }
 
+/* Write @val to a sysfs or procfs file; 0, or -1 on any error. */
+static inline int write_str(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(val, f) >= 0;
+	return (fclose(f) == 0 && ok) ? 0 : -1;
+}
+
 /* A /proc/vmstat counter, -1 if missing. */
 static inline long long vmstat(const char *key)
 {
@@ -57,6 +69,65 @@ static inline long long cmdline_value(const char *key, long long def)
 	}
 	p = strstr(buf, key);
 	return p ? atoll(p + strlen(key)) : def;
+}
+
+/*
+ * Set the working-set estimator's window and stride from
+ * zonehost.wss_window= (ms) and zonehost.wss_stride= (pages) when given
+ * (@window_ms and @stride are used when not, 0 keeping the kernel's), and
+ * start it. Returns 0, or -1 if a setting was refused.
+ */
+static inline int wss_configure(long long window_ms, long long stride)
+{
+	const char *dir = "/sys/kernel/mm/zone_host/wss";
+	char path[128], num[32];
+	int ret = 0;
+
+	window_ms = cmdline_value("zonehost.wss_window=", window_ms);
+	stride = cmdline_value("zonehost.wss_stride=", stride);
+	if (window_ms > 0) {
+		snprintf(path, sizeof(path), "%s/window_ms", dir);
+		snprintf(num, sizeof(num), "%lld", window_ms);
+		ret |= write_str(path, num);
+	}
+	if (stride > 0) {
+		snprintf(path, sizeof(path), "%s/stride", dir);
+		snprintf(num, sizeof(num), "%lld", stride);
+		ret |= write_str(path, num);
+	}
+	snprintf(path, sizeof(path), "%s/enabled", dir);
+	return ret | write_str(path, "1");
+}
+
+/*
+ * The word after @key on the kernel command line, copied to @buf (at most
+ * @len - 1 characters); @def if the key is absent. Returns @buf.
+ */
+static inline char *cmdline_string(const char *key, const char *def,
+				   char *buf, size_t len)
+{
+	char line[1024] = "", *p;
+	FILE *f = fopen("/proc/cmdline", "r");
+	size_t n;
+
+	if (f) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
+		fclose(f);
+	}
+	p = strstr(line, key);
+	if (p) {
+		p += strlen(key);
+		n = strcspn(p, " \n");
+	} else {
+		p = (char *)def;
+		n = strlen(def);
+	}
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 #endif /* ZONE_HOST_UTIL_H */

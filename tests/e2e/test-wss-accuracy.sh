@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The working-set estimator against known working sets: the guest (384 MiB
+# of RAM, 1536 MiB of host memory) runs zone_host_wss_hot, which measures
+# its own baseline, allocates T MiB and keeps touching H MiB of it, for
+# H:T = 64:512, 256:512 and 32:1024. Each estimate, read three windows of
+# 2 s after the allocation, must be within 10% of H above the baseline,
+# for the whole guest and for ZONE_HOST. (test-wss-policy.sh reads the
+# estimate from the host.)
+# timeout: 480
+set -uo pipefail
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/lib.sh"
+e2e_require_guest
+
+name=e2e-wss
+log=$E2E_TMP/console.log
+tap_plan 3
+st=0
+e2e_run_guest "$name" zone_host_wss_hot "$log" -m 384M -H 1536M \
+	--append "quiet zonehost.wss_pairs=64:512,256:512,32:1024" --timeout 420 || st=$?
+e2e_guest_tap_ok "$log"
+tap_ok $? "zone_host_wss_hot: every estimate within 10% of H above the baseline"
+grep '^wss-accuracy:' "$log" | sed 's/^/#   /'
+tap_ok $([ $st -eq 0 ]; echo $?) "guest powered off and QEMU exited cleanly (status $st)"
+problems=$(e2e_kernel_problems "$log")
+[ -z "$problems" ] || tap_diag "$problems"
+tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"
+[ $_tap_failed -eq 0 ] || { tap_diag "console:"; sed 's/^/#   /' "$log" | tail -n 60; }
+tap_done
