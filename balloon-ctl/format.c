@@ -35,8 +35,12 @@ char *bctl_fmt_duration(uint64_t ns, char *buf)
 {
 	if (ns < 1000)
 		snprintf(buf, BCTL_FMT_LEN, "%u ns", (unsigned int)ns);
-	else if (ns < 1000000000)
+	else if (ns < 1000000)
 		snprintf(buf, BCTL_FMT_LEN, "%.3f ms", (double)ns / 1e6);
+	else if (ns < 10000000)
+		snprintf(buf, BCTL_FMT_LEN, "%.1f ms", (double)ns / 1e6);
+	else if (ns < 1000000000)
+		snprintf(buf, BCTL_FMT_LEN, "%.0f ms", (double)ns / 1e6);
 	else
 		snprintf(buf, BCTL_FMT_LEN, "%.3f s", (double)ns / 1e9);
 	return buf;

@@ -58,8 +58,9 @@ static int zone_host_wss_report(void *resp, u32 resp_size)
 	rep->scan_ns = cpu_to_le64(res.scan_ns);
 	rep->scan_total_ns = cpu_to_le64(res.scan_total_ns);
 	rep->uptime_ns = cpu_to_le64(res.uptime_ns);
-	rep->pgfault = cpu_to_le64(zone_host_wss_event(PGFAULT));
+	/* Majors first: a fault counts in PGFAULT before it can be major. */
 	rep->pgmajfault = cpu_to_le64(zone_host_wss_event(PGMAJFAULT));
+	rep->pgfault = cpu_to_le64(zone_host_wss_event(PGFAULT));
 	for (i = 0; i < VMRPC_WSS_NR_REGIONS; i++)
 		zone_host_wss_region_le(&rep->region[i], &res.region[i]);
 	return sizeof(*rep);

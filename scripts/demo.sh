@@ -97,3 +97,54 @@ step "Power off"
 "$bin/zhost-run" --stop -n "$name" 2>&1 | sed 's/^/   /'
 trap 'rm -f "$log"' EXIT
 echo "   The guest powered off through ACPI; zhostd exited with QEMU."
+
+step "The working set, and an automatic policy sized from it" \
+	"A second guest (256 MiB of RAM, 128 MiB of host memory, at most 1 GiB) runs a" \
+	"workload whose working set goes 100 -> 600 -> 100 MiB. Its kernel estimates" \
+	"the working set every 2 s; zhostd reads it with a reverse call and, with" \
+	"--policy auto, keeps ZONE_HOST at working set + 128 MiB: the guest asks for more" \
+	"when it runs short, the policy gives back slowly what it no longer uses."
+auto=zonehost-demo-auto
+echo "   \$ zhost-run -n $auto -c 2 -m 256M -H 128M --host-max 1G -Z --policy=auto -Z --wss-interval=2 -Z --shrink-after=3 --detach --test zone_host_wss_phases"
+aconsole=$("$bin/zhost-run" -n "$auto" -c 2 -m 256M -H 128M --host-max 1G \
+	-Z --policy=auto -Z --wss-interval=2 -Z --shrink-after=3 --detach \
+	--test zone_host_wss_phases \
+	--append "quiet zonehost.phases=100:20,600:30,100:75 zonehost.linger=15" 2>/dev/null) ||
+	zh_die "the second VM did not start"
+trap '"$bin/zhost-run" --stop -n "$auto" >/dev/null 2>&1 || true; rm -f "$log"' EXIT
+zlog=$(dirname "$aconsole")/zhostd.log
+awss() { "$bin/balloon-ctl" -n "$auto" wss --json 2>/dev/null; }
+for ((i = 0; i < 600; i++)); do
+	[ "$(awss | jq -r '.sample.valid // false')" = true ] && break
+	sleep 0.5
+done
+echo "   \$ balloon-ctl -n $auto wss"
+"$bin/balloon-ctl" -n "$auto" wss 2>&1 | sed 's/^/     /'
+echo
+echo "   Every 4 s, the working set and the host memory; zhostd's decisions as they come:"
+seen=0
+plotted=0
+t0=$(date +%s)
+while ! grep -q '^zonehost-guest: exit' "$aconsole" 2>/dev/null; do
+	awss | jq -r --arg t "$(($(date +%s) - t0))" '.sample |
+		"   \($t | tonumber | tostring | (" " * (4 - length)) + .) s  working set \(.guest.wss / 1048576 | floor) MiB, ZONE_HOST requested \(.requested / 1048576 | floor) MiB, plugged \(.plugged / 1048576 | floor) MiB, host memory \(.backed / 1048576 | floor) MiB"' 2>/dev/null || true
+	n=$(grep -cE 'policy: (grow|shrink)|guest asked' "$zlog" 2>/dev/null || true)
+	if [ "${n:-0}" -gt "$seen" ]; then
+		grep -E 'policy: (grow|shrink)|guest asked' "$zlog" | tail -n $((n - seen)) |
+			sed 's/^[0-9-]* \([0-9:]*\)\.[0-9]* zhostd info: /         zhostd \1: /'
+		seen=$n
+	fi
+	# Keep the history before the guest powers off and zhostd with it.
+	if [ $plotted -eq 0 ] && grep -q '^wss-phase: done' "$aconsole" 2>/dev/null; then
+		plotted=1
+		mkdir -p "$ZH_BUILD/demo"
+		"$bin/balloon-ctl" -n "$auto" top --count 1 2>&1 | sed 's/^/     /'
+		echo "   \$ balloon-ctl -n $auto history --plot build/demo/policy.svg"
+		"$bin/balloon-ctl" -n "$auto" history --plot "$ZH_BUILD/demo/policy.svg" 2>&1 | sed 's/^/     /'
+	fi
+	sleep 4
+done
+tr -d '\r' <"$aconsole" | grep -E '^(ok|not ok) ' | sed 's/^/   guest | /'
+trap 'rm -f "$log"' EXIT
+echo "   The plot of plugged size, host memory and working set over time:"
+echo "   $ZH_BUILD/demo/policy.svg"

@@ -4,7 +4,7 @@
 # host sees of the same workload without it. Writes a Markdown report to $1.
 #
 # 1. Overhead. One guest (1 vCPU, -m 384M -H 768M) runs stress-ng --vm 1
-#    --vm-bytes 512M for 20 s, with the estimator off and on at its default
+#    --vm-bytes 512M --vm-method write64 for 15 s, with the estimator off and on at its default
 #    settings, alternating the order every round (off on, on off, ...).
 #    Compared: bogo-ops per host CPU second of the guest's QEMU (the same
 #    measure as tests/bench/zone-host.sh, which the host scheduler does not
@@ -26,8 +26,9 @@ root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 out=$1
 bin=$root/build/bin
 rt=$ZHOST_RUNTIME_DIR
-rounds=${ZH_BENCH_ROUNDS:-4}
-secs=20
+rounds=${ZH_BENCH_ROUNDS:-6}
+secs=15
+method=write64
 bytes=512M
 pairs=${ZH_BENCH_WSS_PAIRS:-64:512,256:512,32:1024,128:1024}
 mib=$((1 << 20))
@@ -56,7 +57,7 @@ wait_lines() {
 # --- 1. Overhead -----------------------------------------------------------
 vm=bench-wss-overhead
 "$bin/zhost-run" -n "$vm" -c 1 -m 384M -H 768M --detach --test wss_overhead \
-	--append "quiet zonehost.bench=$secs,$bytes,$rounds" >/dev/null
+	--append "quiet zonehost.bench=$secs,$bytes,$rounds,$method" >/dev/null
 pid=$(cat "$rt/$vm/qemu.pid")
 declare -A ticks
 for ((n = 1; n <= 2 * rounds; n++)); do
@@ -148,7 +149,7 @@ stride=$(val "${acc[0]:-}" stride)
 {
 	echo "### Overhead"
 	echo
-	echo "stress-ng --vm 1 --vm-bytes $bytes --vm-keep, $secs s per run, 1 vCPU, -m 384M -H 768M; estimator at its defaults ($settings) or off; $rounds rounds, order alternating."
+	echo "stress-ng --vm 1 --vm-bytes $bytes --vm-method $method --vm-keep, $secs s per run, 1 vCPU, -m 384M -H 768M; estimator at its defaults ($settings) or off; $rounds rounds, order alternating."
 	echo "Bogo-ops per host CPU second of the guest's QEMU. The last column is the estimator's own CPU time during the run (measured in the guest around every scan) as a share of the vCPU."
 	echo
 	echo "| round | off: ops/CPU-s | on: ops/CPU-s | on / off | estimator CPU |"

@@ -22,7 +22,7 @@ rejects() {
 
 dry() { "$zr" --dry-run "$@" 2>&1; }
 
-tap_plan 16
+tap_plan 18
 rejects "unknown option" "unknown option '--bogus'" --bogus
 rejects "memory size with a fraction" "bad memory size '1.5G'" -m 1.5G
 rejects "memory size too small" "too small" -m 64M
@@ -31,6 +31,8 @@ rejects "unknown accelerator" "bad accelerator 'xen'" --accel xen --dry-run
 rejects "VM name with a slash" "bad VM name" -n ../etc
 rejects "option without its value" "option --memory needs a value" --memory
 rejects "--timeout with --detach" "foreground runs only" -d --timeout 5
+rejects "--zhostd-opt without zhostd" "--zhostd-opt needs zhostd" --no-zhostd -Z --policy=auto --dry-run
+rejects "--zhostd-opt without its value" "option -Z needs a value" -Z
 rejects "stopping a VM that is not running" "no VM named 'nothere' is running" --stop -n nothere
 
 cmd=$(dry -m 2G -c 2 -t guest_env -a quiet)

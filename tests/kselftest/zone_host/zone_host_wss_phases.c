@@ -8,7 +8,9 @@
  * every byte of it written once a second. It grows and shrinks in 16 MiB
  * chunks, growing by at most zonehost.ramp= MiB per second (default 50),
  * so the host has to keep up. Each phase prints a "wss-phase:" line with
- * the guest's size when it began.
+ * the guest's size when it began. zonehost.linger=SECONDS (default 0) keeps
+ * the last working set that long after "wss-phase: done", so that the host
+ * can read its history before the guest powers off.
  *
  * The estimator gets a 2 s window (zonehost.wss_window= sets another).
  *
@@ -107,6 +109,7 @@ static int phase(long long mib, long long secs, long long ramp)
 int main(void)
 {
 	long long ramp = cmdline_value("zonehost.ramp=", 50);
+	long long linger = cmdline_value("zonehost.linger=", 0);
 	long long oom0, swin0, swout0, mib, secs;
 	char spec[256], *tok, *save;
 	int failed = 0;
@@ -131,6 +134,9 @@ int main(void)
 	printf("wss-phase: done, plugged %lld MiB, requested %lld MiB\n",
 	       read_ll("/sys/kernel/mm/zone_host/plugged_bytes") >> 20,
 	       read_ll("/sys/kernel/mm/zone_host/requested_bytes") >> 20);
+	fflush(stdout);
+	if (linger > 0)
+		phase(nr_chunks * CHUNK_MIB, linger, ramp);
 	ksft_test_result(!failed, "every chunk allocated (%d failed)\n", failed);
 	ksft_test_result(vmstat("oom_kill") == oom0, "no OOM kill\n");
 	ksft_test_result(vmstat("pswpin") == swin0 && vmstat("pswpout") == swout0,
