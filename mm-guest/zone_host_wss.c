@@ -28,6 +28,7 @@
 #include <linux/sched/cputime.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <asm/tlbflush.h>
 
 #include "zone_host_wss.h"
 
@@ -54,6 +55,7 @@ struct zone_host_wss_counts {
 	u32 user;
 	u32 pinned;
 	u32 idle[VMRPC_WSS_NR_AGES];
+	bool cleared;		/* an accessed bit in a page table was cleared */
 };
 
 /*
@@ -162,7 +164,7 @@ static unsigned long zone_host_wss_pfn(struct zone_host_wss_zone *zs,
 static void zone_host_wss_user(struct folio *folio, u8 *age,
 			       struct zone_host_wss_counts *c)
 {
-	bool accessed = zone_host_wss_folio_accessed(folio);
+	bool accessed = zone_host_wss_folio_accessed(folio, &c->cleared);
 	int i;
 
 	c->user++;
@@ -228,8 +230,11 @@ static void zone_host_wss_scan_zone(struct zone *zone,
 	unsigned long end = zone_end_pfn(zone);
 	unsigned long cell, pfn;
 
-	if (zone_host_wss_fit(zs, zone))
-		return;		/* no estimate for this zone this time */
+	if (zone_host_wss_fit(zs, zone)) {
+		pr_warn_ratelimited("no memory for the samples of zone %s: no estimate for it this window\n",
+				    zone->name);
+		return;
+	}
 	for (cell = 0; cell < zs->nr_cells; cell++) {
 		pfn = zone_host_wss_pfn(zs, cell);
 		if (pfn < end)
@@ -296,6 +301,7 @@ static void zone_host_wss_scan(struct zone_host_wss_result *res)
 	u64 var[VMRPC_WSS_NR_REGIONS] = {};
 	struct zone_host_wss_counts c;
 	u64 cpu = task_sched_runtime(current);
+	bool cleared = false;
 	struct zone *zone;
 	int r;
 
@@ -303,12 +309,16 @@ static void zone_host_wss_scan(struct zone_host_wss_result *res)
 	for_each_populated_zone(zone) {
 		memset(&c, 0, sizeof(c));
 		zone_host_wss_scan_zone(zone, &c);
+		cleared |= c.cleared;
 		zone_host_wss_add(&res->region[VMRPC_WSS_REGION_GUEST],
 				  &var[VMRPC_WSS_REGION_GUEST], zone, &c);
 		if (IS_ENABLED(CONFIG_ZONE_HOST) && zone_idx(zone) == ZONE_HOST)
 			zone_host_wss_add(&res->region[VMRPC_WSS_REGION_HOST],
 					  &var[VMRPC_WSS_REGION_HOST], zone, &c);
 	}
+	/* Cached translations would hide the next window's accesses. */
+	if (cleared)
+		flush_tlb_all();
 	for (r = 0; r < VMRPC_WSS_NR_REGIONS; r++)
 		res->region[r].wss_error = zone_host_wss_error(var[r]);
 	res->scan_ns = task_sched_runtime(current) - cpu;

@@ -80,7 +80,7 @@ int zone_host_wss_set_stride(unsigned int stride);
 int zone_host_wss_init(void);
 
 /* zone_host_wss_rmap.c */
-bool zone_host_wss_folio_accessed(struct folio *folio);
+bool zone_host_wss_folio_accessed(struct folio *folio, bool *cleared);
 
 /* zone_host_wss_sysfs.c */
 int zone_host_wss_sysfs_init(struct kobject *parent);

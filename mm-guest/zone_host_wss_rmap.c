@@ -13,6 +13,14 @@
  * marked young (PG_young) whenever a bit was found set: folio_referenced()
  * counts that as a reference, and reclaim sees what it would have seen
  * without the estimator.
+ *
+ * Clearing a bit does not flush the TLB (x86 does not flush even in
+ * ptep_clear_flush_young()), and a CPU sets the bit again only when it
+ * walks the page table: a translation that stays cached hides every later
+ * access. Real TLBs are small, but QEMU's software TLB under TCG holds
+ * millions of entries and a loop on an idle vCPU kept its hot set hidden
+ * for minutes. So the caller flushes the TLBs once after each scan that
+ * cleared a bit (@cleared).
  */
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -46,13 +54,15 @@ static bool zone_host_wss_clear_young_one(struct folio *folio,
 /**
  * zone_host_wss_folio_accessed() - test and clear a folio's accessed state
  * @folio: a folio on an LRU list, with a reference held
+ * @cleared: set to true when an accessed bit in a page table was cleared
+ *	(the TLBs must be flushed before the next test), left alone if not
  *
  * Return: true if the folio was accessed since the previous call for it
  * (or was never looked at before), false if it stayed idle. The folio is
  * idle again afterwards. A folio someone holds locked is reported as
  * accessed and left alone: it is in use (I/O, migration) right now.
  */
-bool zone_host_wss_folio_accessed(struct folio *folio)
+bool zone_host_wss_folio_accessed(struct folio *folio, bool *cleared)
 {
 	struct rmap_walk_control rwc = {
 		.rmap_one = zone_host_wss_clear_young_one,
@@ -71,8 +81,10 @@ bool zone_host_wss_folio_accessed(struct folio *folio)
 		if (need_lock)
 			folio_unlock(folio);
 	}
-	if (young)
+	if (young) {
 		folio_set_young(folio);
+		*cleared = true;
+	}
 	young |= !folio_test_idle(folio);
 	folio_set_idle(folio);
 	return young;

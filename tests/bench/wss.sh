@@ -3,14 +3,16 @@
 # The working-set estimator: what it costs, how close it comes, and what a
 # host sees of the same workload without it. Writes a Markdown report to $1.
 #
-# 1. Overhead. One guest (1 vCPU, -m 384M -H 768M) runs stress-ng --vm 1
-#    --vm-bytes 512M --vm-method write64 for 15 s, with the estimator off and on at its default
-#    settings, alternating the order every round (off on, on off, ...).
-#    Compared: bogo-ops per host CPU second of the guest's QEMU (the same
-#    measure as tests/bench/zone-host.sh, which the host scheduler does not
-#    change), on / off per round, and the median ratio. The estimator's
-#    own CPU time, measured in the guest around every scan, is given as a
-#    share of the vCPU too.
+# 1. Overhead. Two guests (1 vCPU, -m 384M -H 768M each) run stress-ng
+#    --vm 1 --vm-bytes 512M --vm-method write64 for 15 s per round, at the
+#    same time, one with the estimator on at its default settings and the
+#    other with it off, swapping every round, so that the load of the
+#    machine hits both alike and neither guest's own speed decides.
+#    Compared: bogo-ops per host CPU second of each guest's QEMU (the
+#    measure of tests/bench/zone-host.sh, which the host scheduler does not
+#    change), on / off per round, median and geometric mean. The
+#    estimator's own CPU time, measured in the guest around every scan, is
+#    given as a share of the vCPU too.
 # 2. Accuracy. A guest (2 vCPUs, -m 384M -H 1536M) runs zone_host_wss_hot:
 #    baseline, then T MiB allocated and H MiB of it kept hot, for several
 #    H:T pairs; window 2 s, default stride; estimate at the end of the 3rd
@@ -26,7 +28,7 @@ root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 out=$1
 bin=$root/build/bin
 rt=$ZHOST_RUNTIME_DIR
-rounds=${ZH_BENCH_ROUNDS:-6}
+rounds=${ZH_BENCH_ROUNDS:-8}
 secs=15
 method=write64
 bytes=512M
@@ -34,8 +36,13 @@ pairs=${ZH_BENCH_WSS_PAIRS:-64:512,256:512,32:1024,128:1024}
 mib=$((1 << 20))
 
 vm=""
+ovms=(bench-wss-a bench-wss-b)
 cleanup() {
-	[ -z "$vm" ] || "$bin/zhost-run" --stop -n "$vm" --stop-timeout 20 >/dev/null 2>&1 || true
+	local v
+	for v in "$vm" "${ovms[@]}"; do
+		[ -z "$v" ] || [ ! -d "$rt/$v" ] ||
+			"$bin/zhost-run" --stop -n "$v" --stop-timeout 20 >/dev/null 2>&1 || true
+	done
 }
 trap cleanup EXIT
 
@@ -48,49 +55,85 @@ wait_lines() {
 	local i
 	for ((i = 0; i < $3 * 20; i++)); do
 		[ "$(lines "$1")" -ge "$2" ] && return 0
-		grep -q 'zonehost-guest: exit' "$rt/$vm/console.log" 2>/dev/null && return 1
+		# The guest may print the line and exit between the two looks.
+		if grep -q 'zonehost-guest: exit' "$rt/$vm/console.log" 2>/dev/null; then
+			[ "$(lines "$1")" -ge "$2" ]
+			return
+		fi
 		sleep 0.05
 	done
 	return 1
 }
 
+# ZH_BENCH_WSS_PARTS=accuracy (or overhead) runs one part only.
+parts=${ZH_BENCH_WSS_PARTS:-overhead,accuracy}
+part() { [[ ,$parts, == *,$1,* ]]; }
+
 # --- 1. Overhead -----------------------------------------------------------
-vm=bench-wss-overhead
-"$bin/zhost-run" -n "$vm" -c 1 -m 384M -H 768M --detach --test wss_overhead \
-	--append "quiet zonehost.bench=$secs,$bytes,$rounds,$method" >/dev/null
-pid=$(cat "$rt/$vm/qemu.pid")
-declare -A ticks
-for ((n = 1; n <= 2 * rounds; n++)); do
-	wait_lines '^wss-overhead: start' "$n" 600 || { tail -n 20 "$rt/$vm/console.log" >&2; exit 1; }
-	t0=$(cpu_ticks "$pid")
-	wait_lines '^wss-overhead: result' "$n" 600 || { tail -n 20 "$rt/$vm/console.log" >&2; exit 1; }
-	ticks[$n]=$(($(cpu_ticks "$pid") - t0))
+if part overhead; then
+# watch VM: QEMU's CPU ticks over every run of VM, into RUNTIME/VM.ticks
+watch() {
+	local vm=$1 pid n t0
+	pid=$(cat "$rt/$vm/qemu.pid")
+	for ((n = 1; n <= rounds; n++)); do
+		wait_lines '^wss-overhead: start' "$n" 900 || return 1
+		t0=$(cpu_ticks "$pid")
+		wait_lines '^wss-overhead: result' "$n" 900 || return 1
+		echo "$n $(($(cpu_ticks "$pid") - t0))"
+	done >"$rt/$vm.ticks"
+}
+# runs VM: "round mode ops scan_ns_during ticks" per run
+runs() {
+	local c=$rt/$1/console.log
+	paste -d' ' \
+		<(tr -d '\r' <"$c" | sed -n 's/^wss-overhead: start round [0-9]* mode [a-z]* scan_ns \([0-9]*\)$/\1/p') \
+		<(tr -d '\r' <"$c" | sed -n 's/^wss-overhead: result round \([0-9]*\) mode \([a-z]*\) ops \([0-9]*\) scan_ns \([0-9]*\) .*$/\1 \2 \3 \4/p') \
+		<(cut -d' ' -f2 "$rt/$1.ticks") |
+		awk '{ print $2, $3, $4, $5 - $1, $6 }'
+}
+first=(off on)
+start_at=$((60 + secs))	# guest uptime of round 1: booted and warmed up
+for i in 0 1; do
+	vm=${ovms[$i]}
+	"$bin/zhost-run" -n "$vm" -c 1 -m 384M -H 768M --detach --test wss_overhead \
+		--append "quiet zonehost.bench=$secs,$bytes,$rounds,$method,${first[$i]},$start_at" >/dev/null
 done
+pids=()
+for vm in "${ovms[@]}"; do
+	watch "$vm" &
+	pids+=($!)
+done
+for p in "${pids[@]}"; do
+	wait "$p" || { for vm in "${ovms[@]}"; do tail -n 20 "$rt/$vm/console.log" >&2; done; exit 1; }
+done
+vm=${ovms[0]}
 settings=$(tr -d '\r' <"$rt/$vm/console.log" | sed -n 's/^wss-overhead: window_ms \([0-9]*\) stride \([0-9]*\)$/window \1 ms, stride \2 pages/p')
-mapfile -t starts < <(tr -d '\r' <"$rt/$vm/console.log" | sed -n 's/^wss-overhead: start round \([0-9]*\) mode \([a-z]*\) scan_ns \([0-9]*\)$/\1 \2 \3/p')
-mapfile -t results < <(tr -d '\r' <"$rt/$vm/console.log" | sed -n 's/^wss-overhead: result round \([0-9]*\) mode \([a-z]*\) ops \([0-9]*\) scan_ns \([0-9]*\) windows \([0-9]*\) wss \([0-9]*\)$/\1 \2 \3 \4 \5 \6/p')
+declare -A rate share
+for vm in "${ovms[@]}"; do
+	while read -r r mode ops scan ticks; do
+		rate[$vm.$r]=$(awk -v o="$ops" -v t="$ticks" -v hz="$hz" 'BEGIN { printf "%.2f", o * hz / t }')
+		[ "$mode" = on ] && share[$r]=$(awk -v d="$scan" -v s="$secs" 'BEGIN { printf "%.3f", d / (s * 1e9) * 100 }')
+	done < <(runs "$vm")
+done
 cleanup
 vm=""
-declare -A rate share
-orows=""
-for ((n = 1; n <= 2 * rounds; n++)); do
-	read -r r mode ops scan1 windows wss <<<"${results[$((n - 1))]}"
-	read -r _ _ scan0 <<<"${starts[$((n - 1))]}"
-	rate[$r.$mode]=$(awk -v o="$ops" -v t="${ticks[$n]}" -v hz="$hz" 'BEGIN { printf "%.2f", o * hz / t }')
-	if [ "$mode" = on ]; then
-		share[$r]=$(awk -v a="$scan0" -v b="$scan1" -v s="$secs" 'BEGIN { printf "%.3f", (b - a) / (s * 1e9) * 100 }')
-	fi
-done
 ratios=()
+orows=""
 for ((r = 1; r <= rounds; r++)); do
-	ratio=$(awk -v a="${rate[$r.on]}" -v b="${rate[$r.off]}" 'BEGIN { printf "%.4f", a / b }')
+	# Round 1: a off, b on; then they swap every round.
+	if ((r % 2)); then on=${ovms[1]} off=${ovms[0]}; else on=${ovms[0]} off=${ovms[1]}; fi
+	ratio=$(awk -v a="${rate[$on.$r]}" -v b="${rate[$off.$r]}" 'BEGIN { printf "%.4f", a / b }')
 	ratios+=("$ratio")
-	orows+="| $r | ${rate[$r.off]} | ${rate[$r.on]} | $ratio | ${share[$r]}% |"$'\n'
+	orows+="| $r | ${on#bench-wss-} | ${rate[$off.$r]} | ${rate[$on.$r]} | $ratio | ${share[$r]}% |"$'\n'
 done
 omedian=$(printf '%s\n' "${ratios[@]}" | median)
+ogeo=$(printf '%s\n' "${ratios[@]}" | awk '{ s += log($1) } END { printf "%.4f", exp(s / NR) }')
 smedian=$(for ((r = 1; r <= rounds; r++)); do echo "${share[$r]}"; done | median)
 
+fi
+
 # --- 2 and 3. Accuracy, and what the host sees without zonehost ----------------
+if part accuracy; then
 vm=bench-wss-accuracy
 "$bin/zhost-run" -n "$vm" -c 2 -m 384M -H 1536M --detach --test zone_host_wss_hot \
 	--append "quiet zonehost.wss_pairs=$pairs" \
@@ -129,6 +172,8 @@ for ((n = 1; n <= npairs; n++)); do
 done
 wait_lines '^wss-accuracy: H=' "$npairs" 300 || true
 mapfile -t acc < <(tr -d '\r' <"$rt/$vm/console.log" | grep '^wss-accuracy: H=')
+# The guest's console stays next to the report, for a second look.
+tr -d '\r' <"$rt/$vm/console.log" >"${out%.md}-accuracy-console.log"
 cleanup
 vm=""
 
@@ -146,18 +191,22 @@ for ((n = 1; n <= ${#acc[@]}; n++)); do
 	crows+="| $h | $t | $z ($(pct "$z" "$h")) | ${host_ref[$n]} ($(pct "${host_ref[$n]}" "$h")) | ${host_bal[$n]} ($(pct "${host_bal[$n]}" "$h")) |"$'\n'
 done
 stride=$(val "${acc[0]:-}" stride)
+fi
 {
+	if part overhead; then
 	echo "### Overhead"
 	echo
-	echo "stress-ng --vm 1 --vm-bytes $bytes --vm-method $method --vm-keep, $secs s per run, 1 vCPU, -m 384M -H 768M; estimator at its defaults ($settings) or off; $rounds rounds, order alternating."
-	echo "Bogo-ops per host CPU second of the guest's QEMU. The last column is the estimator's own CPU time during the run (measured in the guest around every scan) as a share of the vCPU."
+	echo "stress-ng --vm 1 --vm-bytes $bytes --vm-method $method --vm-keep, $secs s per run. Two guests (a and b: 1 vCPU, -m 384M -H 768M each) run every round at the same time, one with the estimator at its defaults ($settings), the other with it off, swapping every round; $rounds rounds."
+	echo "Bogo-ops per host CPU second of each guest's QEMU. The last column is the estimator's own CPU time during the run (measured in the guest around every scan) as a share of the vCPU."
 	echo
-	echo "| round | off: ops/CPU-s | on: ops/CPU-s | on / off | estimator CPU |"
-	echo "|---:|---:|---:|---:|---:|"
+	echo "| round | guest with it on | off: ops/CPU-s | on: ops/CPU-s | on / off | estimator CPU |"
+	echo "|---:|:---:|---:|---:|---:|---:|"
 	printf '%s' "$orows"
 	echo
-	echo "Median ratio on / off: **$omedian**; median estimator CPU: **$smedian%** of one vCPU."
+	echo "Ratio on / off: median **$omedian**, geometric mean **$ogeo**; median estimator CPU: **$smedian%** of one vCPU."
 	echo
+	fi
+	if part accuracy; then
 	echo "### Accuracy"
 	echo
 	echo "zone_host_wss_hot, 2 vCPUs, -m 384M -H 1536M; window 2 s, stride $stride pages; estimate at the end of the 3rd window after T was allocated; baseline = mean of two windows before. MiB; ± is the reported 95% bound."
@@ -173,5 +222,6 @@ stride=$(val "${acc[0]:-}" stride)
 	echo "| H | T | zonehost (ZONE_HOST) | host accessed bits (QEMU) | virtio-balloon stats |"
 	echo "|---:|---:|---:|---:|---:|"
 	printf '%s' "$crows"
+	fi
 } >"$out"
 cat "$out"

@@ -4,9 +4,12 @@
  * --json, --refresh, no sample yet), history (table, --limit, --json,
  * --plot producing a valid SVG with no file left behind, and a failed
  * plot that leaves the destination untouched), top in its non-terminal
- * mode (plain frames, --count), and their usage errors.
+ * mode (plain frames, --count) and on a terminal (redrawn in place, q
+ * quits, the terminal restored), and their usage errors.
  */
 #include <dirent.h>
+#include <pty.h>
+#include <termios.h>
 
 #include "fake-zhostd.h"
 
@@ -278,6 +281,113 @@ static void test_top(void)
 	json_decref(reqs);
 }
 
+/* Serve one request of top's connection @f, answering from @replies. */
+static void top_serve(struct fake *f, const json_t *replies)
+{
+	json_t *req;
+
+	fake_puts(f, GREETING);
+	while ((req = fake_request(f))) {
+		const char *ex = json_string_value(json_object_get(req, "execute"));
+		json_t *ret = ex ? json_object_get(replies, ex) : NULL;
+
+		fake_reply(f, req, ret ? json_pack("{s:O}", "return", ret) :
+			   json_pack("{s:{s:s, s:s}}", "error", "class",
+				     "CommandNotFound", "desc", "no"));
+		json_decref(req);
+	}
+	close(f->cfd);
+	f->cfd = -1;
+	f->len = 0;
+}
+
+/*
+ * top on a pseudo-terminal: it redraws in place, quits on 'q' with status
+ * 0, and leaves the terminal as it found it (canonical mode, echo, the
+ * cursor shown).
+ */
+static void test_top_tty(void)
+{
+	const char *argv[] = { bctl, "-s", sock, "-t", "3", "top", "--interval",
+			       "0.2", NULL };
+	char out[1 << 16];
+	size_t len = 0;
+	json_t *replies;
+	struct termios t;
+	struct timespec start;
+	bool sent = false, tty_ok;
+	int master, status = -1;
+	struct fake f;
+	pid_t pid;
+
+	tap_diag("[RUN] top on a terminal");
+	replies = json_pack("{s:{s:I, s:I, s:I, s:I}, s:o}", "query-memory",
+			    "plugged", (json_int_t)(512 * MIB),
+			    "backed", (json_int_t)(300 * MIB),
+			    "requested", (json_int_t)(512 * MIB),
+			    "max", (json_int_t)(1024 * MIB),
+			    "query-wss", wss_return(sample(2, 512 * MIB)));
+	if (!fake_listen(&f, sock, 8)) {
+		tap_ok(false, "top on a terminal: cannot listen");
+		json_decref(replies);
+		return;
+	}
+	fflush(stdout);
+	pid = forkpty(&master, NULL, NULL, NULL);
+	if (pid == 0) {
+		execve(bctl, (char **)argv, child_env);
+		_exit(126);
+	}
+	child = pid;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (pid > 0 && since(&start) < 10) {
+		struct pollfd pfd[2] = {
+			{ .fd = f.lfd, .events = POLLIN },
+			{ .fd = master, .events = POLLIN },
+		};
+		ssize_t n;
+
+		if (poll(pfd, 2, 100) > 0) {
+			if (pfd[0].revents & POLLIN) {
+				f.cfd = accept4(f.lfd, NULL, NULL, SOCK_CLOEXEC);
+				if (f.cfd >= 0)
+					top_serve(&f, replies);
+			}
+			if (pfd[1].revents & (POLLIN | POLLHUP)) {
+				n = read(master, out + len, sizeof(out) - 1 - len);
+				if (n > 0)
+					len += (size_t)n;
+			}
+		}
+		out[len] = '\0';
+		/* Quit once two frames were drawn. */
+		if (!sent && strstr(out, "balloon-ctl top: ") &&
+		    strstr(strstr(out, "balloon-ctl top: ") + 1, "balloon-ctl top: ")) {
+			sent = write(master, "q", 1) == 1;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	if (since(&start) >= 10) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	child = 0;
+	tty_ok = !tcgetattr(master, &t) && (t.c_lflag & ICANON) &&
+		 (t.c_lflag & ECHO);
+	close(master);
+	fake_close(&f);
+	unlink(sock);
+	tap_ok(sent && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "top on a terminal quits on q with status 0");
+	tap_ok(strstr(out, "\033[H\033[J") && strstr(out, "\033[?25l") &&
+	       strstr(out, "working set  guest 600.0 MiB"),
+	       "top on a terminal redraws in place with the cursor hidden");
+	tap_ok(tty_ok && len >= 6 && strstr(out, "\033[?25h"),
+	       "top restores the terminal: canonical mode, echo, cursor shown");
+	json_decref(replies);
+}
+
 static void test_usage(void)
 {
 	/* Not static: compound literals in a function are automatic. */
@@ -308,10 +418,11 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(21);
+	tap_plan(24);
 
 	test_wss();
 	test_top();
+	test_top_tty();
 	test_usage();
 	test_history();	/* last: it takes gnuplot out of PATH */
 
