@@ -3,10 +3,11 @@
 # The working-set estimator against known working sets: the guest (384 MiB
 # of RAM, 1536 MiB of host memory) runs zone_host_wss_hot, which measures
 # its own baseline, allocates T MiB and keeps touching H MiB of it, for
-# H:T = 64:512, 256:512 and 32:1024. Each estimate, read three windows of
-# 2 s after the allocation, must be within 10% of H above the baseline,
-# for the whole guest and for ZONE_HOST. (test-wss-policy.sh reads the
-# estimate from the host.)
+# H:T = 64:512, 256:512 and 32:1024. The estimate, read at the end of the
+# third window of 2 s after the allocation and of each of the three after
+# it, must be within 10% of H above the baseline every time, for the whole
+# guest and for ZONE_HOST. (test-wss-policy.sh reads the estimate from the
+# host.)
 # timeout: 480
 set -uo pipefail
 . "$(dirname "$0")/../lib/tap.sh"

@@ -88,9 +88,12 @@ static int phase(long long mib, long long secs, long long ramp)
 		shrink_one();
 	/* Grow at most @ramp MiB a second, touching what is there meanwhile. */
 	while (nr_chunks < want) {
-		for (int i = 0; i < ramp / CHUNK_MIB && nr_chunks < want; i++)
-			if (grow_one())
-				failed++, want--;
+		for (int i = 0; i < ramp / CHUNK_MIB && nr_chunks < want; i++) {
+			if (grow_one()) {
+				failed++;
+				want--;	/* do not try that chunk again */
+			}
+		}
 		touch_all();
 		next += 1;
 		while (now() < next)
