@@ -459,12 +459,35 @@ static inline void converse_seq(struct run *r, const char *path,
 }
 
 /*
+ * Serve the connection just accepted on @f to its end: the greeting, then
+ * each request answered with the reply @replies (a JSON object mapping
+ * command names to "return" objects) has for its command, or a
+ * CommandNotFound error. The requests are appended to @reqs.
+ */
+static inline void fake_serve_table(struct fake *f, const json_t *replies,
+				    json_t *reqs)
+{
+	json_t *req;
+
+	fake_puts(f, GREETING);
+	while ((req = fake_request(f))) {
+		const char *ex = json_string_value(json_object_get(req, "execute"));
+		json_t *ret = ex ? json_object_get(replies, ex) : NULL;
+
+		fake_reply(f, req, ret ? json_pack("{s:O}", "return", ret) :
+			   json_pack("{s:{s:s, s:s}}", "error", "class",
+				     "CommandNotFound", "desc", "no"));
+		json_array_append_new(reqs, req);
+	}
+	close(f->cfd);
+	f->cfd = -1;
+	f->len = 0;
+}
+
+/*
  * zhostd for a client making any number of connections and requests, as
- * top does: answer each request with the reply @replies (a JSON object
- * mapping command names to "return" objects) has for its command, or a
- * CommandNotFound error. The requests land in @reqs (an array, appended
- * to). Ends once no connection came for @idle_ms, then waits for
- * balloon-ctl to exit.
+ * top does, each served by fake_serve_table(). Ends once no connection
+ * came for @idle_ms, then waits for balloon-ctl to exit.
  */
 static inline void converse_table(struct run *r, const char *path,
 				  const char *const *args,
@@ -482,28 +505,13 @@ static inline void converse_table(struct run *r, const char *path,
 	}
 	for (;;) {
 		struct pollfd pfd = { .fd = f.lfd, .events = POLLIN };
-		json_t *req;
 
 		if (poll(&pfd, 1, idle_ms) != 1)
 			break;
 		f.cfd = accept4(f.lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (f.cfd < 0)
 			break;
-		fake_puts(&f, GREETING);
-		while ((req = fake_request(&f))) {
-			const char *ex = json_string_value(
-				json_object_get(req, "execute"));
-			json_t *ret = ex ? json_object_get(replies, ex) : NULL;
-
-			fake_reply(&f, req, ret ?
-				   json_pack("{s:O}", "return", ret) :
-				   json_pack("{s:{s:s, s:s}}", "error", "class",
-					     "CommandNotFound", "desc", "no"));
-			json_array_append_new(reqs, req);
-		}
-		close(f.cfd);
-		f.cfd = -1;
-		f.len = 0;
+		fake_serve_table(&f, replies, reqs);
 	}
 	run_wait(r);
 	fake_close(&f);

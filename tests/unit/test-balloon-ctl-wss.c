@@ -281,26 +281,6 @@ static void test_top(void)
 	json_decref(reqs);
 }
 
-/* Serve one request of top's connection @f, answering from @replies. */
-static void top_serve(struct fake *f, const json_t *replies)
-{
-	json_t *req;
-
-	fake_puts(f, GREETING);
-	while ((req = fake_request(f))) {
-		const char *ex = json_string_value(json_object_get(req, "execute"));
-		json_t *ret = ex ? json_object_get(replies, ex) : NULL;
-
-		fake_reply(f, req, ret ? json_pack("{s:O}", "return", ret) :
-			   json_pack("{s:{s:s, s:s}}", "error", "class",
-				     "CommandNotFound", "desc", "no"));
-		json_decref(req);
-	}
-	close(f->cfd);
-	f->cfd = -1;
-	f->len = 0;
-}
-
 /*
  * top on a pseudo-terminal: it redraws in place, quits on 'q' with status
  * 0, and leaves the terminal as it found it (canonical mode, echo, the
@@ -312,7 +292,7 @@ static void test_top_tty(void)
 			       "0.2", NULL };
 	char out[1 << 16];
 	size_t len = 0;
-	json_t *replies;
+	json_t *replies, *reqs = json_array();
 	struct termios t;
 	struct timespec start;
 	bool sent = false, tty_ok;
@@ -351,7 +331,7 @@ static void test_top_tty(void)
 			if (pfd[0].revents & POLLIN) {
 				f.cfd = accept4(f.lfd, NULL, NULL, SOCK_CLOEXEC);
 				if (f.cfd >= 0)
-					top_serve(&f, replies);
+					fake_serve_table(&f, replies, reqs);
 			}
 			if (pfd[1].revents & (POLLIN | POLLHUP)) {
 				n = read(master, out + len, sizeof(out) - 1 - len);
@@ -386,6 +366,7 @@ static void test_top_tty(void)
 	tap_ok(tty_ok && len >= 6 && strstr(out, "\033[?25h"),
 	       "top restores the terminal: canonical mode, echo, cursor shown");
 	json_decref(replies);
+	json_decref(reqs);
 }
 
 static void test_usage(void)
