@@ -23,7 +23,8 @@ CC        ?= cc
 CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wformat=2 -Wvla
-HOST_CPPFLAGS := -D_GNU_SOURCE -Ivmrpc/include/uapi -Ivmrpc/host -Imm-host
+HOST_CPPFLAGS := -D_GNU_SOURCE -Ivmrpc/include/uapi -Ivmrpc/host -Imm-host \
+		 -Ihost-common
 HOST_CFLAGS   := -std=c11 $(WARNINGS) -pthread -MMD -MP
 SAN_CFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer \
 		 -fno-sanitize-recover=all
@@ -32,6 +33,10 @@ HOST_LDLIBS   := -pthread
 LIBVMRPC_SRCS := $(wildcard vmrpc/host/*.c)
 LIB_OBJS      := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_SAN_OBJS  := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-san/%.o)
+# What zhostd and balloon-ctl share (the runtime directory and its checks).
+COMMON_SRCS   := $(wildcard host-common/*.c)
+COMMON_OBJS   := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
+COMMON_SAN_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/obj-san/%.o)
 ZHOSTD_SRCS   := $(wildcard mm-host/*.c)
 ZHOSTD_OBJS   := $(ZHOSTD_SRCS:%.c=$(BUILD)/obj/%.o)
 # zhostd's code without its main(), for the unit tests.
@@ -71,12 +76,12 @@ $(BUILD)/obj-san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $(CFLAGS) $(SAN_CFLAGS) -c -o $@ $<
 
-$(BIN)/zhostd: $(ZHOSTD_OBJS) $(LIB_OBJS) | $(BIN)
+$(BIN)/zhostd: $(ZHOSTD_OBJS) $(LIB_OBJS) $(COMMON_OBJS) | $(BIN)
 	$(CC) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
-# Each unit test links the sanitized library and zhostd objects.
+# Each unit test links the sanitized library, zhostd and common objects.
 $(BUILD)/tests/test-%: $(BUILD)/obj-san/tests/unit/test-%.o $(LIB_SAN_OBJS) \
-		$(ZHOSTD_SAN_OBJS)
+		$(ZHOSTD_SAN_OBJS) $(COMMON_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
@@ -88,16 +93,16 @@ $(BUILD)/fuzz/fuzz-slot: tests/fuzz/fuzz-slot.c vmrpc/host/slot.c \
 		-o $@ $(filter %.c,$^)
 
 # The tests of balloon-ctl against a fake zhostd (tests/unit/fake-zhostd.h).
-BCTL_TESTS := test-balloon-ctl test-balloon-ctl-wss
+BCTL_TESTS := test-balloon-ctl test-balloon-ctl-wss test-balloon-ctl-dirs
 BCTL_TEST_PROGS := $(BCTL_TESTS:%=$(BUILD)/tests/%)
 
 $(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BCTL_TESTS:%=$(BUILD)/obj-san/tests/unit/%.o): \
 	HOST_CPPFLAGS += $(JANSSON_CFLAGS)
 
-$(BIN)/balloon-ctl: $(BCTL_OBJS) | $(BIN)
+$(BIN)/balloon-ctl: $(BCTL_OBJS) $(COMMON_OBJS) | $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
-$(BUILD)/tests/balloon-ctl-san: $(BCTL_SAN_OBJS)
+$(BUILD)/tests/balloon-ctl-san: $(BCTL_SAN_OBJS) $(COMMON_SAN_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 

@@ -31,6 +31,8 @@ enum bctl_exit {
 struct bctl_opts {
 	const char *socket_path;	/* zhostd's control socket */
 	const char *vm_name;		/* the VM's name; NULL with -s */
+	const char *runtime_dir;	/* RUNTIME of the VM's directory, checked
+					 * before connecting; NULL with -s */
 	double timeout;			/* seconds, connecting to last reply */
 	bool json;			/* --json: print the "return" object */
 };

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "runtime-dir.h"
 
 /* First size of the receive buffer: a greeting or a status fits. */
 #define BCTL_BUF_INIT	4096
@@ -124,6 +125,31 @@ static int connect_failed(const struct bctl_client *c, int err)
 		bctl_err("cannot connect to %s: %s", path, strerror(err));
 		return BCTL_EXIT_UNREACHABLE;
 	}
+}
+
+/*
+ * With -n the socket is found through RUNTIME/NAME: connect only if both
+ * directories are ours alone (runtime-dir.h), so that no other user can
+ * have put a socket of theirs there. A missing one means no such VM, said
+ * without connecting: it could appear in between.
+ */
+static int check_vm_dir(const struct bctl_client *c)
+{
+	char err[ZH_DIR_ERR_MAX];
+	int fd;
+
+	if (!c->opts->runtime_dir)
+		return BCTL_EXIT_OK;
+	fd = zh_vm_dir_open(c->opts->runtime_dir, c->opts->vm_name, false,
+			    err, sizeof(err));
+	if (fd == -ENOENT)
+		return connect_failed(c, ENOENT);
+	if (fd < 0) {
+		bctl_err("%s", err);
+		return BCTL_EXIT_UNREACHABLE;
+	}
+	close(fd);
+	return BCTL_EXIT_OK;
 }
 
 static int client_connect(struct bctl_client *c)
@@ -366,7 +392,9 @@ int bctl_client_open(const struct bctl_opts *opts, struct bctl_client **out)
 	}
 	c->deadline = now_ns() + (int64_t)(opts->timeout * 1e9);
 
-	ret = client_connect(c);
+	ret = check_vm_dir(c);
+	if (!ret)
+		ret = client_connect(c);
 	if (!ret)
 		ret = client_greeting(c);
 	if (ret) {

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "balloon-ctl.h"
+#include "runtime-dir.h"
 
 /* Defaults, shown in --help; the same as zhost-run's. */
 #define BCTL_DEF_NAME		"zonehost"
 #define BCTL_DEF_TIMEOUT	10
 #define BCTL_MAX_TIMEOUT	1000000	/* seconds; the deadline is int64_t ns */
-#define BCTL_ROOT_RUNTIME	"/run/zonehost"
 #define BCTL_SOCKET_FILE	"zhostd.sock"
 /* A VM name is a directory name: zhost-run's rule. */
 #define BCTL_NAME_MAX		32
@@ -132,25 +132,6 @@ static void cmd_list(const struct bctl_cmd *const *list, FILE *f)
 	}
 }
 
-/*
- * Where zhost-run keeps its VMs' state, and so zhostd its socket:
- * $ZHOST_RUNTIME_DIR, else /run/zonehost for root, else
- * ${XDG_RUNTIME_DIR:-/tmp}/zonehost. Returns a static buffer.
- */
-static const char *runtime_dir(void)
-{
-	static char buf[256];
-	const char *env = getenv("ZHOST_RUNTIME_DIR");
-
-	if (env && *env)
-		return env;
-	if (geteuid() == 0)
-		return BCTL_ROOT_RUNTIME;
-	env = getenv("XDG_RUNTIME_DIR");
-	snprintf(buf, sizeof(buf), "%s/zonehost", env && *env ? env : "/tmp");
-	return buf;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -176,11 +157,12 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"RUNTIME is $ZHOST_RUNTIME_DIR if set, else %s for root and\n"
-		"${XDG_RUNTIME_DIR:-/tmp}/zonehost for others; here %s.\n"
+		"${XDG_RUNTIME_DIR:-/tmp}/zonehost for others; here %s. With -n,\n"
+		"RUNTIME and RUNTIME/NAME must be yours and not writable by others.\n"
 		"Exit status: 0 done, 1 zhostd returned an error, 2 usage error,\n"
 		"3 cannot reach zhostd, 4 timed out, 5 the guest stopped short of\n"
 		"the target or check found a difference. See balloon-ctl(8).\n",
-		BCTL_ROOT_RUNTIME, runtime_dir());
+		ZH_RUNTIME_DIR_ROOT, zh_runtime_dir());
 }
 
 static void cmd_help(const struct bctl_cmd *cmd, FILE *f)
@@ -253,13 +235,14 @@ static bool name_valid(const char *name)
 	       strspn(name, BCTL_NAME_CHARS "_.-") == len;
 }
 
-/* The socket of VM @name, into @buf (sized like sun_path). */
-static int socket_of(const char *name, char *buf, size_t len)
+/* The socket of VM @name in @runtime, into @buf (sized like sun_path). */
+static int socket_of(const char *runtime, const char *name, char *buf,
+		     size_t len)
 {
 	if (!name_valid(name))
 		return main_usage_err("bad VM name '%s': letters, digits, '.', '_' and '-', at most 32",
 				      name);
-	if ((size_t)snprintf(buf, len, "%s/%s/%s", runtime_dir(), name,
+	if ((size_t)snprintf(buf, len, "%s/%s/%s", runtime, name,
 			     BCTL_SOCKET_FILE) >= len)
 		return main_usage_err("socket path of VM '%s' too long for a UNIX socket (set ZHOST_RUNTIME_DIR shorter)",
 				      name);
@@ -366,7 +349,9 @@ int main(int argc, char **argv)
 
 	if (!opts.socket_path) {
 		opts.vm_name = name ? name : BCTL_DEF_NAME;
-		st = socket_of(opts.vm_name, path, sizeof(path));
+		opts.runtime_dir = zh_runtime_dir();
+		st = socket_of(opts.runtime_dir, opts.vm_name, path,
+			       sizeof(path));
 		if (st)
 			return st;
 		opts.socket_path = path;

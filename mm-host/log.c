@@ -3,12 +3,14 @@
  * zhostd logging.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -39,9 +41,19 @@ int zlog_open(enum zlog_level level, const char *file, int use_syslog)
 {
 	zlog_max = level;
 	if (file) {
-		zlog_file = fopen(file, "ae");
-		if (!zlog_file)
+		int fd, ret;
+
+		/* Never append to whatever a planted symbolic link points at. */
+		fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			  O_NOFOLLOW, 0600);
+		if (fd < 0)
 			return -errno;
+		zlog_file = fdopen(fd, "a");
+		if (!zlog_file) {
+			ret = -errno;
+			close(fd);
+			return ret;
+		}
 		setvbuf(zlog_file, NULL, _IOLBF, 0);
 	} else if (use_syslog) {
 		openlog("zhostd", LOG_PID, LOG_DAEMON);

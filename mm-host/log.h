@@ -28,9 +28,11 @@ int zlog_parse_level(const char *name, enum zlog_level *level);
  * @file: append to this file, or NULL
  * @use_syslog: log to syslog (when @file is NULL)
  *
- * Without a file or syslog, messages go to stderr.
+ * Without a file or syslog, messages go to stderr. The file is created
+ * with mode 0600; a symbolic link in its place is not followed.
  *
- * Return: 0, or a negative errno when the file cannot be opened.
+ * Return: 0, or a negative errno when the file cannot be opened (-ELOOP
+ * for a symbolic link).
  */
 int zlog_open(enum zlog_level level, const char *file, int use_syslog);
 

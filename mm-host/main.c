@@ -21,6 +21,7 @@
 
 #include "control.h"
 #include "log.h"
+#include "runtime-dir.h"
 #include "size.h"
 #include "wss-poller.h"
 #include "zhostd.h"
@@ -32,7 +33,9 @@ struct options {
 	const char *runtime_dir;
 	char *socket_path;
 	char *control_path;
-	char *pid_file;
+	char *pid_file;		/* for messages; see pid_in_vm_dir */
+	bool pid_in_vm_dir;	/* the default: opened as ZHOSTD_PID_FILE
+				 * relative to the checked VM directory */
 	const char *log_file;
 	enum zlog_level log_level;
 	bool daemon;
@@ -61,7 +64,9 @@ static void usage(FILE *f)
 		"  -n, --name NAME          VM name (default: %s)\n"
 		"      --runtime-dir DIR    where NAME/ lives (default: $ZHOST_RUNTIME_DIR,\n"
 		"                           else %s for root and\n"
-		"                           ${XDG_RUNTIME_DIR:-/tmp}/zonehost for others)\n"
+		"                           ${XDG_RUNTIME_DIR:-/tmp}/zonehost for others);\n"
+		"                           DIR and DIR/NAME (created 0700) must be yours\n"
+		"                           and not writable by others\n"
 		"      --socket PATH        ivshmem socket (default: DIR/NAME/ivshmem.sock)\n"
 		"      --control PATH       control socket (default: DIR/NAME/zhostd.sock)\n"
 		"      --bar-size SIZE      shared memory (BAR2) size, a power of two\n"
@@ -107,7 +112,7 @@ static void usage(FILE *f)
 		"QEMU joins with:\n"
 		"  -chardev socket,path=DIR/NAME/ivshmem.sock,id=zh\n"
 		"  -device ivshmem-doorbell,chardev=zh,vectors=%d\n",
-		ZHOSTD_NAME_DEFAULT, ZHOSTD_RUNTIME_DIR_DEFAULT,
+		ZHOSTD_NAME_DEFAULT, ZH_RUNTIME_DIR_ROOT,
 		VMRPC_HOST_BAR_SIZE_DEFAULT >> 20, VMRPC_NR_SLOTS_DEFAULT,
 		VMRPC_SLOT_SIZE_DEFAULT >> 10, VMRPC_HOST_WORKERS_DEFAULT,
 		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
@@ -170,21 +175,6 @@ static uint64_t parse_size(const char *opt, const char *s)
 	return v;
 }
 
-/*
- * Where VM directories live unless told: the same rule as zhost-run and
- * balloon-ctl, so all three find each other.
- */
-static const char *default_runtime_dir(void)
-{
-	static char buf[256];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-	if (geteuid() == 0)
-		return ZHOSTD_RUNTIME_DIR_DEFAULT;
-	snprintf(buf, sizeof(buf), "%s/zonehost", xdg && *xdg ? xdg : "/tmp");
-	return buf;
-}
-
 static char *path_in_vm_dir(const struct options *o, const char *file)
 {
 	char *p;
@@ -241,7 +231,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 	*o = (struct options){
 		.name = ZHOSTD_NAME_DEFAULT,
-		.runtime_dir = getenv("ZHOST_RUNTIME_DIR"),
+		/* The same rule as zhost-run and balloon-ctl: all find each other. */
+		.runtime_dir = zh_runtime_dir(),
 		.log_level = ZLOG_INFO,
 		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
 		.max = UINT64_MAX,
@@ -258,8 +249,6 @@ static void parse_options(int argc, char **argv, struct options *o)
 			.workers = VMRPC_HOST_WORKERS_DEFAULT,
 		},
 	};
-	if (!o->runtime_dir || !*o->runtime_dir)
-		o->runtime_dir = default_runtime_dir();
 	/* Subblock and max are known once the shared memory exists. */
 	zhostd_policy_defaults(&o->wss.params, 0, 0);
 
@@ -407,8 +396,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		o->socket_path = path_in_vm_dir(o, "ivshmem.sock");
 	if (!o->control_path)
 		o->control_path = path_in_vm_dir(o, "zhostd.sock");
-	if (!o->pid_file && o->daemon)
-		o->pid_file = path_in_vm_dir(o, "zhostd.pid");
+	if (!o->pid_file && o->daemon) {
+		o->pid_file = path_in_vm_dir(o, ZHOSTD_PID_FILE);
+		o->pid_in_vm_dir = true;
+	}
 	o->cfg.socket_path = o->socket_path;
 }
 
@@ -609,12 +600,32 @@ static int setup_wss(struct zhostd *zd, struct options *o)
 	return 0;
 }
 
-static int write_pid_file(const char *path)
+/* strerror(), but saying what a refused symbolic link (O_NOFOLLOW) means. */
+static const char *open_strerror(int err)
+{
+	return err == ELOOP ?
+	       "it is a symbolic link, which zhostd does not follow; remove it" :
+	       strerror(err);
+}
+
+/* The pid file as a directory descriptor and a name relative to it. */
+static const char *pid_file_at(const struct options *o, int vm_dir, int *at)
+{
+	*at = o->pid_in_vm_dir ? vm_dir : AT_FDCWD;
+	return o->pid_in_vm_dir ? ZHOSTD_PID_FILE : o->pid_file;
+}
+
+/*
+ * O_NOFOLLOW: a link planted there must not make us truncate the file it
+ * points to.
+ */
+static int write_pid_file(int at, const char *path)
 {
 	char buf[32];
 	int fd, len;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = openat(at, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+		    O_NOFOLLOW, 0644);
 	if (fd < 0)
 		return -errno;
 	len = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
@@ -710,33 +721,44 @@ static int main_loop(struct zhostd *zd, int sigfd)
 	}
 }
 
+/*
+ * The VM's directory, created if needed and checked (runtime-dir.h): it
+ * and the runtime directory are ours alone, so nobody else can replace
+ * the sockets and files in it. Before the log: it may live there.
+ */
+static int open_vm_dir(const struct options *o)
+{
+	char err[ZH_DIR_ERR_MAX];
+	int fd;
+
+	fd = zh_vm_dir_open(o->runtime_dir, o->name, true, err, sizeof(err));
+	if (fd < 0)
+		fprintf(stderr, "zhostd: %s\n", err);
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
 	struct zhostd zd = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct event_ctx ectx = { .zd = &zd };
-	int ready_fd = -1, sigfd, ret, status = 1;
+	int ready_fd = -1, sigfd, ret, status = 1, vm_dir, pid_at;
 	struct vmrpc_host_data_area area;
+	const char *pid_name;
 	char err[160];
 	struct options o;
-	char *vmdir;
 	sigset_t mask;
 
 	parse_options(argc, argv, &o);
+	vm_dir = open_vm_dir(&o);
+	if (vm_dir < 0)
+		return 1;
 	ret = zlog_open(o.log_level, o.log_file, o.daemon && !o.log_file);
 	if (ret) {
 		fprintf(stderr, "zhostd: cannot open log file %s: %s\n",
-			o.log_file, strerror(-ret));
+			o.log_file, open_strerror(-ret));
 		return 1;
 	}
-
-	/* The VM's directory, private to us: sockets and pid file go there. */
-	vmdir = path_in_vm_dir(&o, "");
-	mkdir(o.runtime_dir, 0755);
-	if (mkdir(vmdir, 0700) && errno != EEXIST) {
-		zlog_err("cannot create %s: %s", vmdir, strerror(errno));
-		return 1;
-	}
-	free(vmdir);
+	pid_name = pid_file_at(&o, vm_dir, &pid_at);
 
 	if (o.daemon) {
 		ret = daemonize(&ready_fd);
@@ -811,9 +833,10 @@ int main(int argc, char **argv)
 		goto out_stop;
 	}
 	if (o.pid_file) {
-		ret = write_pid_file(o.pid_file);
+		ret = write_pid_file(pid_at, pid_name);
 		if (ret) {
-			zlog_err("pid file %s: %s", o.pid_file, strerror(-ret));
+			zlog_err("pid file %s: %s", o.pid_file,
+				 open_strerror(-ret));
 			goto out_stop;
 		}
 	}
@@ -827,7 +850,7 @@ int main(int argc, char **argv)
 	status = main_loop(&zd, sigfd);
 
 	if (o.pid_file)
-		unlink(o.pid_file);
+		unlinkat(pid_at, pid_name, 0);
 out_stop:
 	zhostd_wss_stop(zd.wss);
 	vmrpc_host_stop(zd.vh);
@@ -845,5 +868,6 @@ out_ready:
 	free(o.socket_path);
 	free(o.control_path);
 	free(o.pid_file);
+	close(vm_dir);
 	return status;
 }

@@ -16,8 +16,9 @@
 
 /* Defaults, shown in zhostd --help. */
 #define ZHOSTD_NAME_DEFAULT		"zonehost"
-#define ZHOSTD_RUNTIME_DIR_DEFAULT	"/run/zonehost"
 #define ZHOSTD_CALL_TIMEOUT_MS_DEFAULT	5000
+/* The pid file's name in the VM directory, with --daemon. */
+#define ZHOSTD_PID_FILE			"zhostd.pid"
 
 struct zhostd_control;
 struct zhostd_wss;

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # zhost-run's command line: bad input gets a clear error and exit status 2;
-# --dry-run shows the QEMU command a user would get.
+# --dry-run shows the QEMU command a user would get. Its runtime directory:
+# created with mode 0700, refused when it belongs to another user or others
+# can write to it, and a symbolic link planted as a pid file is not
+# followed (booting with a fake QEMU that notes what it found).
 # timeout: 60
 set -uo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
 zr=$(cd "$(dirname "$0")/../.." && pwd)/scripts/zhost-run
 export ZHOST_RUNTIME_DIR=${ZHOST_RUNTIME_DIR:-$(mktemp -d)}
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+t=$(mktemp -d) || exit 1
+sleeper=""
+trap 'rm -f "$out"; rm -rf "$t"; [ -z "$sleeper" ] || kill "$sleeper" 2>/dev/null' EXIT
 
 # rejects DESCRIPTION EXPECTED-TEXT ARGS...
 rejects() {
@@ -22,7 +27,7 @@ rejects() {
 
 dry() { "$zr" --dry-run "$@" 2>&1; }
 
-tap_plan 18
+tap_plan 29
 rejects "unknown option" "unknown option '--bogus'" --bogus
 rejects "memory size with a fraction" "bad memory size '1.5G'" -m 1.5G
 rejects "memory size too small" "too small" -m 64M
@@ -52,4 +57,105 @@ dry | grep -q -- '-device ivshmem-doorbell,chardev=zhostd,vectors=3' &&
 tap_ok $? "dry run: the zonehost ivshmem-doorbell device joins zhostd's socket"
 ! dry --no-zhostd | grep -q ivshmem
 tap_ok $? "dry run: --no-zhostd boots without the device"
+
+# A QEMU that only notes the modes of the runtime and VM directories it
+# was given (those of -pidfile), and an empty kernel and initramfs.
+fake_qemu=$t/qemu
+cat >"$fake_qemu" <<'END'
+#!/bin/sh
+for a; do [ "${prev:-}" = -pidfile ] && vmdir=${a%/*}; prev=$a; done
+stat -c %a "${vmdir%/*}" "$vmdir" >"$FAKE_QEMU_OUT"
+END
+chmod 0755 "$fake_qemu"
+touch "$t/bzImage" "$t/initrd"
+mkdir -m 1777 "$t/shared"	# a /tmp: sticky, world-writable
+ran=$t/shared/qemu-ran		# what the fake QEMU noted
+
+# boot RUNTIME ARGS...: zhost-run in the foreground with the fake QEMU.
+boot() {
+	local rt=$1
+	shift
+	rm -f "$ran"
+	ZHOST_RUNTIME_DIR=$rt ZHOST_QEMU=$fake_qemu FAKE_QEMU_OUT=$ran \
+		timeout -k 2 15 "$zr" --no-zhostd -k "$t/bzImage" -i "$t/initrd" "$@"
+}
+
+# refuses_dir DESCRIPTION EXPECTED-TEXT RUNTIME ARGS...: exit 2 saying
+# it, before QEMU ran.
+refuses_dir() {
+	local desc=$1 want=$2 st=0
+	shift 2
+	boot "$@" >"$out" 2>&1 || st=$?
+	[ $st -eq 2 ] && grep -q -- "$want" "$out" && [ ! -e "$ran" ]
+	tap_ok $? "$desc"
+	[ $st -eq 2 ] || tap_diag "exit status $st" "$(cat "$out")"
+}
+
+boot "$t/fresh" -n vm1 >"$out" 2>&1
+[ "$(tr '\n' ' ' <"$ran" 2>/dev/null)" = "700 700 " ]
+tap_ok $? "a fresh runtime directory and VM directory are created with mode 0700"
+[ -d "$t/fresh" ] && [ ! -e "$t/fresh/vm1" ]
+tap_ok $? "... and the VM directory is gone after the VM"
+
+mkdir -m 0755 "$t/other"
+if chown 65534:65534 "$t/other" 2>/dev/null; then
+	refuses_dir "a runtime directory of another user is refused" \
+		"runtime directory $t/other belongs to .*uid 65534" "$t/other"
+	st=0
+	ZHOST_RUNTIME_DIR=$t/other "$zr" --list >"$out" 2>&1 || st=$?
+	[ $st -eq 2 ] && grep -q "belongs to" "$out"
+	tap_ok $? "--list refuses it too"
+else
+	tap_skip "a runtime directory of another user is refused" "not root"
+	tap_skip "--list refuses it too" "not root"
+fi
+mkdir -m 0775 "$t/group-w"
+refuses_dir "a group-writable runtime directory is refused" \
+	"writable by its group or others (mode 0775)" "$t/group-w"
+refuses_dir "a sticky, world-writable one (/tmp itself) too" \
+	"chmod go-w $t/shared" "$t/shared"
+ln -s "$t/fresh" "$t/link"
+refuses_dir "a symbolic link as the runtime directory is refused" \
+	"runtime directory $t/link is a symbolic link" "$t/link"
+mkdir -m 0750 "$t/fresh/open"
+refuses_dir "a VM directory open to others is refused" \
+	"VM directory $t/fresh/open is open to its group or others" \
+	"$t/fresh" -n open
+
+# A pid file that is a symbolic link to another process's pid: --stop must
+# not take that process for the VM's QEMU and kill it.
+sleep 60 &
+sleeper=$!
+echo "$sleeper" >"$t/pid"
+mkdir -m 0700 "$t/fresh/vm2"
+ln -s "$t/pid" "$t/fresh/vm2/qemu.pid"
+st=0
+ZHOST_RUNTIME_DIR=$t/fresh timeout -k 2 15 "$zr" --stop -n vm2 --stop-timeout 0 \
+	>"$out" 2>&1 || st=$?
+[ $st -eq 2 ] && grep -q "no VM named 'vm2' is running" "$out"
+tap_ok $? "--stop: a symbolic link as qemu.pid is not followed"
+[ $st -eq 2 ] || tap_diag "exit status $st" "$(cat "$out")"
+kill -0 "$sleeper" 2>/dev/null && [ "$(cat "$t/pid")" = "$sleeper" ]
+tap_ok $? "... and the process it names is left alone"
+
+# Another user whose /tmp/zonehost someone else made first, world-writable
+# to let them in: XDG_RUNTIME_DIR stands for /tmp.
+mkdir -m 0777 "$t/shared/zonehost"
+chmod 0711 "$t"
+if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
+	! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$zr"; then
+	tap_skip "as another user, a zonehost directory planted in a shared /tmp is refused" \
+		"needs root, setpriv and a zhost-run others may run"
+else
+	st=0
+	env -u ZHOST_RUNTIME_DIR XDG_RUNTIME_DIR="$t/shared" ZHOST_QEMU="$fake_qemu" \
+		FAKE_QEMU_OUT="$ran" timeout -k 2 15 \
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$zr" --no-zhostd -k "$t/bzImage" -i "$t/initrd" >"$out" 2>&1 || st=$?
+	[ $st -eq 2 ] && grep -q "runtime directory $t/shared/zonehost belongs to root" "$out" &&
+		grep -q "set XDG_RUNTIME_DIR" "$out" && [ ! -e "$ran" ] &&
+		[ ! -e "$t/shared/zonehost/zonehost" ]
+	tap_ok $? "as another user, a zonehost directory planted in a shared /tmp is refused"
+	[ $st -eq 2 ] || tap_diag "exit status $st" "$(cat "$out")"
+fi
 tap_done
