@@ -85,3 +85,40 @@ e2e_guest_tap_ok() {
 # e2e_console_value LOG SED-EXPRESSION: first match in a console log, with
 # the serial console's carriage returns removed.
 e2e_console_value() { tr -d '\r' <"$1" | sed -n "$2" | head -n 1; }
+
+# e2e_concurrent_pings NAME CALLERS CALLS: CALLERS host processes make
+# CALLS reverse pings each (balloon-ctl guest ping) at once. Prints how
+# many callers saw a failure; their first errors go out as diagnostics.
+e2e_concurrent_pings() {
+	local name=$1 callers=$2 calls=$3 errs=$E2E_TMP/ping-errors i pid fails=0
+	local pids=()
+	rm -f "$errs"
+	for ((i = 0; i < callers; i++)); do
+		(
+			for ((j = 0; j < calls; j++)); do
+				"$E2E_BIN/balloon-ctl" -n "$name" guest ping >/dev/null \
+					2>>"$errs" || exit 1
+			done
+		) &
+		pids+=($!)
+	done
+	for pid in "${pids[@]}"; do
+		wait "$pid" || fails=$((fails + 1))
+	done
+	[ -s "$errs" ] && head -n 5 "$errs" | sed 's/^/# /' >&2
+	echo "$fails"
+}
+
+# e2e_resize_checked NAME SIZE: balloon-ctl set SIZE --wait, then
+# balloon-ctl check (zhostd, guest and memfd agree). Returns non-zero if
+# either failed, after printing their output as diagnostics.
+e2e_resize_checked() {
+	local out=$E2E_TMP/resize.out st cst
+	"$E2E_BIN/balloon-ctl" -n "$1" set "$2" --wait --timeout 180 >"$out" 2>&1
+	st=$?
+	"$E2E_BIN/balloon-ctl" -n "$1" check >>"$out" 2>&1
+	cst=$?
+	[ $st -eq 0 ] && [ $cst -eq 0 ] && return 0
+	sed 's/^/#   /' "$out"
+	return 1
+}

@@ -30,8 +30,10 @@ ktap=$(tr -d '\r' <"$log" | sed -n 's/^\[ *[0-9.]*\] //p')
 suites=$(echo "$ktap" | grep -E '^(not )?ok [0-9]+ ')
 echo "$suites" | sed 's/^/#   kunit: /'
 echo "$suites" | grep -qE '^ok [0-9]+ zone_host$' &&
+	echo "$suites" | grep -qE '^ok [0-9]+ zone_host_unplug$' &&
+	echo "$suites" | grep -qE '^ok [0-9]+ vmrpc_server$' &&
 	! echo "$ktap" | grep -qE '^ *not ok [0-9]+ '
-tap_ok $? "KUnit suites passed at boot, zone_host among them"
+tap_ok $? "KUnit suites passed at boot, zone_host, zone_host_unplug and vmrpc_server among them"
 problems=$(e2e_kernel_problems "$log")
 [ -z "$problems" ] || tap_diag "$problems"
 tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"

@@ -39,19 +39,8 @@ tap_ok $([ "$(jq -r '.fields.MemTotal' "$E2E_TMP/meminfo.json")" = $((want * 102
 	"guest meminfo --json parses MemTotal into bytes"
 
 # 8 concurrent host callers, 10 pings each.
-for i in 1 2 3 4 5 6 7 8; do
-	(
-		for j in 1 2 3 4 5 6 7 8 9 10; do
-			bctl guest ping >/dev/null 2>>"$E2E_TMP/ping-errors" || exit 1
-		done
-	) &
-done
-fails=0
-for i in 1 2 3 4 5 6 7 8; do
-	wait -n || fails=$((fails + 1))
-done
-[ -s "$E2E_TMP/ping-errors" ] && tap_diag "$(head -n 5 "$E2E_TMP/ping-errors")"
-tap_ok $fails "8 concurrent host callers x 10 reverse calls all complete"
+fails=$(e2e_concurrent_pings "$name" 8 10)
+tap_ok "$fails" "8 concurrent host callers x 10 reverse calls all complete"
 
 for what in vmstat loadavg cpuinfo; do
 	bctl guest "$what" >"$E2E_TMP/$what" 2>&1 || true

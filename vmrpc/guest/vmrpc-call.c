@@ -92,8 +92,7 @@ int vmrpc_call_init(struct vmrpc_dev *vdev)
 /* Slot @i back to the pool. Must be called with g2h_lock held. */
 static void vmrpc_slot_release(struct vmrpc_dev *vdev, unsigned int i)
 {
-	struct vmrpc_slot *slot = vmrpc_slot_at(vdev,
-			le64_to_cpu(vdev->sb->g2h_offset), i);
+	struct vmrpc_slot *slot = vmrpc_g2h_slot(vdev, i);
 
 	WRITE_ONCE(slot->state, cpu_to_le32(VMRPC_SLOT_FREE));
 	vdev->g2h[i].busy = false;
@@ -130,14 +129,13 @@ static int vmrpc_slot_get(struct vmrpc_dev *vdev)
  */
 void vmrpc_call_done_irq(struct vmrpc_dev *vdev)
 {
-	u64 off = le64_to_cpu(vdev->sb->g2h_offset);
 	unsigned long flags;
 	unsigned int i;
 
 	spin_lock_irqsave(&vdev->g2h_lock, flags);
 	for (i = 0; i < vdev->nr_g2h; i++) {
 		struct vmrpc_g2h_slot *s = &vdev->g2h[i];
-		struct vmrpc_slot *slot = vmrpc_slot_at(vdev, off, i);
+		struct vmrpc_slot *slot = vmrpc_g2h_slot(vdev, i);
 
 		if (!s->busy ||
 		    le32_to_cpu(READ_ONCE(slot->state)) != VMRPC_SLOT_DONE)
@@ -172,12 +170,14 @@ static int vmrpc_read_reply(struct vmrpc_dev *vdev, struct vmrpc_slot *slot,
 			    u64 seq, void *resp, u32 resp_len)
 {
 	u32 status, len;
+	u64 got;
 
-	/* Read the fields only after seeing DONE. */
+	/* Read the fields only after seeing DONE, and each of them once. */
 	rmb();
-	if (le64_to_cpu(READ_ONCE(slot->seq)) != seq) {
+	got = le64_to_cpu(READ_ONCE(slot->seq));
+	if (got != seq) {
 		dev_err_ratelimited(&vdev->pdev->dev, "reply with sequence %llu for call %llu\n",
-				    le64_to_cpu(READ_ONCE(slot->seq)), seq);
+				    got, seq);
 		return -EPROTO;
 	}
 	status = le32_to_cpu(READ_ONCE(slot->status));
@@ -229,7 +229,7 @@ static int __vmrpc_call(struct vmrpc_dev *vdev, u16 module, u16 proc,
 		return -ETIMEDOUT;
 	}
 
-	slot = vmrpc_slot_at(vdev, le64_to_cpu(vdev->sb->g2h_offset), i);
+	slot = vmrpc_g2h_slot(vdev, i);
 	seq = atomic64_inc_return(&vdev->seq);
 	if (req_len)
 		memcpy(vmrpc_slot_payload(slot), req, req_len);
@@ -258,6 +258,10 @@ static int __vmrpc_call(struct vmrpc_dev *vdev, u16 module, u16 proc,
 		atomic64_inc(&vdev->stats.calls);
 		if (ret < 0)
 			atomic64_inc(&vdev->stats.errors);
+		if (ret >= 0 && vmrpc_fault_lose_reply(module, proc)) {
+			atomic64_inc(&vdev->stats.timeouts);
+			ret = -ETIMEDOUT;
+		}
 		spin_lock_irqsave(&vdev->g2h_lock, flags);
 		vmrpc_slot_release(vdev, i);
 	} else if (READ_ONCE(vdev->host_gone)) {

@@ -46,7 +46,13 @@ struct vmrpc_stats {
  * @regs: BAR0, the ivshmem registers
  * @ctrl: mapping of the used part of the control area (BAR2)
  * @ctrl_len: bytes mapped at @ctrl
- * @sb: the superblock, at @ctrl
+ * @sb: the superblock, at @ctrl. After probe only the fields meant to
+ *	change are read from it (host_state); the layout is the checked copy
+ *	below, so a host that rewrites the superblock cannot move the slots
+ * @g2h_slots: first guest->host slot, from the layout checked at probe
+ * @h2g_slots: first host->guest slot, from the layout checked at probe
+ * @features: VMRPC_F_* both sides use (the host's offer and ours)
+ * @generation: guest_generation this driver wrote at bind
  * @bar2_start: guest-physical address of BAR2
  * @bar2_len: size of BAR2
  * @slot_size: bytes per slot
@@ -62,7 +68,11 @@ struct vmrpc_stats {
  * @h2g_lock: protects @h2g queued flags; taken in hard IRQ
  * @h2g_seq: last sequence number served per host->guest slot
  * @wq: runs reverse calls, several at once
- * @host_gone: the host said it is gone, or the device is being removed
+ * @host_gone: the host said it is gone, or the device is being removed;
+ *	cleared again when the host says it is ready (not while removing)
+ * @removing: the device is being removed; host_gone stays set
+ * @served_hook: KUnit only: runs where a reverse call's answer is
+ *	published and the slot may be posted again, before the host is rung
  * @stats: counters
  */
 struct vmrpc_dev {
@@ -71,6 +81,10 @@ struct vmrpc_dev {
 	void *ctrl;
 	size_t ctrl_len;
 	struct vmrpc_superblock *sb;
+	void *g2h_slots;
+	void *h2g_slots;
+	u64 features;
+	u32 generation;
 	phys_addr_t bar2_start;
 	resource_size_t bar2_len;
 	u32 slot_size;
@@ -87,7 +101,11 @@ struct vmrpc_dev {
 	u64 *h2g_seq;
 	struct workqueue_struct *wq;
 	bool host_gone;
+	bool removing;
 	struct vmrpc_stats stats;
+#ifdef CONFIG_VMRPC_KUNIT_TEST
+	void (*served_hook)(struct vmrpc_dev *vdev, unsigned int slot);
+#endif
 };
 
 /*
@@ -98,11 +116,20 @@ struct vmrpc_dev {
 extern struct vmrpc_dev *vmrpc_the_dev;
 extern struct rw_semaphore vmrpc_dev_sem;
 
-/* Slot @i of a direction: header, payload right after it. */
-static inline struct vmrpc_slot *vmrpc_slot_at(struct vmrpc_dev *vdev,
-					       u64 offset, unsigned int i)
+/*
+ * Slot @i of a direction: header, payload right after it. The address
+ * comes from the layout checked at probe, never from the live superblock.
+ */
+static inline struct vmrpc_slot *vmrpc_g2h_slot(struct vmrpc_dev *vdev,
+						unsigned int i)
 {
-	return vdev->ctrl + offset + (size_t)i * vdev->slot_size;
+	return vdev->g2h_slots + (size_t)i * vdev->slot_size;
+}
+
+static inline struct vmrpc_slot *vmrpc_h2g_slot(struct vmrpc_dev *vdev,
+						unsigned int i)
+{
+	return vdev->h2g_slots + (size_t)i * vdev->slot_size;
 }
 
 static inline void *vmrpc_slot_payload(struct vmrpc_slot *slot)
@@ -133,6 +160,31 @@ void vmrpc_server_exit(struct vmrpc_dev *vdev);
 void vmrpc_clients_attach(struct vmrpc_dev *vdev, u64 data_offset,
 			  u64 data_size, u32 subblock_size);
 void vmrpc_clients_detach(void);
+
+#ifdef CONFIG_VMRPC_FAULT_INJECTION
+bool vmrpc_fault_lose_reply(u16 module, u16 proc);
+void vmrpc_fault_served_delay(void);
+#else
+static inline bool vmrpc_fault_lose_reply(u16 module, u16 proc)
+{
+	return false;
+}
+
+static inline void vmrpc_fault_served_delay(void) { }
+#endif
+
+/*
+ * A reverse call on slot @i is answered and the slot free for the host to
+ * post again: the fault injection's delay, and the KUnit test's host.
+ */
+static inline void vmrpc_served(struct vmrpc_dev *vdev, unsigned int i)
+{
+	vmrpc_fault_served_delay();
+#ifdef CONFIG_VMRPC_KUNIT_TEST
+	if (vdev->served_hook)
+		vdev->served_hook(vdev, i);
+#endif
+}
 
 extern const struct attribute_group *vmrpc_attr_groups[];
 void vmrpc_debugfs_init(void);

@@ -40,15 +40,32 @@ static irqreturn_t vmrpc_irq_call(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
+/*
+ * The host changed its state. GONE fails every call; READY after GONE (a
+ * restarted host peer) lets calls through again, unless the device is
+ * being removed. host_state is the one superblock field read after probe.
+ */
 static irqreturn_t vmrpc_irq_config(int irq, void *data)
 {
 	struct vmrpc_dev *vdev = data;
+	u32 state = le32_to_cpu(READ_ONCE(vdev->sb->host_state));
+	unsigned long flags;
 
-	if (le32_to_cpu(READ_ONCE(vdev->sb->host_state)) == VMRPC_HOST_GONE) {
+	spin_lock_irqsave(&vdev->g2h_lock, flags);
+	if (state == VMRPC_HOST_GONE && !vdev->host_gone) {
 		WRITE_ONCE(vdev->host_gone, true);
+		spin_unlock_irqrestore(&vdev->g2h_lock, flags);
 		vmrpc_call_fail_all(vdev);
 		dev_warn(&vdev->pdev->dev, "host has shut VMRPC down\n");
+		return IRQ_HANDLED;
 	}
+	if (state == VMRPC_HOST_READY && vdev->host_gone && !vdev->removing) {
+		WRITE_ONCE(vdev->host_gone, false);
+		spin_unlock_irqrestore(&vdev->g2h_lock, flags);
+		dev_info(&vdev->pdev->dev, "host is serving VMRPC again\n");
+		return IRQ_HANDLED;
+	}
+	spin_unlock_irqrestore(&vdev->g2h_lock, flags);
 	return IRQ_HANDLED;
 }
 
@@ -108,20 +125,44 @@ static int vmrpc_check_layout(struct pci_dev *pdev,
 	return 0;
 }
 
-/* Tell the host our state; it reads the superblock on the CONFIG doorbell. */
+/*
+ * Tell the host our state; it reads the superblock on the CONFIG doorbell.
+ * Every field written comes from vdev, none is read back from the
+ * superblock.
+ */
 static void vmrpc_set_guest_state(struct vmrpc_dev *vdev, u32 state)
 {
 	struct vmrpc_superblock *sb = vdev->sb;
 
 	WRITE_ONCE(sb->guest_abi_version, cpu_to_le32(VMRPC_ABI_VERSION));
-	WRITE_ONCE(sb->guest_features, cpu_to_le64(VMRPC_F_REVERSE_CALLS));
-	if (state == VMRPC_GUEST_READY)
-		WRITE_ONCE(sb->guest_generation,
-			   cpu_to_le32(le32_to_cpu(sb->guest_generation) + 1));
+	WRITE_ONCE(sb->guest_features, cpu_to_le64(vdev->features));
+	WRITE_ONCE(sb->guest_generation, cpu_to_le32(vdev->generation));
 	/* Fields first, then the state the host acts on. */
 	wmb();
 	WRITE_ONCE(sb->guest_state, cpu_to_le32(state));
 	vmrpc_ring(vdev, VMRPC_HVEC_CONFIG);
+}
+
+/*
+ * Zero every slot header of both directions before the host is told we are
+ * ready: after a reboot in the same VM, slots of the previous kernel may
+ * still say POSTED or DONE, and must be neither served nor taken for
+ * replies. The state word goes last.
+ */
+static void vmrpc_reset_slots(struct vmrpc_dev *vdev)
+{
+	struct vmrpc_slot *slot;
+	unsigned int i;
+
+	for (i = 0; i < vdev->nr_g2h + vdev->nr_h2g; i++) {
+		slot = i < vdev->nr_g2h ? vmrpc_g2h_slot(vdev, i) :
+					  vmrpc_h2g_slot(vdev, i - vdev->nr_g2h);
+		memset((void *)slot + sizeof(slot->state), 0,
+		       VMRPC_SLOT_HDR_SIZE - sizeof(slot->state));
+		/* The zeroed header before the state that frees the slot. */
+		wmb();
+		WRITE_ONCE(slot->state, cpu_to_le32(VMRPC_SLOT_FREE));
+	}
 }
 
 static int vmrpc_setup_irqs(struct vmrpc_dev *vdev)
@@ -218,6 +259,7 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 				PAGE_SIZE, MEMREMAP_WB);
 		if (head) {
 			vdev->sb = head;
+			vdev->generation = le32_to_cpu(sb.guest_generation);
 			vmrpc_set_guest_state(vdev, VMRPC_GUEST_BAD_VERSION);
 			memunmap(head);
 		}
@@ -247,6 +289,12 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (IS_ERR(vdev->ctrl))
 		return PTR_ERR(vdev->ctrl);
 	vdev->sb = vdev->ctrl;
+	/* From here on the slots are where the checked copy says. */
+	vdev->g2h_slots = vdev->ctrl + le64_to_cpu(sb.g2h_offset);
+	vdev->h2g_slots = vdev->ctrl + le64_to_cpu(sb.h2g_offset);
+	vdev->features = le64_to_cpu(sb.host_features) & VMRPC_F_REVERSE_CALLS;
+	vdev->generation = le32_to_cpu(sb.guest_generation) + 1;
+	vmrpc_reset_slots(vdev);
 
 	/* MSI-X messages are memory writes by the device: it must master. */
 	pci_set_master(pdev);
@@ -295,10 +343,15 @@ err_server:
 static void vmrpc_remove(struct pci_dev *pdev)
 {
 	struct vmrpc_dev *vdev = pci_get_drvdata(pdev);
+	unsigned long flags;
 
-	vmrpc_clients_detach();
+	/* Fail calls first, so that no client waits out a timeout below. */
+	spin_lock_irqsave(&vdev->g2h_lock, flags);
+	vdev->removing = true;
 	WRITE_ONCE(vdev->host_gone, true);
+	spin_unlock_irqrestore(&vdev->g2h_lock, flags);
 	vmrpc_call_fail_all(vdev);
+	vmrpc_clients_detach();
 	down_write(&vmrpc_dev_sem);
 	vmrpc_the_dev = NULL;
 	up_write(&vmrpc_dev_sem);

@@ -108,8 +108,7 @@ static void vmrpc_server_work(struct work_struct *work)
 	struct vmrpc_h2g_slot *s = container_of(work, struct vmrpc_h2g_slot, work);
 	struct vmrpc_dev *vdev = s->vdev;
 	unsigned int i = s - vdev->h2g;
-	struct vmrpc_slot *slot = vmrpc_slot_at(vdev,
-			le64_to_cpu(vdev->sb->h2g_offset), i);
+	struct vmrpc_slot *slot = vmrpc_h2g_slot(vdev, i);
 	u32 req_len, resp_size, status, len = 0;
 	void *req = NULL, *resp = NULL;
 	unsigned long flags;
@@ -154,12 +153,19 @@ static void vmrpc_server_work(struct work_struct *work)
 	WRITE_ONCE(slot->resp_len, cpu_to_le32(len));
 	/* Response before the state that publishes it. */
 	wmb();
-	WRITE_ONCE(slot->state, cpu_to_le32(VMRPC_SLOT_DONE));
-
+	/*
+	 * DONE and the end of "queued" are one step for the interrupt
+	 * handler: once the host sees DONE it may post the slot again and
+	 * ring, and that post must find the slot not queued. The work item
+	 * may be queued again before this function returns; the workqueue
+	 * runs it after this run ends, never beside it.
+	 */
 	spin_lock_irqsave(&vdev->h2g_lock, flags);
 	s->queued = false;
+	WRITE_ONCE(slot->state, cpu_to_le32(VMRPC_SLOT_DONE));
 	spin_unlock_irqrestore(&vdev->h2g_lock, flags);
 	atomic64_dec(&vdev->stats.rin_flight);
+	vmrpc_served(vdev, i);
 	vmrpc_ring(vdev, VMRPC_HVEC_DONE);
 }
 
@@ -172,13 +178,12 @@ static void vmrpc_server_work(struct work_struct *work)
  */
 void vmrpc_server_call_irq(struct vmrpc_dev *vdev)
 {
-	u64 off = le64_to_cpu(vdev->sb->h2g_offset);
 	unsigned long flags;
 	unsigned int i;
 
 	spin_lock_irqsave(&vdev->h2g_lock, flags);
 	for (i = 0; i < vdev->nr_h2g; i++) {
-		struct vmrpc_slot *slot = vmrpc_slot_at(vdev, off, i);
+		struct vmrpc_slot *slot = vmrpc_h2g_slot(vdev, i);
 
 		if (vdev->h2g[i].queued ||
 		    le32_to_cpu(READ_ONCE(slot->state)) != VMRPC_SLOT_POSTED)
@@ -219,3 +224,5 @@ void vmrpc_server_exit(struct vmrpc_dev *vdev)
 		vdev->wq = NULL;
 	}
 }
+
+#include "vmrpc-server-kunit.h"
