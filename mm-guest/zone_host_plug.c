@@ -159,6 +159,36 @@ static unsigned long zone_host_next_hole(struct zone_host_provider *zp,
 	return sb;
 }
 
+/*
+ * A plug that failed other than by a refusal may have been granted all the
+ * same: a timeout or a lost reply says nothing about what the host did.
+ * The guest has not touched those subblocks, so giving them back is always
+ * right and costs the host nothing if it never granted them; until the
+ * host confirms, they stay pending, and no grow picks them again.
+ */
+static void zone_host_plug_undo(struct zone_host_provider *zp,
+				unsigned long first, unsigned long count,
+				int err)
+{
+	if (err == -EPERM)
+		return;
+	if (!zone_host_rpc_unplug(first, count))
+		return;
+	pr_warn("plug of subblocks %lu+%lu failed (%d) and the host did not take them back yet: retrying later\n",
+		first, count, err);
+	bitmap_set(zp->pending, first, count);
+}
+
+/* Whether memory block @blk has a subblock the host has not confirmed. */
+static bool zone_host_block_pending(struct zone_host_provider *zp,
+				    unsigned long blk)
+{
+	unsigned long first = blk * zp->sb_per_block;
+	unsigned long end = first + zp->sb_per_block;
+
+	return find_next_bit(zp->pending, end, first) < end;
+}
+
 static u32 zone_host_plug_reason(int err)
 {
 	if (err == -EPERM)
@@ -198,6 +228,7 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 				break;
 		ret = zone_host_plug_request(sb, count);
 		if (ret) {
+			zone_host_plug_undo(zp, sb, count, ret);
 			*reason = zone_host_plug_reason(ret);
 			return ret;
 		}
@@ -207,12 +238,13 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 		}
 		WRITE_ONCE(zp->nr_plugged, zp->nr_plugged + count);
 		atomic64_add(count, &zp->stats.subblocks_plugged);
-		/* Managed pages changed without onlining: refresh. */
-		recalculate_zone_watermarks();
 		return 0;
 	}
 
-	blk = find_first_zero_bit(zp->added, zp->nr_blocks);
+	/* A block with pending subblocks waits until the host confirms. */
+	for_each_clear_bit(blk, zp->added, zp->nr_blocks)
+		if (!zone_host_block_pending(zp, blk))
+			break;
 	if (blk >= zp->nr_blocks) {
 		*reason = VMRPC_MEM_R_NO_ROOM;
 		return -ENOSPC;
@@ -221,6 +253,7 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 	count = min(zp->sb_per_block, want);
 	ret = zone_host_plug_request(first, count);
 	if (ret) {
+		zone_host_plug_undo(zp, first, count, ret);
 		*reason = zone_host_plug_reason(ret);
 		return ret;
 	}
@@ -229,12 +262,11 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 	if (ret) {
 		bitmap_clear(zp->plugged, first, count);
 		/* Never touched: the host may take them back at once. */
-		if (zone_host_rpc_unplug(first, count))
-			pr_warn("host did not take back subblocks %lu+%lu\n",
-				first, count);
+		zone_host_plug_undo(zp, first, count, ret);
 		*reason = VMRPC_MEM_R_ERROR;
 		return ret;
 	}
+	WRITE_ONCE(zp->nr_added, zp->nr_added + 1);
 	WRITE_ONCE(zp->nr_plugged, zp->nr_plugged + count);
 	atomic64_add(count, &zp->stats.subblocks_plugged);
 	return 0;
@@ -256,11 +288,10 @@ u64 zone_host_plugged_bytes(struct zone_host_provider *zp)
  * zone_host_added_bytes() - bytes of memory blocks hot-added
  * @zp: the provider
  *
- * Return: the added size.
+ * Return: the added size; read without the lock.
  */
 u64 zone_host_added_bytes(struct zone_host_provider *zp)
 {
-	if (!zp->added)
-		return 0;
-	return (u64)bitmap_weight(zp->added, zp->nr_blocks) * zp->block_size;
+	/* A counter, not the bitmap: setup may free that under the lock. */
+	return (u64)READ_ONCE(zp->nr_added) * zp->block_size;
 }

@@ -9,7 +9,10 @@
  * for more (VMRPC_MEM_ASK): 1/4 of what it has plugged, at least 128 MiB.
  * The host grants it (the requested size grows and the guest plugs it) or
  * refuses; after a refusal the guest waits 30 s before it asks again and
- * meanwhile reclaims as any guest would. It also waits 5 s after the host
+ * meanwhile reclaims as any guest would. An ask that gets no answer may
+ * have been granted, so the guest then reads the requested size back
+ * (VMRPC_MEM_CONFIG) rather than guess. The worker runs on the provider's
+ * own WQ_MEM_RECLAIM queue: it may wait for the host for seconds. It also waits 5 s after the host
  * lowered its size, so that it does not ask straight back for what the
  * host just took.
  */
@@ -43,6 +46,25 @@ static bool zone_host_short(struct zone_host_provider *zp)
 	       si_mem_available() < (long)(totalram_pages() / 8);
 }
 
+/*
+ * An ask that got no answer (a timeout, a lost reply) may have been
+ * granted: the host then waits for the guest to plug a size the guest
+ * never heard of. Read the requested size from the host instead of
+ * guessing; until that works, ask nothing new.
+ */
+static void zone_host_resync(struct zone_host_provider *zp)
+{
+	u64 requested, max;
+
+	if (zone_host_rpc_config(&requested, &max))
+		return;
+	zp->resync = false;
+	if (requested != READ_ONCE(zp->requested)) {
+		pr_info("the host's requested size is %llu MiB\n", requested >> 20);
+		zone_host_request(zp, requested);
+	}
+}
+
 /**
  * zone_host_pressure() - the periodic look for memory pressure
  * @work: the provider's delayed work
@@ -57,7 +79,9 @@ void zone_host_pressure(struct work_struct *work)
 
 	if (!READ_ONCE(zp->attached))
 		return;
-	if (time_after_eq(jiffies, READ_ONCE(zp->ask_after)) &&
+	if (zp->resync)
+		zone_host_resync(zp);
+	if (!zp->resync && time_after_eq(jiffies, READ_ONCE(zp->ask_after)) &&
 	    requested < zp->max && zone_host_plugged_bytes(zp) == requested &&
 	    zone_host_short(zp)) {
 		more = max(round_down(requested / 4, zp->sb_size),
@@ -69,6 +93,13 @@ void zone_host_pressure(struct work_struct *work)
 			pr_info("short of memory: asked the host for %llu MiB more, got %llu MiB\n",
 				more >> 20, (granted - requested) >> 20);
 			zone_host_request(zp, granted);
+		} else if (ret && ret != -EPERM) {
+			/* No answer: the host may have said yes. */
+			atomic64_inc(&zp->stats.asks_refused);
+			pr_info("short of memory: no answer to asking for %llu MiB more (%d); reading the host's requested size\n",
+				more >> 20, ret);
+			zp->resync = true;
+			zone_host_resync(zp);
 		} else {
 			atomic64_inc(&zp->stats.asks_refused);
 			WRITE_ONCE(zp->ask_after, jiffies + ZONE_HOST_ASK_BACKOFF);
@@ -76,5 +107,5 @@ void zone_host_pressure(struct work_struct *work)
 				more >> 20, ret);
 		}
 	}
-	schedule_delayed_work(&zp->pressure, ZONE_HOST_PRESSURE_PERIOD);
+	queue_delayed_work(zp->wq, &zp->pressure, ZONE_HOST_PRESSURE_PERIOD);
 }

@@ -11,6 +11,7 @@
 #define pr_fmt(fmt) "zone_host: " fmt
 
 #include <linux/bitmap.h>
+#include <linux/crash_dump.h>
 #include <linux/device.h>
 #include <linux/init.h>
 #include <linux/memory.h>
@@ -19,6 +20,7 @@
 #include <linux/mmzone.h>
 #include <linux/pageblock-flags.h>
 #include <linux/slab.h>
+#include <linux/suspend.h>
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
@@ -152,7 +154,9 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		 zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
 	atomic64_inc(&zp->stats.requests);
 	zone_host_request(zp, requested);
-	schedule_delayed_work(&zp->pressure, HZ);
+	queue_delayed_work(zp->wq, &zp->pressure, HZ);
+	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
+		zone_host_wss_attach();
 	return 0;
 
 err_group:
@@ -204,8 +208,17 @@ u32 zone_host_state(struct zone_host_provider *zp)
 
 static void zone_host_attach_cb(const struct vmrpc_data_area *area)
 {
+	/*
+	 * A kdump kernel must leave the data area alone: it holds the
+	 * crashed kernel's memory that /proc/vmcore is about to read, and
+	 * attaching would tell the host to free all of it (UNPLUG_ALL).
+	 */
+	if (is_kdump_kernel()) {
+		dev_info(area->dev, "zone_host: kdump kernel, not using the data area\n");
+		return;
+	}
 	zone_host_area = *area;
-	queue_work(system_unbound_wq, &zone_host_attach);
+	queue_work(zone_host_prov.wq, &zone_host_attach);
 }
 
 static void zone_host_detach_cb(void)
@@ -255,30 +268,83 @@ static struct notifier_block zone_host_memory_nb = {
 	.notifier_call = zone_host_memory_notifier,
 };
 
+/*
+ * Hibernation saves and restores the guest's RAM by page frame. After
+ * resume the boot kernel has not hot-added the data area, so the image
+ * would refer to frames that do not exist, and the host may have taken
+ * back what the image holds. Refuse while any host memory is plugged, as
+ * virtio-mem does; shrink to 0 (balloon-ctl set 0) to hibernate.
+ */
+static int zone_host_pm_notifier(struct notifier_block *nb,
+				 unsigned long action, void *arg)
+{
+	struct zone_host_provider *zp = &zone_host_prov;
+
+	if (action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_OK;
+	if (!READ_ONCE(zp->nr_plugged) && !READ_ONCE(zp->nr_added))
+		return NOTIFY_OK;
+	pr_err("hibernation refused: ZONE_HOST holds host memory (%llu MiB plugged in %llu MiB added)\n",
+	       zone_host_plugged_bytes(zp) >> 20,
+	       zone_host_added_bytes(zp) >> 20);
+	return NOTIFY_BAD;
+}
+
+static struct notifier_block zone_host_pm_nb = {
+	.notifier_call = zone_host_pm_notifier,
+};
+
 static int __init zone_host_provider_init(void)
 {
+	struct zone_host_provider *zp = &zone_host_prov;
 	int ret;
 
+	/* Resizing waits for the host: not on a system queue. */
+	zp->wq = alloc_workqueue("zone_host", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!zp->wq)
+		return -ENOMEM;
 	ret = register_memory_notifier(&zone_host_memory_nb);
 	if (ret)
-		return ret;
+		goto err_wq;
+	ret = register_pm_notifier(&zone_host_pm_nb);
+	if (ret)
+		goto err_memory_nb;
 	ret = zone_host_rpc_init();
 	if (ret)
-		goto err_notifier;
+		goto err_pm_nb;
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS)) {
 		ret = zone_host_wss_init();
-		if (!ret)
-			ret = zone_host_wss_rpc_init();
 		if (ret)
-			goto err_notifier;
+			goto err_rpc;
+		ret = zone_host_wss_rpc_init();
+		if (ret)
+			goto err_wss;
 	}
 	ret = zone_host_sysfs_init();
 	if (ret)
-		goto err_notifier;
-	return vmrpc_register_client(&zone_host_client);
+		goto err_wss_rpc;
+	ret = vmrpc_register_client(&zone_host_client);
+	if (ret)
+		goto err_sysfs;
+	return 0;
 
-err_notifier:
+err_sysfs:
+	zone_host_sysfs_exit();
+err_wss_rpc:
+	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
+		zone_host_wss_rpc_exit();
+err_wss:
+	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
+		zone_host_wss_exit();
+err_rpc:
+	zone_host_rpc_exit();
+err_pm_nb:
+	unregister_pm_notifier(&zone_host_pm_nb);
+err_memory_nb:
 	unregister_memory_notifier(&zone_host_memory_nb);
+err_wq:
+	destroy_workqueue(zp->wq);
+	zp->wq = NULL;
 	return ret;
 }
 device_initcall(zone_host_provider_init);

@@ -68,10 +68,14 @@ struct zone_host_stats {
  * @nid: node the memory is added to
  * @mgid: memory group of the data area (memory_group_register_host())
  * @plugged: bitmap of plugged subblocks
- * @pending: bitmap of subblocks emptied and taken offline whose unplug
- *	the host has not confirmed; neither plugged nor free
+ * @pending: bitmap of subblocks the guest does not use whose unplug the
+ *	host has not confirmed (emptied and taken offline, or a plug that
+ *	may have been granted although its reply was lost); neither plugged
+ *	nor free, and never plugged again before the host confirms
  * @added: bitmap of added memory blocks
  * @nr_plugged: subblocks set in @plugged
+ * @nr_added: memory blocks set in @added; written under @lock with
+ *	WRITE_ONCE(), read without it
  * @req_lock: protects @requested, @req_seq and @stuck against each other;
  *	never held across anything that sleeps
  * @requested: bytes the host wants plugged; written under @req_lock, not
@@ -84,10 +88,15 @@ struct zone_host_stats {
  * @error: errno of the last failed step, 0 after a step that succeeded
  * @reason: VMRPC_MEM_R_* of the last resize
  * @stuck: the last resize could not reach @requested (under @req_lock)
+ * @wq: the provider's workqueue (WQ_MEM_RECLAIM): resize, pressure and
+ *	attach work, which wait for the host; set once at init
  * @work: runs zone_host_resize()
  * @pressure: looks for memory pressure five times a second
  *	(zone_host_pressure.c)
  * @ask_after: jiffies before which the guest does not ask the host again
+ * @resync: an ask got no answer, so the host may have raised the
+ *	requested size without the guest knowing; the pressure worker reads
+ *	the configuration again until it gets it (pressure worker only)
  * @stats: counters
  */
 struct zone_host_provider {
@@ -108,6 +117,7 @@ struct zone_host_provider {
 	unsigned long *pending;
 	unsigned long *added;
 	unsigned long nr_plugged;
+	unsigned long nr_added;
 	spinlock_t req_lock;		/* see kernel-doc above */
 	u64 requested;
 	u64 req_seq;
@@ -116,9 +126,11 @@ struct zone_host_provider {
 	int error;
 	u32 reason;
 	bool stuck;
+	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct delayed_work pressure;
 	unsigned long ask_after;
+	bool resync;
 	struct zone_host_stats stats;
 };
 
@@ -132,6 +144,26 @@ u64 zone_host_plugged_bytes(struct zone_host_provider *zp);
 u64 zone_host_added_bytes(struct zone_host_provider *zp);
 unsigned long zone_host_sb_pfn(struct zone_host_provider *zp,
 			       unsigned long sb);
+
+/**
+ * zone_host_floor_allows() - may the guest give up @need pages?
+ * @avail: available pages now (si_mem_available(), which already leaves
+ *	out the kernel's reserves; may be negative)
+ * @margin: bytes of available memory to keep (floor_margin_bytes)
+ * @need: pages the unplug takes away
+ *
+ * No sum here can overflow, whatever @margin is: a margin larger than the
+ * guest just means it never unplugs.
+ *
+ * Return: true when at least @margin stays available afterwards.
+ */
+static inline bool zone_host_floor_allows(long avail, u64 margin,
+					  unsigned long need)
+{
+	if (avail <= 0)
+		return false;
+	return (u64)avail >= (margin >> PAGE_SHIFT) + need;
+}
 
 /* zone_host_unplug.c */
 int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
@@ -155,9 +187,11 @@ int zone_host_rpc_unplug_all(void);
 int zone_host_rpc_done(u64 requested, u64 plugged, u32 reason, int error);
 int zone_host_rpc_ask(u64 more, u64 *requested);
 int zone_host_rpc_init(void);
+void zone_host_rpc_exit(void);
 
 /* zone_host_sysfs.c */
 int zone_host_sysfs_init(void);
+void zone_host_sysfs_exit(void);
 
 /* zone_host_provider.c */
 struct zone *zone_host_zone(struct zone_host_provider *zp);

@@ -33,7 +33,7 @@ void zone_host_request(struct zone_host_provider *zp, u64 bytes)
 	zp->req_seq++;
 	WRITE_ONCE(zp->stuck, false);
 	spin_unlock(&zp->req_lock);
-	queue_work(system_unbound_wq, &zp->work);
+	queue_work(zp->wq, &zp->work);
 }
 
 /* The requested size and its sequence number, read together. */
@@ -68,6 +68,17 @@ const char *zone_host_reason_name(u32 reason)
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }
 
+/*
+ * A step that failed for want of an answer (a lost or malformed reply) is
+ * tried again a few times in the same run; a refusal or a full guest is not.
+ */
+#define ZONE_HOST_STEP_RETRIES	3
+
+static bool zone_host_transient(int err)
+{
+	return err == -ETIMEDOUT || err == -EPROTO;
+}
+
 /**
  * zone_host_resize() - work towards the requested size
  * @work: the provider's work item
@@ -78,6 +89,7 @@ void zone_host_resize(struct work_struct *work)
 		container_of(work, struct zone_host_provider, work);
 	u32 reason = VMRPC_MEM_R_NONE;
 	unsigned long want, before;
+	unsigned int retries = 0;
 	u64 requested, seq;
 	bool latest;
 	int ret = 0;
@@ -97,10 +109,25 @@ void zone_host_resize(struct work_struct *work)
 						  &reason);
 		else
 			ret = zone_host_shrink(zp, want, &reason);
+		if (ret && zone_host_transient(ret) &&
+		    retries++ < ZONE_HOST_STEP_RETRIES) {
+			/* What the step left undone is pending: tell the host. */
+			zone_host_retry_pending(zp);
+			reason = VMRPC_MEM_R_NONE;
+			ret = 0;
+		}
 		if (ret)
 			break;
 		cond_resched();
 	}
+	/*
+	 * Plugging into added blocks and unplugging change managed pages
+	 * without onlining or offlining, which would recompute the
+	 * watermarks: do it here, once per resize rather than per step (it
+	 * takes the hotplug lock and resets every zone's watermark boost).
+	 */
+	if (zp->nr_plugged != before)
+		recalculate_zone_watermarks();
 	/*
 	 * A newer request came in while the last step failed (a plug the
 	 * host refused because it had lowered the size, say): this run is
@@ -113,7 +140,7 @@ void zone_host_resize(struct work_struct *work)
 		WRITE_ONCE(zp->stuck, ret != 0);
 	spin_unlock(&zp->req_lock);
 	if (ret && !latest) {
-		queue_work(system_unbound_wq, &zp->work);
+		queue_work(zp->wq, &zp->work);
 		goto out;
 	}
 	zp->error = reason == VMRPC_MEM_R_ERROR ? -ret : 0;

@@ -234,3 +234,11 @@ int zone_host_rpc_init(void)
 {
 	return vmrpc_register_server(VMRPC_MOD_MEM, zone_host_server);
 }
+
+/**
+ * zone_host_rpc_exit() - stop serving the host's VMRPC_MOD_MEM calls
+ */
+void zone_host_rpc_exit(void)
+{
+	vmrpc_unregister_server(VMRPC_MOD_MEM);
+}

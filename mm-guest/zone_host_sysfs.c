@@ -14,8 +14,9 @@
  *   reason               why the last resize stopped short, "reached" if
  *                        it did not
  *   error                errno of the last failed step, 0 if none
- *   floor_bytes          the least available memory kept when unplugging
- *   floor_margin_bytes   the part of it above the kernel's reserves (rw)
+ *   floor_bytes          the least MemAvailable kept when unplugging
+ *                        (MemAvailable leaves the kernel's reserves out)
+ *   floor_margin_bytes   the setting it comes from (rw)
  *   stats/               counters
  *   wss/                 the working-set estimator (zone_host_wss_sysfs.c)
  */
@@ -219,6 +220,9 @@ static const struct attribute_group *zone_host_groups[] = {
 	NULL,
 };
 
+/* /sys/kernel/mm/zone_host/, set once at init. */
+static struct kobject *zone_host_kobj;
+
 /**
  * zone_host_sysfs_init() - create /sys/kernel/mm/zone_host/
  *
@@ -238,7 +242,19 @@ int zone_host_sysfs_init(void)
 	ret = sysfs_create_groups(kobj, zone_host_groups);
 	if (!ret && IS_ENABLED(CONFIG_ZONE_HOST_WSS))
 		ret = zone_host_wss_sysfs_init(kobj);
-	if (ret)
+	if (ret) {
 		kobject_put(kobj);
-	return ret;
+		return ret;
+	}
+	zone_host_kobj = kobj;
+	return 0;
+}
+
+/**
+ * zone_host_sysfs_exit() - remove /sys/kernel/mm/zone_host/
+ */
+void zone_host_sysfs_exit(void)
+{
+	kobject_put(zone_host_kobj);
+	zone_host_kobj = NULL;
 }

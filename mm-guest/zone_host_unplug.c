@@ -13,8 +13,8 @@
  * busy; the guest moves on to the next one.
  *
  * The floor: the guest never unplugs a subblock if afterwards its
- * available memory (MemAvailable) would be below the kernel's reserves
- * (totalreserve_pages: high watermarks and lowmem reserves) plus a margin
+ * available memory (MemAvailable, which already leaves out the kernel's
+ * reserves: high watermarks and lowmem reserves) would be below a margin
  * (floor_margin_bytes, 64 MiB by default). Below that the workload would
  * have to be reclaimed or OOM-killed to make room; the guest stops and
  * says "floor" instead.
@@ -49,32 +49,51 @@ struct zone_host_candidate {
  */
 u64 zone_host_floor_bytes(struct zone_host_provider *zp)
 {
-	return ((u64)totalreserve_pages << PAGE_SHIFT) +
-	       READ_ONCE(zp->floor_margin);
+	return READ_ONCE(zp->floor_margin);
 }
 
 /*
- * Pages of a subblock not free in the buddy allocator. Read without the
- * zone lock: a hint for ordering the candidates, nothing more.
+ * Pages of @pfn's free buddy block that lie at or after @pfn, when @pfn is
+ * inside one, else 0. A buddy block larger than a subblock starts in an
+ * earlier subblock, so look for its head at every larger order.
+ */
+static unsigned long zone_host_free_run(unsigned long pfn)
+{
+	unsigned int order, head_order;
+	unsigned long head;
+
+	for (order = 0; order <= MAX_PAGE_ORDER; order++) {
+		head = pfn & ~((1UL << order) - 1);
+		if (!PageBuddy(pfn_to_page(head)))
+			continue;
+		head_order = buddy_order_unsafe(pfn_to_page(head));
+		if (head_order > MAX_PAGE_ORDER || head_order < order)
+			continue;
+		return head + (1UL << head_order) - pfn;
+	}
+	return 0;
+}
+
+/*
+ * Pages of a subblock in use. Free buddy blocks, whole or the part of a
+ * larger one, and pages with no reference (on a per-CPU free list, or
+ * being freed) count as free. Read without the zone lock: a hint for
+ * ordering the candidates, nothing more.
  */
 static unsigned long zone_host_sb_used(struct zone_host_provider *zp,
 				       unsigned long sb)
 {
 	unsigned long pfn = zone_host_sb_pfn(zp, sb);
-	unsigned long end = pfn + zp->sb_pages, used = 0;
+	unsigned long end = pfn + zp->sb_pages, used = 0, run;
 
 	while (pfn < end) {
-		struct page *page = pfn_to_page(pfn);
-		unsigned int order;
-
-		if (PageBuddy(page)) {
-			order = buddy_order_unsafe(page);
-			if (order <= MAX_PAGE_ORDER) {
-				pfn += 1UL << order;
-				continue;
-			}
+		run = zone_host_free_run(pfn);
+		if (run) {
+			pfn += run;
+			continue;
 		}
-		used++;
+		if (page_count(pfn_to_page(pfn)))
+			used++;
 		pfn++;
 	}
 	return used;
@@ -175,8 +194,8 @@ void zone_host_retry_pending(struct zone_host_provider *zp)
 int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		     u32 *reason)
 {
-	const u64 floor_pages = zone_host_floor_bytes(zp) >> PAGE_SHIFT;
-	unsigned long n = 0, i, sb, first, run, done = 0, batched = 0;
+	const u64 margin = zone_host_floor_bytes(zp);
+	unsigned long n = 0, i, sb, first, run, batched = 0;
 	struct zone_host_candidate *cand;
 	unsigned long *batch;
 	int ret = 0;
@@ -211,8 +230,8 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		       run < zp->nr_plugged - want && !cand[i + run].used &&
 		       cand[i + run].sb == cand[i].sb - run)
 			run++;
-		if (si_mem_available() <
-		    (long)(floor_pages + run * zp->sb_pages)) {
+		if (!zone_host_floor_allows(si_mem_available(), margin,
+					    run * zp->sb_pages)) {
 			atomic64_inc(&zp->stats.floor_stops);
 			*reason = VMRPC_MEM_R_FLOOR;
 			ret = -ENOMEM;
@@ -241,7 +260,6 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		bitmap_clear(zp->plugged, first, run);
 		WRITE_ONCE(zp->nr_plugged, zp->nr_plugged - run);
 		bitmap_set(batch, first, run);
-		done += run;
 		batched += run;
 		if (batched >= ZONE_HOST_UNPLUG_BATCH) {
 			zone_host_report_unplugged(zp, batch);
@@ -251,8 +269,6 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 	zone_host_report_unplugged(zp, batch);
 	bitmap_free(batch);
 	kvfree(cand);
-	if (done)
-		recalculate_zone_watermarks();
 	if (!ret && zp->nr_plugged > want &&
 	    div64_u64(READ_ONCE(zp->requested), zp->sb_size) < zp->nr_plugged) {
 		*reason = VMRPC_MEM_R_BUSY;
@@ -260,3 +276,5 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 	}
 	return ret;
 }
+
+#include "zone_host_unplug_kunit.h"

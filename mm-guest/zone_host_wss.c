@@ -56,6 +56,16 @@ struct zone_host_wss_counts {
 	u32 pinned;
 	u32 idle[VMRPC_WSS_NR_AGES];
 	bool cleared;		/* an accessed bit in a page table was cleared */
+	/*
+	 * The last large folio tested in this zone and what the test said.
+	 * Samples are taken in frame order, so all samples of one folio come
+	 * one after the other; the first one tests it, and clears its
+	 * accessed bits, and the others must reuse that answer instead of
+	 * finding the folio idle.
+	 */
+	unsigned long last_pfn;	/* its first frame, 0 when none */
+	unsigned long last_nr;	/* its frames */
+	bool last_accessed;
 };
 
 /*
@@ -164,8 +174,20 @@ static unsigned long zone_host_wss_pfn(struct zone_host_wss_zone *zs,
 static void zone_host_wss_user(struct folio *folio, u8 *age,
 			       struct zone_host_wss_counts *c)
 {
-	bool accessed = zone_host_wss_folio_accessed(folio, &c->cleared);
+	unsigned long pfn = folio_pfn(folio), nr = folio_nr_pages(folio);
+	bool accessed;
 	int i;
+
+	if (nr > 1 && pfn == c->last_pfn && nr == c->last_nr) {
+		accessed = c->last_accessed;
+	} else {
+		accessed = zone_host_wss_folio_accessed(folio, &c->cleared);
+		if (nr > 1) {
+			c->last_pfn = pfn;
+			c->last_nr = nr;
+			c->last_accessed = accessed;
+		}
+	}
 
 	c->user++;
 	if (folio_maybe_dma_pinned(folio) || folio_test_mlocked(folio))
@@ -518,7 +540,34 @@ int zone_host_wss_init(void)
 		return -ENOMEM;
 	wss.seed = get_random_u32();
 	INIT_DELAYED_WORK(&wss.work, zone_host_wss_window);
-	if (wss.enabled)
-		queue_delayed_work(system_unbound_wq, &wss.work, 0);
 	return 0;
+}
+
+/**
+ * zone_host_wss_attach() - a zonehost device is in use: start sampling
+ *
+ * The estimator is for the host, so it does not run before a device is
+ * bound (unless someone turns it on in sysfs). Starting it again when it
+ * runs already is a no-op.
+ */
+void zone_host_wss_attach(void)
+{
+	mutex_lock(&wss.lock);
+	if (wss.enabled && !wss.windows && !delayed_work_pending(&wss.work))
+		queue_delayed_work(system_unbound_wq, &wss.work, 0);
+	mutex_unlock(&wss.lock);
+}
+
+/**
+ * zone_host_wss_exit() - stop the estimator and free its state
+ */
+void zone_host_wss_exit(void)
+{
+	mutex_lock(&wss.lock);
+	if (wss.enabled)
+		zone_host_wss_stop_locked();
+	zone_host_wss_reset();
+	mutex_unlock(&wss.lock);
+	kfree(wss.zones);
+	wss.zones = NULL;
 }

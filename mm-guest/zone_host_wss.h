@@ -78,6 +78,8 @@ int zone_host_wss_set_window_ms(unsigned int ms);
 unsigned int zone_host_wss_stride(void);
 int zone_host_wss_set_stride(unsigned int stride);
 int zone_host_wss_init(void);
+void zone_host_wss_attach(void);
+void zone_host_wss_exit(void);
 
 /* zone_host_wss_rmap.c */
 bool zone_host_wss_folio_accessed(struct folio *folio, bool *cleared);
@@ -87,5 +89,6 @@ int zone_host_wss_sysfs_init(struct kobject *parent);
 
 /* zone_host_wss_rpc.c */
 int zone_host_wss_rpc_init(void);
+void zone_host_wss_rpc_exit(void);
 
 #endif /* _MM_ZONE_HOST_WSS_H */

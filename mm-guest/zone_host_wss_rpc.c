@@ -86,3 +86,11 @@ int zone_host_wss_rpc_init(void)
 {
 	return vmrpc_register_server(VMRPC_MOD_WSS, zone_host_wss_server);
 }
+
+/**
+ * zone_host_wss_rpc_exit() - stop serving the host's VMRPC_MOD_WSS calls
+ */
+void zone_host_wss_rpc_exit(void)
+{
+	vmrpc_unregister_server(VMRPC_MOD_WSS);
+}

@@ -3,12 +3,14 @@
 # The working-set estimator against known working sets: the guest (384 MiB
 # of RAM, 1536 MiB of host memory) runs zone_host_wss_hot, which measures
 # its own baseline, allocates T MiB and keeps touching H MiB of it, for
-# H:T = 64:512, 256:512 and 32:1024. The estimate, read at the end of the
+# H:T = 64:512, 256:512, 32:1024, and 256:512 again with T in transparent
+# huge pages (MADV_HUGEPAGE: several samples land in one 2 MiB folio, and
+# each must count as accessed). The estimate, read at the end of the
 # third window of 2 s after the allocation and of each of the three after
 # it, must be within 10% of H above the baseline every time, for the whole
 # guest and for ZONE_HOST. (test-wss-policy.sh reads the estimate from the
 # host.)
-# timeout: 480
+# timeout: 540
 set -uo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
@@ -19,7 +21,8 @@ log=$E2E_TMP/console.log
 tap_plan 3
 st=0
 e2e_run_guest "$name" zone_host_wss_hot "$log" -m 384M -H 1536M \
-	--append "quiet zonehost.wss_pairs=64:512,256:512,32:1024" --timeout 420 || st=$?
+	--append "quiet zonehost.wss_pairs=64:512,256:512,32:1024,256:512:thp" \
+	--timeout 420 || st=$?
 e2e_guest_tap_ok "$log"
 tap_ok $? "zone_host_wss_hot: every estimate within 10% of H above the baseline"
 grep '^wss-accuracy:' "$log" | sed 's/^/#   /'

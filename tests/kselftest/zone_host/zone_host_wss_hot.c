@@ -4,7 +4,9 @@
  * working set, for tests/e2e/test-wss-accuracy.sh and tests/bench/wss.sh.
  *
  * For every pair H:T of zonehost.wss_pairs= (MiB; default
- * "64:512,256:512,32:1024"):
+ * "64:512,256:512,32:1024"; a pair written H:T:thp backs T with
+ * transparent huge pages, MADV_HUGEPAGE, so that each sample may land in a
+ * 2 MiB folio that other samples share):
  *   1. the guest's own baseline B is measured first: the mean estimate of
  *      two windows with nothing of this test allocated;
  *   2. a child allocates and touches T MiB, then keeps writing to the
@@ -90,8 +92,67 @@ static void pin_away_from_last_cpu(void)
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 }
 
+#define THP_SIZE	(2 * MIB)
+#define THP_ENABLED	"/sys/kernel/mm/transparent_hugepage/enabled"
+
+/* T MiB of anonymous memory; with @thp, 2 MiB aligned and MADV_HUGEPAGE. */
+static char *map_t(long long t, int thp)
+{
+	char *p;
+
+	if (!thp) {
+		p = mmap(NULL, t * MIB, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	p = mmap(NULL, t * MIB + THP_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	p = (char *)(((unsigned long)p + THP_SIZE - 1) & ~(THP_SIZE - 1));
+	return madvise(p, t * MIB, MADV_HUGEPAGE) ? NULL : p;
+}
+
+/* AnonHugePages of process @pid, in MiB; -1 if unknown. */
+static long long anon_huge_mib(pid_t pid)
+{
+	char path[64], line[256];
+	long long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %lld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb < 0 ? -1 : kb >> 10;
+}
+
+/* THP for MADV_HUGEPAGE regions, whatever the boot default was. */
+static int thp_allow_madvise(void)
+{
+	FILE *f = fopen(THP_ENABLED, "r");
+	char cur[128] = "";
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fgets(cur, sizeof(cur), f) ? 0 : -1;
+	fclose(f);
+	if (ret || strstr(cur, "[always]") || strstr(cur, "[madvise]"))
+		return ret;
+	f = fopen(THP_ENABLED, "w");
+	if (!f)
+		return -1;
+	ret = fputs("madvise", f) < 0 ? -1 : 0;
+	return fclose(f) ? -1 : ret;
+}
+
 /* The child: T MiB touched once, then the first H MiB touched for ever. */
-static void hot_child(long long h, long long t, int ready)
+static void hot_child(long long h, long long t, int thp, int ready)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	cpu_set_t cpus;
@@ -101,9 +162,8 @@ static void hot_child(long long h, long long t, int ready)
 	CPU_SET(sysconf(_SC_NPROCESSORS_ONLN) - 1, &cpus);
 	if (sched_setaffinity(0, sizeof(cpus), &cpus))
 		_exit(1);
-	p = mmap(NULL, t * MIB, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
+	p = map_t(t, thp);
+	if (!p)
 		_exit(1);
 	/* Write every page: MAP_POPULATE alone may map the zero page. */
 	for (long long off = 0; off < t * MIB; off += page)
@@ -153,9 +213,11 @@ static void worst(double *w, double est, double base, double h)
 		*w = err;
 }
 
-static void run_pair(long long h, long long t, long long window_ms,
+static void run_pair(long long h, long long t, int thp, long long window_ms,
 		     long long windows, long long hold)
 {
+	const char *kind = thp ? " (THP)" : "";
+	long long huge = 0;
 	double worst_guest = 0, worst_host = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	struct estimate b1, b2, base, e;
@@ -165,7 +227,7 @@ static void run_pair(long long h, long long t, long long window_ms,
 	char c;
 
 	/* Baseline: two fresh windows with nothing of ours allocated. */
-	printf("wss-accuracy: phase baseline H=%lld T=%lld\n", h, t);
+	printf("wss-accuracy: phase baseline H=%lld T=%lld%s\n", h, t, kind);
 	fflush(stdout);
 	w = read_ll(WSS "/windows");
 	if (wait_window(w + 2, window_ms))
@@ -186,7 +248,7 @@ static void run_pair(long long h, long long t, long long window_ms,
 		ksft_exit_fail_msg("fork: %m\n");
 	if (!pid) {
 		close(ready[0]);
-		hot_child(h, t, ready[1]);
+		hot_child(h, t, thp, ready[1]);
 	}
 	close(ready[1]);
 	if (read(ready[0], &c, 1) != 1) {
@@ -197,7 +259,18 @@ static void run_pair(long long h, long long t, long long window_ms,
 		return;
 	}
 	close(ready[0]);
-	printf("wss-accuracy: phase hot H=%lld T=%lld\n", h, t);
+	if (thp) {
+		/* Without huge pages this pair would test nothing new. */
+		huge = anon_huge_mib(pid);
+		if (huge < t / 2) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			ksft_test_result_fail("H=%lld T=%lld: only %lld MiB of T in huge pages\n",
+					      h, t, huge);
+			return;
+		}
+	}
+	printf("wss-accuracy: phase hot H=%lld T=%lld%s\n", h, t, kind);
 	fflush(stdout);
 	w = read_ll(WSS "/windows");
 	if (wait_window(w + windows, window_ms)) {
@@ -230,18 +303,19 @@ static void run_pair(long long h, long long t, long long window_ms,
 	       " guest_base=%.1f guest_est=%.1f guest_err=%+.1f guest_bound=%.1f"
 	       " host_base=%.1f host_est=%.1f host_err=%+.1f host_bound=%.1f"
 	       " host_fit=%d hold=%lld guest_worst=%+.1f host_worst=%+.1f"
-	       " host_samples=%lld\n",
+	       " host_samples=%lld thp=%d huge_mib=%lld\n",
 	       h, t, windows, window_ms, read_ll(WSS "/stride"),
 	       base.guest, e.guest, e.guest - base.guest - h, e.guest_err,
 	       base.host, e.host, e.host - base.host - h, e.host_err, fit, hold,
-	       worst_guest, worst_host, e.host_samples);
-	ksft_test_result(ok, "H=%lld MiB of T=%lld MiB: estimate - baseline = %.1f MiB (guest), %.1f MiB (ZONE_HOST%s); worst error over %lld more windows %+.1f, %+.1f MiB\n",
-			 h, t, e.guest - base.guest, e.host - base.host,
+	       worst_guest, worst_host, e.host_samples, thp, huge);
+	ksft_test_result(ok, "H=%lld MiB of T=%lld MiB%s: estimate - baseline = %.1f MiB (guest), %.1f MiB (ZONE_HOST%s); worst error over %lld more windows %+.1f, %+.1f MiB\n",
+			 h, t, kind, e.guest - base.guest, e.host - base.host,
 			 fit ? "" : ", T did not fit, not judged", hold,
 			 worst_guest, worst_host);
 	return;
 timeout:
-	ksft_test_result_fail("H=%lld T=%lld: no new window came\n", h, t);
+	ksft_test_result_fail("H=%lld T=%lld%s: no new window came\n", h, t,
+			      kind);
 }
 
 int main(void)
@@ -266,12 +340,19 @@ int main(void)
 
 	for (tok = strtok_r(pairs, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
+		char mode[8] = "";
 		long long h, t;
+		int got, thp;
 
-		if (sscanf(tok, "%lld:%lld", &h, &t) != 2 || h <= 0 || t < h)
-			ksft_exit_fail_msg("bad pair '%s' (H:T in MiB, H <= T)\n",
+		got = sscanf(tok, "%lld:%lld:%7s", &h, &t, mode);
+		thp = got == 3 && !strcmp(mode, "thp");
+		if (got < 2 || (got == 3 && !thp) || h <= 0 || t < h)
+			ksft_exit_fail_msg("bad pair '%s' (H:T or H:T:thp in MiB, H <= T)\n",
 					   tok);
-		run_pair(h, t, window_ms, windows, hold);
+		if (thp && thp_allow_madvise())
+			ksft_exit_fail_msg("cannot allow THP in %s: %m\n",
+					   THP_ENABLED);
+		run_pair(h, t, thp, window_ms, windows, hold);
 	}
 	ksft_finished();
 }
