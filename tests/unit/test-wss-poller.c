@@ -178,6 +178,17 @@ static void set_report(uint32_t reserved0, uint32_t status)
 	pthread_mutex_unlock(&glock);
 }
 
+/* The fake guest was told a requested size of @bytes (a reverse call). */
+static bool guest_told(uint64_t bytes)
+{
+	bool told;
+
+	pthread_mutex_lock(&glock);
+	told = set_requested_calls >= 1 && guest_requested == bytes;
+	pthread_mutex_unlock(&glock);
+	return told;
+}
+
 static void test_poller(struct zhostd *zd)
 {
 	json_t *ev, *r, *ret, *samples;
@@ -200,10 +211,9 @@ static void test_poller(struct zhostd *zd)
 	       !strcmp(json_string_value(json_object_get(ev, "reason")), "above-requested"),
 	       "the policy grows to max (128M): POLICY_DECISION");
 	json_decref(ev);
-	FQ_WAIT_FOR(ok, requested_now(zd) == 128 * MIB, FQ_TIMEOUT_MS);
-	pthread_mutex_lock(&glock);
-	ok = ok && set_requested_calls >= 1 && guest_requested == 128 * MIB;
-	pthread_mutex_unlock(&glock);
+	/* The reverse call follows the new size: wait for it, not for time. */
+	FQ_WAIT_FOR(ok, requested_now(zd) == 128 * MIB && guest_told(128 * MIB),
+		    FQ_TIMEOUT_MS);
 	tap_ok(ok, "zhostd requests 128M and tells the guest");
 
 	FQ_WAIT_FOR(ok, wss_stat(zd, "samples") >= 6, FQ_TIMEOUT_MS);
