@@ -9,6 +9,8 @@
 #   make test       deps, build, unit tests and end-to-end tests in QEMU
 #   make demo       deps, build, and the narrated demo
 #   make bench      deps, build, benchmarks against today's baselines
+#   make export-patches  the series as linux-mm would receive it, in build/patches/
+#   make check-series    build the kernel after every patch (about an hour)
 #   make clean      remove host build output; `make distclean` removes build/
 #
 # Everything generated lives under build/.
@@ -148,6 +150,16 @@ guest-tests: guest-source
 
 guest-initramfs: guest-tests
 	@scripts/mkinitramfs.sh
+
+# The complete series for linux-mm (git format-patch, cover letter) in
+# build/patches/; and every patch of it built in turn, then the whole
+# series with CONFIG_ZONE_HOST=n (about an hour; not part of `make test`).
+.PHONY: export-patches check-series
+export-patches: deps
+	@scripts/export-patches.sh
+
+check-series: export-patches
+	@scripts/check-series.sh
 
 # Forget the kernel tree (keeps host programs); the next `make guest`
 # extracts and builds from scratch.

@@ -20,7 +20,7 @@ bzimage=$ZH_GUEST/bzImage
 # Inputs in this repository, plus the state of the extracted tree (a new
 # Debian version re-extracts it, a changed series re-patches it). The
 # configuration depends on fewer of them than the build.
-config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/configs" "$ZH_ROOT/patches"
+config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/vmrpc/guest/Kconfig" "$ZH_ROOT/configs" "$ZH_ROOT/patches"
 	"$ZH_SRC/.zonehost/series" "$ZH_SRC/.zonehost/version")
 build_inputs=("${config_inputs[@]}" "$ZH_ROOT/mm-guest" "$ZH_ROOT/vmrpc/guest"
 	"$ZH_ROOT/vmrpc/include")

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Prepare build/linux-src: Debian's linux-source-6.12, the patches of
-# patches/series applied in order, and the new kernel files of mm-guest/,
-# vmrpc/guest/ and vmrpc/include/ synced in.
+# patches/series applied in order, and the new kernel files that
+# patches/files maps (mm-guest/, vmrpc/guest/, vmrpc/include/, Kconfig)
+# synced in.
 #
 # Incremental by design: the tree is extracted once per Debian version;
 # patches are tracked like quilt does (a copy of every applied patch), so
@@ -45,33 +46,29 @@ fi
 "$ZH_ROOT/scripts/apply-series.sh" "$ZH_ROOT/patches" "$ZH_SRC" "$state" \
 	"$ZH_KPKG $installed (series made against $pinned)"
 
-# 3. Sync the new kernel files. The map is "repository dir -> kernel dir".
-map=(
-	"vmrpc/include/uapi/linux:include/uapi/linux"
-	"vmrpc/include/linux:include/linux"
-	"vmrpc/guest:drivers/virt/vmrpc"
-	"mm-guest:mm/zone_host"
-)
+# 3. Sync the new kernel files, as patches/files maps them: a line is
+# "PATCH REPOSITORY-PATH KERNEL-PATH", a path ending in / a whole folder.
 manifest_new=$state/synced.new
 : >"$manifest_new"
 changed=0
-for m in "${map[@]}"; do
-	from=${m%%:*}
-	to=${m#*:}
-	[ -d "$ZH_ROOT/$from" ] || continue
-	while IFS= read -r -d '' f; do
-		rel=${f#"$ZH_ROOT/$from/"}
-		echo "$to/$rel" >>"$manifest_new"
-		if zh_copy_if_changed "$f" "$ZH_SRC/$to/$rel"; then
+while read -r _step from to; do
+	if [[ $from == */ ]]; then
+		[ -d "$ZH_ROOT/$from" ] || zh_die "patches/files names $from, which is not a folder of the repository"
+		while IFS= read -r -d '' f; do
+			rel=${f#"$ZH_ROOT/$from"}
+			echo "$to$rel" >>"$manifest_new"
+			if zh_copy_if_changed "$f" "$ZH_SRC/$to$rel"; then
+				changed=$((changed + 1))
+			fi
+		done < <(find "$ZH_ROOT/$from" -type f ! -name '*.md' ! -name '.*' -print0 | sort -z)
+	else
+		[ -f "$ZH_ROOT/$from" ] || zh_die "patches/files names $from, which is not a file of the repository"
+		echo "$to" >>"$manifest_new"
+		if zh_copy_if_changed "$ZH_ROOT/$from" "$ZH_SRC/$to"; then
 			changed=$((changed + 1))
 		fi
-	done < <(find "$ZH_ROOT/$from" -type f ! -name '*.md' ! -name '.*' -print0 | sort -z)
-done
-# The top-level Kconfig is sourced from mm/Kconfig by the first patch.
-echo "mm/zone_host/Kconfig" >>"$manifest_new"
-if zh_copy_if_changed "$ZH_ROOT/Kconfig" "$ZH_SRC/mm/zone_host/Kconfig"; then
-	changed=$((changed + 1))
-fi
+	fi
+done < <(zh_series_files)
 # Files synced before but gone from the repository go from the tree too.
 if [ -f "$state/synced" ]; then
 	sort "$state/synced" | comm -23 - <(sort "$manifest_new") |

@@ -46,3 +46,9 @@ zh_copy_if_changed() {
 	fi
 	return 1
 }
+
+# The lines of patches/files without comments: "PATCH FROM TO", where PATCH
+# is the number of the patch of the series that adds the file.
+zh_series_files() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ZH_ROOT/patches/files"
+}

@@ -206,14 +206,14 @@ static void test_zonehost_config(void)
 	bool found = false;
 
 	if (!p) {
-		ksft_test_result_fail("CONFIG_ZONEHOST=y: popen: %s\n", strerror(errno));
+		ksft_test_result_fail("CONFIG_ZONE_HOST=y: popen: %s\n", strerror(errno));
 		return;
 	}
 	while (fgets(line, sizeof(line), p))
-		if (!strcmp(line, "CONFIG_ZONEHOST=y\n"))
+		if (!strcmp(line, "CONFIG_ZONE_HOST=y\n"))
 			found = true;
 	pclose(p);
-	ksft_test_result(found, "kernel built with CONFIG_ZONEHOST=y\n");
+	ksft_test_result(found, "kernel built with CONFIG_ZONE_HOST=y\n");
 }
 
 int main(void)
