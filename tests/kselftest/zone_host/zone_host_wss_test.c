@@ -134,28 +134,41 @@ out:
 		close(fd);
 }
 
-/* Memory touched once, then left alone for three windows. */
+/*
+ * Memory touched once, then left alone: from the third window after the
+ * one that saw the writes it must be idle for 2 to 7 windows. It lands in
+ * ZONE_HOST, where nothing else of the guest ages beside it (guest-wide,
+ * the initramfs' page cache moving between age buckets hid part of it on
+ * a busy machine), and the check waits for the windows, up to the fifth,
+ * rather than reading once: windows stretch under load.
+ */
 static void test_ageing(void)
 {
-	long long before[8], after[8];
+	long long before[8], after[8], aged = 0, w;
 	char *p = mmap(NULL, SET, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	long long aged;
+	int n;
 
-	if (p == MAP_FAILED || read_idle("guest", before)) {
+	if (p == MAP_FAILED || read_idle("host", before)) {
 		ksft_test_result_fail("mmap or idle_bytes: %s\n", strerror(errno));
 		return;
 	}
 	for (long long off = 0; off < SET; off += page_size)
 		p[off] = 1;
 	windows(1);		/* the window that saw the writes */
-	windows(3);
-	read_idle("guest", after);
-	/* Idle for less than 8 windows, not less than 2. */
-	aged = (after[3] - after[1]) - (before[3] - before[1]);
+	w = read_ll(WSS "/windows");
+	for (n = 3; n <= 5; n++) {
+		if (windows((int)(w + n - read_ll(WSS "/windows"))) ||
+		    read_idle("host", after))
+			break;
+		/* Idle for less than 8 windows, not less than 2. */
+		aged = (after[3] - after[1]) - (before[3] - before[1]);
+		if (near(aged, SET))
+			break;
+	}
 	ksft_test_result(near(aged, SET),
-			 "64 MiB touched once: %lld MiB idle for 2-7 windows after 3 windows\n",
-			 aged / MIB);
+			 "64 MiB touched once: %lld MiB idle for 2-7 windows after %d windows\n",
+			 aged / MIB, n > 5 ? 5 : n);
 	munmap(p, SET);
 }
 
