@@ -23,8 +23,8 @@ enum bctl_exit {
 	BCTL_EXIT_TIMEOUT	= 4,	/* no answer before the -t deadline, or
 					 * the target before --timeout */
 	BCTL_EXIT_PARTIAL	= 5,	/* the guest stopped short of the target
-					 * (set --wait), or check found a
-					 * difference */
+					 * (set --wait), check found a
+					 * difference, or enforce a violation */
 };
 
 /* The global options, resolved by main() before a command runs. */
@@ -66,6 +66,7 @@ extern const struct bctl_cmd bctl_cmd_set;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_grow;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_shrink;	/* cmd-resize.c */
 extern const struct bctl_cmd bctl_cmd_check;	/* cmd-check.c */
+extern const struct bctl_cmd bctl_cmd_enforce;	/* cmd-enforce.c */
 extern const struct bctl_cmd bctl_cmd_wss;	/* cmd-wss.c */
 extern const struct bctl_cmd bctl_cmd_top;	/* cmd-top.c */
 extern const struct bctl_cmd bctl_cmd_history;	/* cmd-history.c */

@@ -41,6 +41,10 @@ static const struct status_field memory_fields[] = {
 	{ "backed",		"host memory backing it", STATUS_SIZE },
 	{ "data_size",		"data area",		STATUS_SIZE },
 	{ "subblock_size",	"subblock size",	STATUS_SIZE },
+	/* The memory guard: memory the guest used without plugging it. */
+	{ "violations",		"violations",		STATUS_PLAIN },
+	{ "reclaimed",		"reclaimed from violations", STATUS_SIZE },
+	{ "on_violation",	"on violation",		STATUS_PLAIN },
 };
 
 /* ... and the guest's, in "memory"."guest". */

@@ -47,6 +47,7 @@ static const struct bctl_cmd *const bctl_cmds[] = {
 	&bctl_cmd_grow,
 	&bctl_cmd_shrink,
 	&bctl_cmd_check,
+	&bctl_cmd_enforce,
 	&bctl_cmd_wss,
 	&bctl_cmd_top,
 	&bctl_cmd_history,
@@ -161,7 +162,8 @@ static void usage(FILE *f)
 		"RUNTIME and RUNTIME/NAME must be yours and not writable by others.\n"
 		"Exit status: 0 done, 1 zhostd returned an error, 2 usage error,\n"
 		"3 cannot reach zhostd, 4 timed out, 5 the guest stopped short of\n"
-		"the target or check found a difference. See balloon-ctl(8).\n",
+		"the target, check found a difference or enforce a violation.\n"
+		"See balloon-ctl(8).\n",
 		ZH_RUNTIME_DIR_ROOT, zh_runtime_dir());
 }
 

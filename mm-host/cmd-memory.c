@@ -4,8 +4,9 @@
  * query-memory (as the host sees it: requested, plugged, the host memory
  * really backing it; and as the guest sees it, with a reverse call;
  * query-status includes the same object as "memory"), set-memory (a new
- * requested size, passed on to the guest) and check-memory (zhostd's map,
- * the guest's map and the memfd agree).
+ * requested size, passed on to the guest), check-memory (zhostd's map,
+ * the guest's map and the memfd agree) and enforce-memory (the memory
+ * guard's check, now: free what the guest used without plugging it).
  */
 #include <endian.h>
 #include <stdbool.h>
@@ -13,6 +14,7 @@
 
 #include "cmd-memory.h"
 #include "commands.h"
+#include "guard.h"
 
 /* Reverse calls made for a status must not hold a status up for long. */
 #define MEMORY_GUEST_TIMEOUT_MS		1000
@@ -75,10 +77,22 @@ static json_t *last_resize_json(const struct zhostd_memory_info *mi)
 			 "count", (json_int_t)mi->done_seq);
 }
 
+/* How the guard is set up: "on_violation" and "check_interval_ms". */
+static void guard_config_json(struct zhostd *zd, json_t *obj)
+{
+	if (!zd->guard)
+		return;
+	json_object_set_new(obj, "on_violation",
+			    json_string(zhostd_on_violation_name(zhostd_guard_action(zd->guard))));
+	json_object_set_new(obj, "check_interval_ms",
+			    json_integer(zhostd_guard_interval_ms(zd->guard)));
+}
+
 json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 {
 	struct zhostd_memory_info mi;
 	uint64_t backed;
+	json_t *obj;
 	int ret;
 
 	zhostd_memory_get(&zd->mem, &mi);
@@ -88,23 +102,29 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 				 "cannot measure the memfd: %s", strerror(-ret));
 		return NULL;
 	}
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}}",
-			 "data_offset", (json_int_t)mi.offset,
-			 "data_size", (json_int_t)mi.size,
-			 "subblock_size", (json_int_t)mi.subblock_size,
-			 "requested", (json_int_t)mi.requested,
-			 "max", (json_int_t)mi.max,
-			 "plugged", (json_int_t)mi.plugged,
-			 "backed", (json_int_t)backed,
-			 "guest", guest_memory_json(zd),
-			 "last_resize", last_resize_json(&mi),
-			 "stats",
-			 "plug_calls", (json_int_t)mi.plug_calls,
-			 "plug_refused", (json_int_t)mi.plug_refused,
-			 "unplug_calls", (json_int_t)mi.unplug_calls,
-			 "bad_calls", (json_int_t)mi.bad_calls,
-			 "asks", (json_int_t)mi.asks,
-			 "asks_granted", (json_int_t)mi.asks_granted);
+	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+			"data_offset", (json_int_t)mi.offset,
+			"data_size", (json_int_t)mi.size,
+			"subblock_size", (json_int_t)mi.subblock_size,
+			"requested", (json_int_t)mi.requested,
+			"max", (json_int_t)mi.max,
+			"plugged", (json_int_t)mi.plugged,
+			"backed", (json_int_t)backed,
+			"violations", (json_int_t)mi.violations,
+			"reclaimed", (json_int_t)mi.reclaimed,
+			"guest", guest_memory_json(zd),
+			"last_resize", last_resize_json(&mi),
+			"stats",
+			"plug_calls", (json_int_t)mi.plug_calls,
+			"plug_refused", (json_int_t)mi.plug_refused,
+			"unplug_calls", (json_int_t)mi.unplug_calls,
+			"bad_calls", (json_int_t)mi.bad_calls,
+			"asks", (json_int_t)mi.asks,
+			"asks_granted", (json_int_t)mi.asks_granted,
+			"enforce_scans", (json_int_t)mi.enforce_scans);
+	if (obj)
+		guard_config_json(zd, obj);
+	return obj;
 }
 
 static json_t *cmd_query_memory(struct zhostd *zd, json_t *args,
@@ -249,3 +269,25 @@ static json_t *cmd_check_memory(struct zhostd *zd, json_t *args,
 			 "unplugged_backed", (json_int_t)c.unplugged_backed);
 }
 ZHOSTD_COMMAND("check-memory", cmd_check_memory)
+
+/* The guard's check, now; a violation is also sent as MEMORY_VIOLATION. */
+static json_t *cmd_enforce_memory(struct zhostd *zd, json_t *args,
+				  struct zhostd_error *err)
+{
+	struct zhostd_guard_result r;
+	int ret;
+
+	(void)args;
+	if (!zd->guard) {
+		zhostd_error_set(err, ZERR_GENERIC, "zhostd has no memory guard");
+		return NULL;
+	}
+	ret = zhostd_guard_check(zd->guard, &r);
+	if (ret) {
+		zhostd_error_set(err, ZERR_GENERIC, "cannot scan the memfd: %s",
+				 strerror(-ret));
+		return NULL;
+	}
+	return zhostd_guard_result_json(zd->guard, &r);
+}
+ZHOSTD_COMMAND("enforce-memory", cmd_enforce_memory)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "guard.h"
 #include "log.h"
 #include "runtime-dir.h"
 #include "size.h"
@@ -33,6 +34,7 @@ struct options {
 	const char *runtime_dir;
 	char *socket_path;
 	char *control_path;
+	char *qmp_path;		/* QEMU's QMP socket, for --on-violation stop */
 	char *pid_file;		/* for messages; see pid_in_vm_dir */
 	bool pid_in_vm_dir;	/* the default: opened as ZHOSTD_PID_FILE
 				 * relative to the checked VM directory */
@@ -48,6 +50,8 @@ struct options {
 	/* The working-set poller and the policy; sizes checked in main(). */
 	struct zhostd_wss_config wss;
 	unsigned int ask_holdoff_s;
+	/* The memory guard; its QMP path is qmp_path. */
+	struct zhostd_guard_config guard;
 };
 
 /* Written by the VMRPC thread when the daemon must exit. */
@@ -99,6 +103,16 @@ static void usage(FILE *f)
 		"      --ask-holdoff SECONDS\n"
 		"                           auto: no shrink this long after the guest asked\n"
 		"                           for memory (default: %u)\n"
+		"      --check-interval SECONDS\n"
+		"                           look for host memory behind unplugged subblocks\n"
+		"                           this often and free it; 0: only on demand\n"
+		"                           (default: %g)\n"
+		"      --on-violation punch|stop\n"
+		"                           when the guest used memory it never plugged:\n"
+		"                           free it, or free it and pause the VM through\n"
+		"                           QEMU's QMP socket (default: punch)\n"
+		"      --qmp PATH           QEMU's QMP socket, for --on-violation stop\n"
+		"                           (default: DIR/NAME/qmp.sock, zhost-run's)\n"
 		"      --on-disconnect exit|wait\n"
 		"                           when QEMU goes away: exit, or wait for the\n"
 		"                           next QEMU (default: wait)\n"
@@ -121,7 +135,8 @@ static void usage(FILE *f)
 		ZHOSTD_POLICY_HYSTERESIS_DEFAULT >> 20,
 		ZHOSTD_POLICY_SHRINK_AFTER_DEFAULT,
 		ZHOSTD_POLICY_SHRINK_STEP_DEFAULT >> 20,
-		ZHOSTD_POLICY_ASK_HOLDOFF_S_DEFAULT, VMRPC_NR_VECTORS);
+		ZHOSTD_POLICY_ASK_HOLDOFF_S_DEFAULT,
+		ZHOSTD_CHECK_INTERVAL_MS_DEFAULT / 1000.0, VMRPC_NR_VECTORS);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -193,7 +208,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	       OPT_LOG_FILE, OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX, OPT_GUEST_ASK,
 	       OPT_WSS_INTERVAL, OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM,
 	       OPT_HEADROOM_PCT, OPT_MIN, OPT_HYSTERESIS, OPT_SHRINK_AFTER,
-	       OPT_SHRINK_STEP, OPT_ASK_HOLDOFF };
+	       OPT_SHRINK_STEP, OPT_ASK_HOLDOFF, OPT_CHECK_INTERVAL,
+	       OPT_ON_VIOLATION, OPT_QMP };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
@@ -218,6 +234,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "shrink-after", required_argument, NULL, OPT_SHRINK_AFTER },
 		{ "shrink-step", required_argument, NULL, OPT_SHRINK_STEP },
 		{ "ask-holdoff", required_argument, NULL, OPT_ASK_HOLDOFF },
+		{ "check-interval", required_argument, NULL, OPT_CHECK_INTERVAL },
+		{ "on-violation", required_argument, NULL, OPT_ON_VIOLATION },
+		{ "qmp", required_argument, NULL, OPT_QMP },
 		{ "daemon", no_argument, NULL, 'd' },
 		{ "pid-file", required_argument, NULL, 'p' },
 		{ "log-file", required_argument, NULL, OPT_LOG_FILE },
@@ -242,6 +261,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 			.history = ZHOSTD_WSS_HISTORY_DEFAULT,
 		},
 		.ask_holdoff_s = ZHOSTD_POLICY_ASK_HOLDOFF_S_DEFAULT,
+		.guard = {
+			.interval_ms = ZHOSTD_CHECK_INTERVAL_MS_DEFAULT,
+			.action = ZHOSTD_ON_VIOLATION_PUNCH,
+		},
 		.cfg = {
 			.bar_size = VMRPC_HOST_BAR_SIZE_DEFAULT,
 			.nr_slots = VMRPC_NR_SLOTS_DEFAULT,
@@ -358,6 +381,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->ask_holdoff_s = parse_uint("--ask-holdoff", optarg, 0,
 						      86400);
 			break;
+		case OPT_CHECK_INTERVAL:
+			o->guard.interval_ms = parse_ms("--check-interval", optarg,
+							86400);
+			break;
+		case OPT_ON_VIOLATION:
+			if (zhostd_on_violation_parse(optarg, &o->guard.action))
+				die_usage("--on-violation: '%s' is neither punch nor stop",
+					  optarg);
+			break;
+		case OPT_QMP:
+			free(o->qmp_path);
+			o->qmp_path = strdup(optarg);
+			break;
 		case 'd':
 			o->daemon = true;
 			break;
@@ -396,6 +432,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		o->socket_path = path_in_vm_dir(o, "ivshmem.sock");
 	if (!o->control_path)
 		o->control_path = path_in_vm_dir(o, "zhostd.sock");
+	/* Where zhost-run tells QEMU to put it: -qmp unix:DIR/NAME/qmp.sock. */
+	if (!o->qmp_path)
+		o->qmp_path = path_in_vm_dir(o, "qmp.sock");
+	o->guard.qmp_path = o->qmp_path;
 	if (!o->pid_file && o->daemon) {
 		o->pid_file = path_in_vm_dir(o, ZHOSTD_PID_FILE);
 		o->pid_in_vm_dir = true;
@@ -743,6 +783,7 @@ int main(int argc, char **argv)
 	struct event_ctx ectx = { .zd = &zd };
 	int ready_fd = -1, sigfd, ret, status = 1, vm_dir, pid_at;
 	struct vmrpc_host_data_area area;
+	uint64_t spare, spare_size;
 	const char *pid_name;
 	char err[160];
 	struct options o;
@@ -813,6 +854,9 @@ int main(int argc, char **argv)
 	zd.mem.on_event = on_memory_event;
 	zd.mem.allow_ask = o.allow_ask;
 	zd.mem.opaque = &zd;
+	/* The guard frees what a guest puts past the call slots too. */
+	vmrpc_host_spare_area(zd.vh, &spare, &spare_size);
+	zhostd_memory_set_spare(&zd.mem, spare, spare_size);
 	ret = vmrpc_host_register(zd.vh, VMRPC_MOD_MEM, zhostd_memory_serve,
 				  &zd.mem);
 	if (ret) {
@@ -821,6 +865,11 @@ int main(int argc, char **argv)
 	}
 	if (setup_wss(&zd, &o))
 		goto out_host;
+	ret = zhostd_guard_create(&zd, &o.guard, &zd.guard);
+	if (ret) {
+		zlog_err("memory guard: %s", strerror(-ret));
+		goto out_host;
+	}
 	ret = vmrpc_host_start(zd.vh);
 	if (ret) {
 		zlog_err("ivshmem socket %s: %s%s", o.socket_path, strerror(-ret),
@@ -830,6 +879,11 @@ int main(int argc, char **argv)
 	ret = zhostd_wss_start(zd.wss);
 	if (ret) {
 		zlog_err("cannot start the working-set poller: %s", strerror(-ret));
+		goto out_stop;
+	}
+	ret = zhostd_guard_start(zd.guard);
+	if (ret) {
+		zlog_err("cannot start the memory guard: %s", strerror(-ret));
 		goto out_stop;
 	}
 	if (o.pid_file) {
@@ -845,6 +899,13 @@ int main(int argc, char **argv)
 		  (unsigned long long)(zd.mem.info.max >> 20),
 		  (unsigned long long)(o.initial >> 20),
 		  o.socket_path, o.control_path);
+	if (o.guard.interval_ms)
+		zlog_info("memory guard: looks for host memory behind unplugged subblocks every %g s; on violation: %s",
+			  o.guard.interval_ms / 1000.0,
+			  zhostd_on_violation_name(o.guard.action));
+	else
+		zlog_info("memory guard: checks on demand only (enforce-memory); on violation: %s",
+			  zhostd_on_violation_name(o.guard.action));
 	report_ready(&ready_fd, 0);
 
 	status = main_loop(&zd, sigfd);
@@ -852,6 +913,7 @@ int main(int argc, char **argv)
 	if (o.pid_file)
 		unlinkat(pid_at, pid_name, 0);
 out_stop:
+	zhostd_guard_stop(zd.guard);
 	zhostd_wss_stop(zd.wss);
 	vmrpc_host_stop(zd.vh);
 out_host:
@@ -861,12 +923,14 @@ out_control:
 	zhostd_control_close(zd.ctl);
 	/* After the clients: a query-wss may still be reading it. */
 	zhostd_wss_destroy(zd.wss);
+	zhostd_guard_destroy(zd.guard);
 out_ready:
 	report_ready(&ready_fd, 1);
 	zlog_info("exiting");
 	zlog_close();
 	free(o.socket_path);
 	free(o.control_path);
+	free(o.qmp_path);
 	free(o.pid_file);
 	close(vm_dir);
 	return status;

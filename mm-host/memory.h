@@ -42,6 +42,10 @@
  *	first (the automatic policy does not shrink right after one)
  * @done_seq: number of VMRPC_MEM_DONE reports so far
  * @done: the last of them (zero before the first)
+ * @enforce_scans: scans for host memory behind unplugged subblocks
+ *	(memory-enforce.h)
+ * @violations: of those, scans that found some (and freed it)
+ * @reclaimed: bytes those scans freed, the spare range included
  */
 struct zhostd_memory_info {
 	uint64_t offset;
@@ -64,6 +68,9 @@ struct zhostd_memory_info {
 		uint32_t reason;	/* VMRPC_MEM_R_* */
 		uint32_t error;		/* errno for VMRPC_MEM_R_ERROR */
 	} done;
+	uint64_t enforce_scans;
+	uint64_t violations;
+	uint64_t reclaimed;
 };
 
 /* What happened, for zhostd_memory.on_event. */
@@ -110,6 +117,12 @@ struct zhostd_memory_event {
  * @allow_ask: grant the guest's VMRPC_MEM_ASK (within @info.max)
  * @on_event: called after every change, outside @lock; may be NULL
  * @opaque: passed to @on_event
+ * @spare_offset: a range of the memfd nobody uses (the control area after
+ *	the call slots; zhostd_memory_set_spare()), freed by every
+ *	enforcement scan; set before the scans start, constant afterwards
+ * @spare_size: its size, 0 for none
+ * @enforce_next: the subblock the next enforcement scan starts at: a scan
+ *	that ran out of budget resumes there
  */
 struct zhostd_memory {
 	pthread_mutex_t lock;
@@ -122,6 +135,9 @@ struct zhostd_memory {
 	bool allow_ask;
 	void (*on_event)(void *opaque, const struct zhostd_memory_event *ev);
 	void *opaque;
+	uint64_t spare_offset;
+	uint64_t spare_size;
+	uint64_t enforce_next;
 };
 
 /**

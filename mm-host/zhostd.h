@@ -21,6 +21,7 @@
 #define ZHOSTD_PID_FILE			"zhostd.pid"
 
 struct zhostd_control;
+struct zhostd_guard;
 struct zhostd_wss;
 
 /**
@@ -36,6 +37,7 @@ struct zhostd_wss;
  * @guest_abi: the guest driver's VMRPC_ABI_VERSION, 0 before it spoke
  * @mem: the memory backend (ZONE_HOST memory of the guest)
  * @wss: the working-set poller (wss-poller.h); NULL when not set up
+ * @guard: the memory guard (guard.h); NULL when not set up
  */
 struct zhostd {
 	const char *name;
@@ -49,6 +51,7 @@ struct zhostd {
 	uint32_t guest_abi;
 	struct zhostd_memory mem;
 	struct zhostd_wss *wss;
+	struct zhostd_guard *guard;
 };
 
 #endif /* ZHOSTD_H */

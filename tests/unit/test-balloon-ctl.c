@@ -286,6 +286,60 @@ static void test_resize(void)
 	run_free(&r);
 }
 
+/* The memory guard: enforce, and its counters in status. */
+static void test_enforce(void)
+{
+	json_t *req, *reply;
+	struct run r;
+
+	tap_diag("[RUN] enforce, and violations in status");
+	converse(&r, sock, S("-s", sock, "-t", "3", "enforce"), &req, "",
+		 json_pack("{s:{s:b, s:b, s:i, s:i, s:i, s:I, s:I, s:s, s:b, s:s, s:i, s:I}}",
+			   "return", "found", 1, "complete", 1, "first", 10,
+			   "last", 12, "subblocks", 3,
+			   "bytes", (json_int_t)(6 * MIB),
+			   "control_bytes", (json_int_t)(1 * MIB),
+			   "action", "stop", "stopped", 0,
+			   "error", "cannot connect to QEMU's QMP socket",
+			   "violations", 4, "reclaimed", (json_int_t)(9 * MIB)));
+	run_ok(&r, r.status == 5 && req_is(req, "enforce-memory", NULL) &&
+	       has(r.out, "VIOLATION: the guest used host memory it never plugged") &&
+	       has(r.out, "6.0 MiB behind 3 unplugged subblocks, 10 to 12") &&
+	       has(r.out, "1.0 MiB in the unused part of the control area") &&
+	       has(r.out, "cannot pause the VM: cannot connect") &&
+	       has(r.out, "violations so far: 4, 9.0 MiB reclaimed"),
+	       "enforce sends enforce-memory, shows what was freed, exits 5");
+	json_decref(req);
+	run_free(&r);
+
+	converse(&r, sock, S("-s", sock, "-t", "3", "enforce"), &req, "",
+		 json_pack("{s:{s:b, s:b, s:n, s:n, s:i, s:i, s:i, s:s, s:b, s:n, s:i, s:I}}",
+			   "return", "found", 0, "complete", 1, "first", "last",
+			   "subblocks", 0, "bytes", 0, "control_bytes", 0,
+			   "action", "punch", "stopped", 0, "error",
+			   "violations", 4, "reclaimed", (json_int_t)(9 * MIB)));
+	run_ok(&r, r.status == 0 &&
+	       has(r.out, "no host memory behind unplugged subblocks\n"),
+	       "enforce on a clean guest: exit 0");
+	json_decref(req);
+	run_free(&r);
+
+	reply = json_pack("{s:{s:s, s:{s:I, s:I, s:I, s:i, s:I, s:s}}}", "return",
+			  "name", "vm1", "memory",
+			  "requested", (json_int_t)(64 * MIB),
+			  "plugged", (json_int_t)(64 * MIB),
+			  "backed", (json_int_t)(10 * MIB),
+			  "violations", 4, "reclaimed", (json_int_t)(9 * MIB),
+			  "on_violation", "punch");
+	converse(&r, sock, S("-s", sock, "-t", "3", "status"), &req, "", reply);
+	run_ok(&r, r.status == 0 && has(r.out, "  violations:") &&
+	       has(r.out, "  reclaimed from violations: 9.0 MiB\n") &&
+	       has(r.out, "  on violation:              punch\n"),
+	       "status shows the violations, what they cost, the action");
+	json_decref(req);
+	run_free(&r);
+}
+
 /* Events, other ids, unknown kinds of messages: skipped, in any number. */
 static void test_skip_and_ids(void)
 {
@@ -661,12 +715,13 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(64);
+	tap_plan(67);
 
 	test_status();
 	test_guest_text();
 	test_guest_ping_drop();
 	test_resize();
+	test_enforce();
 	test_skip_and_ids();
 	test_error_reply();
 	test_greeting();

@@ -2,7 +2,8 @@
 /*
  * zhostd's control commands without a VM: request validation and error
  * replies (classes, id echo), the parsers of the guest's /proc texts on
- * normal and hostile input, and sizes on the command line.
+ * normal and hostile input, and sizes and --on-violation on the command
+ * line.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "../lib/tap.h"
 #include "commands.h"
+#include "guard.h"
 #include "guestinfo-parse.h"
 #include "size.h"
 
@@ -68,6 +70,10 @@ static void test_requests(void)
 
 	r = run(&zd, "{\"execute\": \"guest-drop-caches\", \"arguments\": {\"level\": \"3\"}}");
 	tap_ok(!strcmp(err_class(r), ZERR_INVALID_PARAMETER), "drop-caches level must be a number");
+	json_decref(r);
+
+	r = run(&zd, "{\"execute\": \"enforce-memory\"}");
+	tap_ok(!strcmp(err_class(r), ZERR_GENERIC), "enforce-memory without a memory guard: GenericError");
 	json_decref(r);
 
 	r = run(&zd, "{\"execute\": \"query-commands\", \"id\": \"x\"}");
@@ -150,6 +156,19 @@ static void test_hostile(void)
 	json_decref(o);
 }
 
+/* zhostd --on-violation. */
+static void test_on_violation(void)
+{
+	enum zhostd_on_violation a = ZHOSTD_ON_VIOLATION_PUNCH;
+
+	tap_ok(!zhostd_on_violation_parse("stop", &a) && a == ZHOSTD_ON_VIOLATION_STOP &&
+	       !zhostd_on_violation_parse("punch", &a) && a == ZHOSTD_ON_VIOLATION_PUNCH &&
+	       !strcmp(zhostd_on_violation_name(ZHOSTD_ON_VIOLATION_STOP), "stop") &&
+	       zhostd_on_violation_parse("kill", &a) == -1 &&
+	       zhostd_on_violation_parse("", &a) == -1 && a == ZHOSTD_ON_VIOLATION_PUNCH,
+	       "--on-violation: punch and stop, nothing else");
+}
+
 static void test_sizes(void)
 {
 	uint64_t v = 0;
@@ -166,11 +185,12 @@ static void test_sizes(void)
 int main(void)
 {
 	tap_timeout(60, NULL);
-	tap_plan(19);
+	tap_plan(21);
 	test_requests();
 	test_meminfo();
 	test_vmstat_loadavg_cpuinfo();
 	test_hostile();
 	test_sizes();
+	test_on_violation();
 	return tap_done();
 }

@@ -203,16 +203,21 @@ static void host_accept(struct vmrpc_host *h)
 
 static void host_disconnected(struct vmrpc_host *h)
 {
+	char detail[HOST_DETAIL_MAX];
 	bool was_ready;
+	int ret;
 
 	ivshmem_server_disconnect(&h->server);
 	was_ready = host_guest_lost(h);
 	/* Nothing uses a slot now; a new VM starts from a clean area. */
-	vmrpc_layout_forget_guest(&h->layout);
+	ret = vmrpc_layout_forget_guest(&h->layout);
 	h->seen_valid = false;
 	if (was_ready)
 		host_emit(h, VMRPC_HOST_EV_GUEST_GONE, "QEMU disconnected");
-	host_emit(h, VMRPC_HOST_EV_QEMU_DISCONNECTED, "connection closed");
+	snprintf(detail, sizeof(detail), "connection closed%s%s",
+		 ret ? "; cannot free the spare control area: " : "",
+		 ret ? strerror(-ret) : "");
+	host_emit(h, VMRPC_HOST_EV_QEMU_DISCONNECTED, detail);
 }
 
 /* --- event thread ----------------------------------------------------- */
@@ -476,6 +481,12 @@ void vmrpc_host_data_area(const struct vmrpc_host *h,
 {
 	vmrpc_layout_data_area(&h->layout, &area->offset, &area->size,
 			       &area->subblock_size);
+}
+
+void vmrpc_host_spare_area(const struct vmrpc_host *h, uint64_t *offset,
+			   uint64_t *size)
+{
+	vmrpc_layout_spare(&h->layout, offset, size);
 }
 
 bool vmrpc_host_guest_ready(const struct vmrpc_host *h)

@@ -213,9 +213,23 @@ static void layout_clear_slot(volatile void *slot)
 	vmrpc_slot_set_state(slot, VMRPC_SLOT_FREE);
 }
 
-void vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
+void vmrpc_layout_spare(const struct vmrpc_layout *l, uint64_t *offset,
+			uint64_t *size)
+{
+	uint64_t end = l->h2g_offset + (uint64_t)l->nr_slots * l->slot_size;
+	long page = sysconf(_SC_PAGESIZE);
+
+	/* Slots are whole pages today; rounding keeps a partial one intact. */
+	if (page > 0)
+		end = (end + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+	*offset = end < l->ctrl_size ? end : l->ctrl_size;
+	*size = l->ctrl_size - *offset;
+}
+
+int vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
 {
 	volatile struct vmrpc_superblock *sb = l->bar;
+	uint64_t spare, spare_size;
 	uint32_t i;
 
 	sb->guest_abi_version = 0;
@@ -227,4 +241,15 @@ void vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
 		layout_clear_slot(vmrpc_layout_g2h_slot(l, i));
 		layout_clear_slot(vmrpc_layout_h2g_slot(l, i));
 	}
+	/*
+	 * A guest that wrote past the slots left host memory there that
+	 * nothing else frees (the data area is the memory backend's): give
+	 * it back now that no guest can touch it.
+	 */
+	vmrpc_layout_spare(l, &spare, &spare_size);
+	if (spare_size &&
+	    fallocate(l->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)spare, (off_t)spare_size))
+		return -errno;
+	return 0;
 }

@@ -101,6 +101,19 @@ void vmrpc_layout_data_area(const struct vmrpc_layout *l, uint64_t *offset,
 			    uint64_t *size, uint32_t *subblock_size);
 
 /**
+ * vmrpc_layout_spare() - the part of the control area nobody uses
+ * @l: the layout
+ * @offset: set to its offset in BAR2 (page-aligned: the end of the slots)
+ * @size: set to its size (0 when the slots fill the control area)
+ *
+ * From the end of the host->guest slots to the data area. Neither side
+ * puts anything there, but the guest can write to it (QEMU maps all of
+ * BAR2), and whatever it writes takes host memory.
+ */
+void vmrpc_layout_spare(const struct vmrpc_layout *l, uint64_t *offset,
+			uint64_t *size);
+
+/**
  * vmrpc_layout_g2h_slot() - guest->host slot @i (< nr_slots)
  * @l: the layout
  * @i: slot index
@@ -138,12 +151,15 @@ void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
 
 /**
  * vmrpc_layout_forget_guest() - clear what a guest that went away left in
- * the control area: the guest superblock fields and every slot header
+ * the control area: the guest superblock fields and every slot header,
+ * and the host memory behind the spare part (vmrpc_layout_spare())
  * @l: the layout
  *
  * Call only when no guest is attached (QEMU disconnected) and nothing of
  * the host is using a slot.
+ *
+ * Return: 0, or a negative errno when the spare part could not be freed.
  */
-void vmrpc_layout_forget_guest(const struct vmrpc_layout *l);
+int vmrpc_layout_forget_guest(const struct vmrpc_layout *l);
 
 #endif /* ZONEHOST_VMRPC_LAYOUT_H */

@@ -203,6 +203,20 @@ struct vmrpc_host_data_area {
 void vmrpc_host_data_area(const struct vmrpc_host *h,
 			  struct vmrpc_host_data_area *area);
 
+/**
+ * vmrpc_host_spare_area() - the part of the control area nobody uses
+ * @h: the host
+ * @offset: set to its offset in the memfd (after the call slots)
+ * @size: set to its size, up to the data area (0: none)
+ *
+ * No one puts anything there, but QEMU maps all of BAR2: what a guest
+ * writes there takes host memory. The host frees it when QEMU
+ * disconnects; a memory backend may free it any time (it is never in
+ * use), with fallocate(FALLOC_FL_PUNCH_HOLE).
+ */
+void vmrpc_host_spare_area(const struct vmrpc_host *h, uint64_t *offset,
+			   uint64_t *size);
+
 /* Whether a guest driver with our ABI major is bound now. */
 bool vmrpc_host_guest_ready(const struct vmrpc_host *h);
 
