@@ -122,3 +122,16 @@ e2e_resize_checked() {
 	sed 's/^/#   /' "$out"
 	return 1
 }
+
+# e2e_guest_end LOG STATUS: the checks that end a test whose guest ran in
+# the foreground (e2e_run_guest): it powered off and QEMU exited with
+# STATUS 0, and the console shows no kernel problem. Two TAP results; the
+# console's tail goes out as diagnostics when anything in the test failed.
+e2e_guest_end() {
+	local log=$1 st=$2 problems
+	tap_ok $([ "$st" -eq 0 ]; echo $?) "guest powered off and QEMU exited cleanly (status $st)"
+	problems=$(e2e_kernel_problems "$log")
+	[ -z "$problems" ] || tap_diag "$problems"
+	tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"
+	[ "$_tap_failed" -eq 0 ] || { tap_diag "console:"; sed 's/^/#   /' "$log" | tail -n 60; }
+}

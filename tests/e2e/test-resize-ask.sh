@@ -24,9 +24,5 @@ zlog=$ZHOST_RUNTIME_DIR/$name/zhostd.log
 grep 'guest asked' "$zlog" | sed 's/^/#   zhostd: /'
 grep -q 'guest asked for [0-9]* MiB more: granted' "$zlog"
 tap_ok $? "zhostd logged the grants"
-tap_ok $([ $st -eq 0 ]; echo $?) "guest powered off and QEMU exited cleanly (status $st)"
-problems=$(e2e_kernel_problems "$log")
-[ -z "$problems" ] || tap_diag "$problems"
-tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"
-[ $_tap_failed -eq 0 ] || { tap_diag "console:"; sed 's/^/#   /' "$log" | tail -n 60; }
+e2e_guest_end "$log" "$st"
 tap_done

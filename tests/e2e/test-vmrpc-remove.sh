@@ -16,9 +16,5 @@ st=0
 e2e_run_guest e2e-remove vmrpc_remove "$log" -m 384M -H 256M --timeout 360 || st=$?
 e2e_guest_tap_ok "$log"
 tap_ok $? "vmrpc_remove: survives removal, memory stays usable, rescan brings it back"
-tap_ok $([ $st -eq 0 ]; echo $?) "guest powered off and QEMU exited cleanly (status $st)"
-problems=$(e2e_kernel_problems "$log")
-[ -z "$problems" ] || tap_diag "$problems"
-tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"
-[ $_tap_failed -eq 0 ] || { tap_diag "console:"; sed 's/^/#   /' "$log" | tail -n 60; }
+e2e_guest_end "$log" "$st"
 tap_done

@@ -18,9 +18,5 @@ e2e_run_guest "$name" zone_host_wss_test "$log" -m 384M -H 512M --append quiet \
 	--timeout 240 || st=$?
 e2e_guest_tap_ok "$log"
 tap_ok $? "zone_host_wss_test: settings, unmapped page cache, ageing, pinned"
-tap_ok $([ $st -eq 0 ]; echo $?) "guest powered off and QEMU exited cleanly (status $st)"
-problems=$(e2e_kernel_problems "$log")
-[ -z "$problems" ] || tap_diag "$problems"
-tap_ok $([ -z "$problems" ]; echo $?) "no kernel warning, oops or panic on the console"
-[ $_tap_failed -eq 0 ] || { tap_diag "console:"; sed 's/^/#   /' "$log" | tail -n 60; }
+e2e_guest_end "$log" "$st"
 tap_done

@@ -7,22 +7,13 @@
 # TAP: stress-ng found no verification error and exited 0, and nothing was
 # OOM-killed.
 
-until=1
-for arg in $(cat /proc/cmdline); do
-	case "$arg" in
-	zonehost.until=*) until=${arg#zonehost.until=} ;;
-	esac
-done
-z=/sys/kernel/mm/zone_host
+. "$(dirname "$0")/zone_host_lib"
+until=$(zh_until)
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
 
 echo "TAP version 13"
 echo "1..3"
-i=0
-while ! grep -qE '^(idle|stuck)$' $z/state 2>/dev/null && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+zh_wait_idle 600
 oom0=$(vmstat oom_kill)
 mig0=$(vmstat pgmigrate_success)
 stress-ng --vm 2 --vm-bytes 60% --verify --timeout 3600s --metrics-brief \
@@ -31,7 +22,7 @@ pid=$!
 sleep 5
 echo "resize-guest: workload running"
 i=0
-while [ "$(cat $z/stats/requests)" -lt "$until" ] && [ $i -lt 3600 ] &&
+while [ "$(zh_requests)" -lt "$until" ] && [ $i -lt 3600 ] &&
 	kill -0 $pid 2>/dev/null; do
 	sleep 1
 	i=$((i + 1))

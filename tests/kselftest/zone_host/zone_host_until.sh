@@ -7,31 +7,17 @@
 # the provider is idle, it plugged what the host requested, and the kernel
 # printed no warning.
 
-until=1
-for arg in $(cat /proc/cmdline); do
-	case "$arg" in
-	zonehost.until=*) until=${arg#zonehost.until=} ;;
-	esac
-done
-z=/sys/kernel/mm/zone_host
-
-# wait_idle TENTHS: until the provider is idle or stuck
-wait_idle() {
-	i=0
-	while ! grep -qE '^(idle|stuck)$' $z/state 2>/dev/null && [ $i -lt "$1" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
+. "$(dirname "$0")/zone_host_lib"
+until=$(zh_until)
 
 echo "TAP version 13"
 echo "1..3"
-wait_idle 600
+zh_wait_idle 600
 echo "zone-host-until: ready, $(cat $z/plugged_bytes) bytes plugged, state $(cat $z/state)"
-while [ "$(cat $z/stats/requests)" -lt "$until" ]; do
+while [ "$(zh_requests)" -lt "$until" ]; do
 	sleep 0.2
 done
-wait_idle 1200
+zh_wait_idle 1200
 state=$(cat $z/state)
 plugged=$(cat $z/plugged_bytes)
 requested=$(cat $z/requested_bytes)
