@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "control.h"
 #include "fake-qemu.h"
+#include "control-client.h"
 #include "guard.h"
 #include "log.h"
 
@@ -40,76 +41,6 @@ static void cleanup(void)
 	unlink(qmp_path);
 	unlink(log_path);
 	fq_cleanup_paths();
-}
-
-/* --- a control client reading events ----------------------------------- */
-
-static int cfd = -1;
-static char cbuf[1 << 16];
-static size_t clen;
-
-/* The next line from zhostd as JSON; NULL after @ms without one. */
-static json_t *client_line(int ms)
-{
-	long long end = fq_now_ms() + ms;
-	char *nl;
-	size_t used;
-	json_t *msg;
-
-	while (!(nl = memchr(cbuf, '\n', clen))) {
-		struct pollfd p = { cfd, POLLIN, 0 };
-		int left = (int)(end - fq_now_ms());
-		ssize_t n;
-
-		if (left <= 0 || clen == sizeof(cbuf) || poll(&p, 1, left) != 1)
-			return NULL;
-		n = read(cfd, cbuf + clen, sizeof(cbuf) - clen);
-		if (n <= 0)
-			return NULL;
-		clen += (size_t)n;
-	}
-	used = (size_t)(nl - cbuf) + 1;
-	msg = json_loadb(cbuf, used - 1, 0, NULL);
-	clen -= used;
-	memmove(cbuf, cbuf + used, clen);
-	return msg;
-}
-
-/* The data of the next event @name (others skipped); NULL on timeout. */
-static json_t *next_event(const char *name, int ms)
-{
-	long long end = fq_now_ms() + ms;
-
-	while (fq_now_ms() < end) {
-		json_t *m = client_line((int)(end - fq_now_ms()));
-		const char *ev = json_string_value(json_object_get(m, "event"));
-
-		if (!m)
-			return NULL;
-		if (ev && !strcmp(ev, name)) {
-			json_t *data = json_incref(json_object_get(m, "data"));
-
-			json_decref(m);
-			return data;
-		}
-		json_decref(m);
-	}
-	return NULL;
-}
-
-static bool client_open(struct zhostd_control *ctl)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	json_t *greeting;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
-	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sa, sizeof(sa)))
-		return false;
-	zhostd_control_accept(ctl);
-	greeting = client_line(FQ_TIMEOUT_MS);
-	json_decref(greeting);
-	return greeting != NULL;
 }
 
 /* --- a fake QEMU monitor ----------------------------------------------- */
@@ -525,7 +456,7 @@ int main(void)
 	}
 	if (up) {
 		zhostd_memory_set_spare(&zd.mem, spare, spare_size);
-		up = client_open(ctl) && plug(0, 2) == VMRPC_OK;
+		up = client_open(ctl, ctl_path) && plug(0, 2) == VMRPC_OK;
 	}
 	if (!up) {
 		printf("Bail out! cannot set up a host, a fake QEMU and zhostd's parts\n");

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "control.h"
 #include "fake-qemu.h"
+#include "control-client.h"
 #include "fake-wss.h"
 #include "wss-poller.h"
 
@@ -60,78 +61,6 @@ static void cleanup(void)
 {
 	unlink(ctl_path);
 	fq_cleanup_paths();
-}
-
-/* --- a control client reading events ----------------------------------- */
-
-static int cfd = -1;
-static char cbuf[1 << 20];
-static size_t clen;
-
-/* The next line from zhostd as JSON; NULL after @ms without one. */
-static json_t *client_line(int ms)
-{
-	long long end = fq_now_ms() + ms;
-	char *nl;
-
-	while (!(nl = memchr(cbuf, '\n', clen))) {
-		struct pollfd p = { cfd, POLLIN, 0 };
-		int left = (int)(end - fq_now_ms());
-		ssize_t n;
-
-		if (left <= 0 || clen == sizeof(cbuf) || poll(&p, 1, left) != 1)
-			return NULL;
-		n = read(cfd, cbuf + clen, sizeof(cbuf) - clen);
-		if (n <= 0)
-			return NULL;
-		clen += (size_t)n;
-	}
-	{
-		size_t used = (size_t)(nl - cbuf) + 1;
-		json_t *m = json_loadb(cbuf, used - 1, 0, NULL);
-
-		clen -= used;
-		memmove(cbuf, cbuf + used, clen);
-		return m;
-	}
-}
-
-/* The data of the next event @name (others skipped); NULL on timeout. */
-static json_t *next_event(const char *name, int ms)
-{
-	long long end = fq_now_ms() + ms;
-
-	while (fq_now_ms() < end) {
-		json_t *m = client_line((int)(end - fq_now_ms()));
-		const char *ev = json_string_value(json_object_get(m, "event"));
-
-		if (!m)
-			return NULL;
-		if (ev && !strcmp(ev, name)) {
-			json_t *data = json_incref(json_object_get(m, "data"));
-
-			json_decref(m);
-			return data;
-		}
-		json_decref(m);
-	}
-	return NULL;
-}
-
-/* Connect to zhostd's control socket and read the greeting. */
-static bool client_open(struct zhostd_control *ctl)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	json_t *greeting;
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", ctl_path);
-	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (cfd < 0 || connect(cfd, (struct sockaddr *)&sa, sizeof(sa)))
-		return false;
-	zhostd_control_accept(ctl);
-	greeting = client_line(FQ_TIMEOUT_MS);
-	json_decref(greeting);
-	return greeting != NULL;
 }
 
 /* --- helpers ----------------------------------------------------------- */
@@ -321,7 +250,7 @@ int main(void)
 	if (up) {
 		zhostd_policy_defaults(&cfg.params, area.subblock_size, area.size);
 		up = zhostd_wss_create(&zd, &cfg, &zd.wss) == 0 &&
-		     client_open(ctl) && zhostd_wss_start(zd.wss) == 0;
+		     client_open(ctl, ctl_path) && zhostd_wss_start(zd.wss) == 0;
 	}
 	if (!up)
 		printf("Bail out! cannot set up a host, a guest and a poller\n");
