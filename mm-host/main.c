@@ -917,11 +917,17 @@ out_stop:
 	zhostd_wss_stop(zd.wss);
 	vmrpc_host_stop(zd.vh);
 out_host:
+	/*
+	 * Clients first: a command still running uses the host, the memory,
+	 * the poller and the guard, which may go only once no client is
+	 * left. Events from here on have nobody to go to.
+	 */
+	zhostd_control_close(zd.ctl);
+	zd.ctl = NULL;
 	vmrpc_host_destroy(zd.vh);
 	zhostd_memory_destroy(&zd.mem);
 out_control:
 	zhostd_control_close(zd.ctl);
-	/* After the clients: a query-wss may still be reading it. */
 	zhostd_wss_destroy(zd.wss);
 	zhostd_guard_destroy(zd.guard);
 out_ready:
