@@ -12,6 +12,9 @@
 #
 # Long: the patches that change core mm headers rebuild most of the kernel,
 # so expect about an hour on 2 cores (Documentation/build.rst).
+#
+#   check-series.sh [--from NNNN]   start at step NNNN (the steps before it
+#                                   passed already; their lines are kept)
 set -euo pipefail
 ZH_PROG=check-series
 . "$(dirname "$0")/lib.sh"
@@ -24,16 +27,23 @@ summary=$series_dir/check-series.txt
 fragment=$ZH_ROOT/configs/guest.config
 jobs=$(nproc)
 [ -d "$tree/.git" ] || zh_die "no exported series: run 'make export-patches' first"
+from=0000
+if [ "${1:-}" = --from ] && [[ ${2:-} =~ ^[0-9]{4}$ ]]; then
+	from=$2
+elif [ $# -gt 0 ]; then
+	zh_die "usage: check-series.sh [--from NNNN]"
+fi
 mkdir -p "$obj" "$logs"
-: >"$summary"
+[ "$from" != 0000 ] || : >"$summary"
 
 say() { echo "$*" | tee -a "$summary"; }
 kmake() { make -s -C "$tree" O="$obj" ARCH=x86_64 "$@"; }
 
-# build NAME FRAGMENT...: configure and build the checked-out tree.
+# build ID NAME FRAGMENT...: configure and build the checked-out tree;
+# the log is logs/ID.log.
 build() {
-	local name=$1 log=$logs/$1.log start st=0 warnings
-	shift
+	local log=$logs/$1.log name=$2 start st=0 warnings
+	shift 2
 	start=$(date +%s)
 	{
 		kmake tinyconfig &&
@@ -58,20 +68,24 @@ build() {
 
 failed=0
 for tag in $(git -C "$tree" tag -l 'step-*' | sort); do
+	[[ ${tag#step-} < $from ]] && continue
 	git -C "$tree" checkout -q "$tag"
-	build "$tag $(git -C "$tree" log -1 --format=%s)" "$fragment" || failed=$((failed + 1))
+	build "$tag" "$tag $(git -C "$tree" log -1 --format=%s)" "$fragment" ||
+		failed=$((failed + 1))
 done
 
 # The whole series without the zone (VMRPC stays: it does not need it).
 git -C "$tree" checkout -q series
 nozone=$series_dir/no-zone-host.config
 { grep -v -E '^CONFIG_ZONE_HOST' "$fragment"; echo "# CONFIG_ZONE_HOST is not set"; } >"$nozone"
-build "series with CONFIG_ZONE_HOST=n" "$nozone" || failed=$((failed + 1))
+build no-zone-host "series with CONFIG_ZONE_HOST=n" "$nozone" || failed=$((failed + 1))
 if grep -q '^CONFIG_ZONE_HOST=y' "$obj/.config"; then
 	say "series with CONFIG_ZONE_HOST=n: the option is still set"
 	failed=$((failed + 1))
 fi
 
 steps=$(git -C "$tree" tag -l 'step-*' | wc -l)
-say "$((steps + 1 - failed)) of $((steps + 1)) builds passed"
+passed=$(grep -c ': ok, built' "$summary" || true)
+say "$passed of $((steps + 1)) builds passed"
+failed=$((steps + 1 - passed))
 [ $failed -eq 0 ]
