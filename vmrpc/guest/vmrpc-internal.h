@@ -69,8 +69,10 @@ struct vmrpc_stats {
  * @h2g_seq: last sequence number served per host->guest slot
  * @wq: runs reverse calls, several at once
  * @host_gone: the host said it is gone, or the device is being removed;
- *	cleared again when the host says it is ready (not while removing)
- * @removing: the device is being removed; host_gone stays set
+ *	cleared again when the host says it is ready (not while removing).
+ *	Written under @g2h_lock, read with READ_ONCE() without it
+ * @removing: the device is being removed; host_gone stays set. Under
+ *	@g2h_lock
  * @served_hook: KUnit only: runs where a reverse call's answer is
  *	published and the slot may be posted again, before the host is rung
  * @stats: counters
