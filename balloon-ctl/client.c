@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "format.h"
 #include "runtime-dir.h"
 
 /* First size of the receive buffer: a greeting or a status fits. */
@@ -553,4 +554,27 @@ int bctl_client_bad_reply(const char *command, const char *what)
 {
 	bctl_err("unexpected reply from zhostd to '%s': %s", command, what);
 	return BCTL_EXIT_UNREACHABLE;
+}
+
+int bctl_client_verdict(const struct bctl_cmd *cmd,
+			const struct bctl_opts *opts, int argc, char **argv,
+			const char *key, bool partial_when,
+			void (*print)(const json_t *ret))
+{
+	json_t *ret;
+	bool finding;
+	int st;
+
+	if (argc > 1)
+		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
+	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
+	if (st)
+		return st;
+	finding = json_is_true(json_object_get(ret, key));
+	if (opts->json)
+		bctl_print_json(ret);
+	else
+		print(ret);
+	json_decref(ret);
+	return finding == partial_when ? BCTL_EXIT_PARTIAL : BCTL_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #ifndef BALLOON_CTL_CLIENT_H
 #define BALLOON_CTL_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -103,5 +104,23 @@ int bctl_client_bad_reply(const char *command, const char *what);
  */
 int bctl_client_run(const struct bctl_opts *opts, const char *command,
 		    json_t *args, json_t **ret);
+
+/**
+ * bctl_client_verdict() - run a command that takes no argument and whose
+ *	reply carries a yes/no finding (check, enforce)
+ * @cmd: the command; it sends cmd->execute
+ * @opts: global options; --json prints the reply as it came
+ * @argc, @argv: the command's words; any argument is a usage error
+ * @key: the boolean of the reply that holds the finding
+ * @partial_when: the value of @key that makes the exit status
+ *                BCTL_EXIT_PARTIAL (5) instead of 0
+ * @print: prints the reply for people, without --json
+ *
+ * Return: an exit status.
+ */
+int bctl_client_verdict(const struct bctl_cmd *cmd,
+			const struct bctl_opts *opts, int argc, char **argv,
+			const char *key, bool partial_when,
+			void (*print)(const json_t *ret));
 
 #endif /* BALLOON_CTL_CLIENT_H */

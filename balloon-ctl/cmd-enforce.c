@@ -51,22 +51,9 @@ static void enforce_print(const json_t *ret)
 static int enforce_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		       int argc, char **argv)
 {
-	json_t *ret;
-	bool found;
-	int st;
-
-	if (argc > 1)
-		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
-	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
-	if (st)
-		return st;
-	found = json_is_true(json_object_get(ret, "found"));
-	if (opts->json)
-		bctl_print_json(ret);
-	else
-		enforce_print(ret);
-	json_decref(ret);
-	return found ? BCTL_EXIT_PARTIAL : BCTL_EXIT_OK;
+	/* Host memory found (and freed): exit 5. */
+	return bctl_client_verdict(cmd, opts, argc, argv, "found", true,
+				   enforce_print);
 }
 
 const struct bctl_cmd bctl_cmd_enforce = {
