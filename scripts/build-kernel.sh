@@ -12,6 +12,13 @@ ZH_PROG=build-kernel
 
 [ -f "$ZH_SRC/.zonehost/version" ] || zh_die "no kernel source: run scripts/kernel-source.sh first"
 mkdir -p "$ZH_OBJ" "$ZH_GUEST"
+# One kernel build at a time: two on the same object tree corrupt it, and
+# two anywhere on a small machine take longer than one after the other.
+exec 9>"$ZH_BUILD/.kernel-build.lock"
+if ! flock -n 9; then
+	zh_log "another kernel build is running; waiting for it"
+	flock 9
+fi
 kmake() { make -s -C "$ZH_SRC" O="$ZH_OBJ" ARCH=x86_64 "$@"; }
 jobs=$(nproc)
 fragment=$ZH_ROOT/configs/guest.config

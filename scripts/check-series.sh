@@ -34,6 +34,12 @@ elif [ $# -gt 0 ]; then
 	zh_die "usage: check-series.sh [--from NNNN]"
 fi
 mkdir -p "$obj" "$logs"
+# The same lock as scripts/build-kernel.sh: one kernel build at a time.
+exec 9>"$ZH_BUILD/.kernel-build.lock"
+if ! flock -n 9; then
+	zh_log "another kernel build is running; waiting for it"
+	flock 9
+fi
 [ "$from" != 0000 ] || : >"$summary"
 
 say() { echo "$*" | tee -a "$summary"; }
