@@ -26,7 +26,7 @@ CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wformat=2 -Wvla
 HOST_CPPFLAGS := -D_GNU_SOURCE -Ivmrpc/include/uapi -Ivmrpc/host -Imm-host \
-		 -Ihost-common
+		 -Imm-host/common
 HOST_CFLAGS   := -std=c11 $(WARNINGS) -pthread -MMD -MP
 SAN_CFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer \
 		 -fno-sanitize-recover=all
@@ -35,8 +35,9 @@ HOST_LDLIBS   := -pthread
 LIBVMRPC_SRCS := $(wildcard vmrpc/host/*.c)
 LIB_OBJS      := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_SAN_OBJS  := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-san/%.o)
-# What zhostd and balloon-ctl share (the runtime directory and its checks).
-COMMON_SRCS   := $(wildcard host-common/*.c)
+# What the host tools share (mm-host/common/): the runtime directory, its
+# checks, the size grammar.
+COMMON_SRCS   := $(wildcard mm-host/common/*.c)
 COMMON_OBJS   := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_SAN_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/obj-san/%.o)
 ZHOSTD_SRCS   := $(wildcard mm-host/*.c)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The runtime directory checks zhostd and balloon-ctl share
- * (host-common/runtime-dir.c): what is missing is created with mode 0700;
+ * (mm-host/common/runtime-dir.c): what is missing is created with mode 0700;
  * a directory of another user, one others can write to (the runtime
  * directory) or use at all (a VM's), a symbolic link and a file are refused
  * with a message saying what to do; the default path follows

@@ -2,8 +2,8 @@
 /*
  * Sizes on the command line: "1G", "512M", "64K", "4096".
  */
-#ifndef ZHOSTD_SIZE_H
-#define ZHOSTD_SIZE_H
+#ifndef ZH_SIZE_H
+#define ZH_SIZE_H
 
 #include <stdint.h>
 
@@ -17,4 +17,4 @@
  */
 int size_parse(const char *s, uint64_t *out);
 
-#endif /* ZHOSTD_SIZE_H */
+#endif /* ZH_SIZE_H */
