@@ -4,8 +4,8 @@
  * query-memory (as the host sees it: requested, plugged, the host memory
  * really backing it; and as the guest sees it, with a reverse call;
  * query-status includes the same object as "memory"), set-memory (a new
- * requested size, passed on to the guest), check-memory (zhostd's map,
- * the guest's map and the memfd agree) and enforce-memory (the memory
+ * requested size, through resize.h), check-memory (zhostd's map, the
+ * guest's map and the memfd agree) and enforce-memory (the memory
  * guard's check, now: free what the guest used without plugging it).
  */
 #include <endian.h>
@@ -15,6 +15,7 @@
 #include "cmd-memory.h"
 #include "commands.h"
 #include "guard.h"
+#include "resize.h"
 
 /* Reverse calls made for a status must not hold a status up for long. */
 #define MEMORY_GUEST_TIMEOUT_MS		1000
@@ -135,35 +136,6 @@ static json_t *cmd_query_memory(struct zhostd *zd, json_t *args,
 }
 ZHOSTD_COMMAND("query-memory", cmd_query_memory)
 
-int zhostd_memory_request(struct zhostd *zd, uint64_t bytes, bool *notified,
-			  struct zhostd_error *err)
-{
-	struct vmrpc_mem_request req = { 0 };
-	uint32_t len = 0, status = 0;
-	char why[160];
-	int ret;
-
-	*notified = false;
-	if (zhostd_memory_set_requested(&zd->mem, bytes, why, sizeof(why))) {
-		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "%s", why);
-		return -1;
-	}
-	/* A guest that is not there reads the size when its driver binds. */
-	if (!vmrpc_host_guest_ready(zd->vh))
-		return 0;
-	req.requested_size = htole64(bytes);
-	ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_SET_REQUESTED,
-			      &req, sizeof(req), NULL, 0, &len, &status,
-			      zd->call_timeout_ms);
-	if (ret || status != VMRPC_OK) {
-		zhostd_error_from_call(err, "set the requested size", ret,
-				       status);
-		return -1;
-	}
-	*notified = true;
-	return 0;
-}
-
 static json_t *cmd_set_memory(struct zhostd *zd, json_t *args,
 			      struct zhostd_error *err)
 {
@@ -176,7 +148,7 @@ static json_t *cmd_set_memory(struct zhostd *zd, json_t *args,
 				 "'size' must be a byte count");
 		return NULL;
 	}
-	if (zhostd_memory_request(zd, (uint64_t)json_integer_value(jsize),
+	if (zhostd_resize(zd, (uint64_t)json_integer_value(jsize),
 				  &notified, err))
 		return NULL;
 	zhostd_memory_get(&zd->mem, &mi);

@@ -18,19 +18,4 @@
  */
 json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err);
 
-/**
- * zhostd_memory_request() - set the requested size and tell the guest
- * @zd: the daemon
- * @bytes: the new size: a multiple of the subblock size, at most max
- * @notified: set to whether the guest was told (a guest that is not
- *	connected reads the size when its driver binds)
- * @err: filled in on failure
- *
- * What set-memory does, and the automatic policy too.
- *
- * Return: 0, or -1 with @err set.
- */
-int zhostd_memory_request(struct zhostd *zd, uint64_t bytes, bool *notified,
-			  struct zhostd_error *err);
-
 #endif /* ZHOSTD_CMD_MEMORY_H */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "control.h"
+#include "events.h"
 #include "guard.h"
 #include "log.h"
 #include "qmp.h"
@@ -250,7 +250,7 @@ int zhostd_guard_check(struct zhostd_guard *g, struct zhostd_guard_result *r)
 		zlog_err("memory guard: cannot scan the memfd: %s", strerror(-ret));
 	if (r->found) {
 		guard_log(g, r);
-		zhostd_control_event(g->zd->ctl, "MEMORY_VIOLATION",
+		zhostd_event(g->zd, "MEMORY_VIOLATION",
 				     zhostd_guard_result_json(g, r));
 	}
 	return ret;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "events.h"
 #include "guard.h"
 #include "log.h"
 #include "runtime-dir.h"
@@ -443,162 +444,24 @@ static void parse_options(int argc, char **argv, struct options *o)
 	o->cfg.socket_path = o->socket_path;
 }
 
-static const char *event_name(enum vmrpc_host_event ev)
-{
-	static const char *const names[] = {
-		[VMRPC_HOST_EV_QEMU_CONNECTED] = "QEMU_CONNECTED",
-		[VMRPC_HOST_EV_QEMU_REFUSED] = "QEMU_REFUSED",
-		[VMRPC_HOST_EV_QEMU_DISCONNECTED] = "QEMU_DISCONNECTED",
-		[VMRPC_HOST_EV_GUEST_READY] = "GUEST_READY",
-		[VMRPC_HOST_EV_GUEST_BAD_VERSION] = "GUEST_BAD_VERSION",
-		[VMRPC_HOST_EV_GUEST_GONE] = "GUEST_GONE",
-	};
-
-	return (unsigned int)ev < sizeof(names) / sizeof(names[0]) ?
-	       names[ev] : "UNKNOWN";
-}
-
 struct event_ctx {
 	struct zhostd *zd;
 	enum on_disconnect on_disconnect;
 };
 
-/* The guest's ABI version as it wrote it into the superblock. */
-static uint32_t guest_abi_of(struct zhostd *zd)
-{
-	const volatile struct vmrpc_superblock *sb = vmrpc_host_bar(zd->vh);
-
-	return le32toh(sb->guest_abi_version);
-}
-
-/* VMRPC events: log them, track the state, tell the control clients. */
+/* VMRPC events: events.c, then quit when QEMU left and we should. */
 static void on_vmrpc_event(void *opaque, enum vmrpc_host_event ev,
 			   const char *detail)
 {
 	struct event_ctx *ctx = opaque;
-	struct zhostd *zd = ctx->zd;
-	uint32_t gabi = 0;
-	json_t *data;
 
-	pthread_mutex_lock(&zd->lock);
-	switch (ev) {
-	case VMRPC_HOST_EV_QEMU_CONNECTED:
-		zd->qemu_connected = true;
-		break;
-	case VMRPC_HOST_EV_QEMU_DISCONNECTED:
-		zd->qemu_connected = false;
-		zd->guest_ready = false;
-		break;
-	case VMRPC_HOST_EV_GUEST_READY:
-	case VMRPC_HOST_EV_GUEST_BAD_VERSION:
-		zd->guest_ready = ev == VMRPC_HOST_EV_GUEST_READY;
-		zd->guest_abi = gabi = guest_abi_of(zd);
-		break;
-	case VMRPC_HOST_EV_GUEST_GONE:
-		zd->guest_ready = false;
-		break;
-	case VMRPC_HOST_EV_QEMU_REFUSED:
-		break;
-	}
-	pthread_mutex_unlock(&zd->lock);
-
-	if (ev == VMRPC_HOST_EV_GUEST_BAD_VERSION)
-		zlog_err("guest speaks VMRPC ABI %u.%u, zhostd %u.%u: calls disabled (%s)",
-			 VMRPC_ABI_MAJOR_OF(gabi), gabi & 0xffff,
-			 VMRPC_ABI_MAJOR, VMRPC_ABI_MINOR, detail ? detail : "");
-	else if (ev == VMRPC_HOST_EV_QEMU_REFUSED)
-		zlog_warn("refused a second QEMU: one VM per zhostd (%s)",
-			  detail ? detail : "");
-	else
-		zlog_info("%s%s%s", event_name(ev), detail ? ": " : "",
-			  detail ? detail : "");
-
-	data = json_pack("{s:s?}", "detail", detail);
-	if (data && (ev == VMRPC_HOST_EV_GUEST_READY ||
-		     ev == VMRPC_HOST_EV_GUEST_BAD_VERSION)) {
-		char s[16];
-
-		snprintf(s, sizeof(s), "%u.%u", VMRPC_ABI_MAJOR_OF(gabi),
-			 gabi & 0xffff);
-		json_object_set_new(data, "guest_abi", json_string(s));
-		snprintf(s, sizeof(s), "%u.%u", VMRPC_ABI_MAJOR, VMRPC_ABI_MINOR);
-		json_object_set_new(data, "host_abi", json_string(s));
-	}
-	zhostd_control_event(zd->ctl, event_name(ev), data);
-
-	/* The VM is gone with all its memory: give the host all of it back. */
-	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED) {
-		int ret = zhostd_memory_reset(&zd->mem);
-
-		if (ret)
-			zlog_err("cannot free the data area: %s", strerror(-ret));
-	}
-
+	zhostd_vmrpc_event(ctx->zd, ev, detail);
 	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED &&
 	    ctx->on_disconnect == ON_DISCONNECT_EXIT) {
 		uint64_t one = 1;
 
 		if (write(quit_fd, &one, sizeof(one)) < 0)
 			zlog_err("cannot wake the main loop: %s", strerror(errno));
-	}
-}
-
-/* The memory backend changed: log it and tell the control clients. */
-static void on_memory_event(void *opaque, const struct zhostd_memory_event *ev)
-{
-	struct zhostd *zd = opaque;
-	json_t *data;
-
-	switch (ev->what) {
-	case ZHOSTD_MEM_PLUGGED:
-	case ZHOSTD_MEM_UNPLUGGED:
-	case ZHOSTD_MEM_RESET:
-		zlog_debug("memory %s: subblocks %llu+%llu, %llu MiB plugged",
-			   zhostd_memory_change_name(ev->what),
-			   (unsigned long long)ev->first,
-			   (unsigned long long)ev->count,
-			   (unsigned long long)(ev->plugged >> 20));
-		data = json_pack("{s:s, s:I, s:I, s:I, s:I}",
-				 "change", zhostd_memory_change_name(ev->what),
-				 "first", (json_int_t)ev->first,
-				 "count", (json_int_t)ev->count,
-				 "plugged", (json_int_t)ev->plugged,
-				 "requested", (json_int_t)ev->requested);
-		zhostd_control_event(zd->ctl, "MEMORY_CHANGED", data);
-		break;
-	case ZHOSTD_MEM_REQUESTED:
-		zlog_info("requested size now %llu MiB (%llu MiB plugged)",
-			  (unsigned long long)(ev->requested >> 20),
-			  (unsigned long long)(ev->plugged >> 20));
-		zhostd_control_event(zd->ctl, "MEMORY_REQUESTED",
-				     json_pack("{s:I, s:I}",
-					       "requested", (json_int_t)ev->requested,
-					       "plugged", (json_int_t)ev->plugged));
-		break;
-	case ZHOSTD_MEM_ASKED:
-		zlog_info("guest asked for %llu MiB more: %s%llu MiB, requested now %llu MiB",
-			  (unsigned long long)(ev->asked >> 20),
-			  ev->granted ? "granted " : "refused, ",
-			  (unsigned long long)(ev->granted >> 20),
-			  (unsigned long long)(ev->requested >> 20));
-		zhostd_control_event(zd->ctl, "GUEST_ASKED",
-				     json_pack("{s:I, s:I, s:I}",
-					       "asked", (json_int_t)ev->asked,
-					       "granted", (json_int_t)ev->granted,
-					       "requested", (json_int_t)ev->requested));
-		break;
-	case ZHOSTD_MEM_DONE:
-		zlog_info("guest resize ended at %llu MiB of %llu MiB: %s",
-			  (unsigned long long)(ev->done.plugged >> 20),
-			  (unsigned long long)(ev->done.requested >> 20),
-			  zhostd_memory_reason_name(ev->done.reason));
-		zhostd_control_event(zd->ctl, "RESIZE_DONE",
-				     json_pack("{s:I, s:I, s:s, s:I}",
-					       "requested", (json_int_t)ev->done.requested,
-					       "plugged", (json_int_t)ev->done.plugged,
-					       "reason", zhostd_memory_reason_name(ev->done.reason),
-					       "error", (json_int_t)ev->done.error));
-		break;
 	}
 }
 
@@ -851,7 +714,7 @@ int main(int argc, char **argv)
 		zlog_err("memory: %s", ret == -ENOMEM ? "out of memory" : err);
 		goto out_host;
 	}
-	zd.mem.on_event = on_memory_event;
+	zd.mem.on_event = zhostd_memory_event;
 	zd.mem.allow_ask = o.allow_ask;
 	zd.mem.opaque = &zd;
 	/* The guard frees what a guest puts past the call slots too. */

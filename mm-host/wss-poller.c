@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmd-memory.h"
+#include "events.h"
 #include "log.h"
-#include "control.h"
+#include "resize.h"
 #include "wss-json.h"
 #include "wss-poller.h"
 #include "wss-ring.h"
@@ -161,7 +161,7 @@ static void poll_failed(struct zhostd_wss *w, const char *reason,
 	zlog_warn("working set: %s (%llu failures in a row; repeats are logged at most every %d s)",
 		  err->desc, (unsigned long long)failures,
 		  ZHOSTD_WSS_ERROR_EVERY_MS / 1000);
-	zhostd_control_event(w->zd->ctl, "WSS_ERROR",
+	zhostd_event(w->zd, "WSS_ERROR",
 			     json_pack("{s:s, s:s, s:s, s:I, s:I}",
 				       "reason", reason,
 				       "class", err->cls,
@@ -186,11 +186,11 @@ static void policy_apply(struct zhostd_wss *w,
 			  (unsigned long long)(d->target >> 20),
 			  zhostd_policy_reason_name(d->reason));
 	if (d->emit)
-		zhostd_control_event(w->zd->ctl, "POLICY_DECISION",
+		zhostd_event(w->zd, "POLICY_DECISION",
 				     zhostd_policy_decision_json(d));
 	if (d->action == ZHOSTD_POLICY_HOLD)
 		return;
-	if (zhostd_memory_request(w->zd, d->to, &notified, &err))
+	if (zhostd_resize(w->zd, d->to, &notified, &err))
 		zlog_warn("policy: cannot request %llu MiB: %s",
 			  (unsigned long long)(d->to >> 20), err.desc);
 }
@@ -236,7 +236,7 @@ static void poll_succeeded(struct zhostd_wss *w,
 		   (unsigned long long)(r->region[VMRPC_WSS_REGION_GUEST].wss >> 20),
 		   (unsigned long long)(r->region[VMRPC_WSS_REGION_HOST].wss >> 20),
 		   (unsigned long long)r->windows);
-	zhostd_control_event(w->zd->ctl, "WSS_UPDATED",
+	zhostd_event(w->zd, "WSS_UPDATED",
 			     zhostd_wss_sample_json(&s));
 	if (w->cfg.policy)
 		policy_apply(w, &d);

@@ -14,8 +14,9 @@
 
 #include <jansson.h>
 
-#include "commands.h"
+#include "errors.h"
 #include "policy.h"
+#include "zhostd.h"
 
 /* Defaults, shown in zhostd --help. */
 #define ZHOSTD_WSS_INTERVAL_MS_DEFAULT	5000

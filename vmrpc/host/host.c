@@ -494,6 +494,11 @@ bool vmrpc_host_guest_ready(const struct vmrpc_host *h)
 	return vmrpc_calls_ready(h->calls);
 }
 
+uint32_t vmrpc_host_guest_abi(const struct vmrpc_host *h)
+{
+	return h->seen_valid ? h->seen.abi_version : 0;
+}
+
 void vmrpc_host_get_stats(const struct vmrpc_host *h,
 			  struct vmrpc_host_stats *stats)
 {

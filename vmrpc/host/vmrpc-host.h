@@ -220,6 +220,18 @@ void vmrpc_host_spare_area(const struct vmrpc_host *h, uint64_t *offset,
 /* Whether a guest driver with our ABI major is bound now. */
 bool vmrpc_host_guest_ready(const struct vmrpc_host *h);
 
+/**
+ * vmrpc_host_guest_abi() - the guest driver's VMRPC_ABI_VERSION
+ * @h: the host
+ *
+ * As the host read it from the superblock, once, for the last
+ * VMRPC_HOST_EV_GUEST_READY or VMRPC_HOST_EV_GUEST_BAD_VERSION. Call it
+ * from the on_event callback of those events: the VMRPC thread writes it.
+ *
+ * Return: the version (major << 16 | minor), 0 before a guest spoke.
+ */
+uint32_t vmrpc_host_guest_abi(const struct vmrpc_host *h);
+
 /* A consistent snapshot of the counters. */
 void vmrpc_host_get_stats(const struct vmrpc_host *h,
 			  struct vmrpc_host_stats *stats);
