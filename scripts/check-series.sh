@@ -11,7 +11,7 @@
 # in build/series/logs/.
 #
 # Long: the patches that change core mm headers rebuild most of the kernel,
-# so expect about an hour on 2 cores (Documentation/build.rst).
+# so expect about an hour on 2 cores (Documentation/design/patches.rst).
 #
 #   check-series.sh [--from NNNN]   start at step NNNN (the steps before it
 #                                   passed already; their lines are kept)
