@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "format.h"
+#include "size.h"
 
 /* ping [--size BYTES]: a null call, timed by zhostd. */
 static int guest_ping_run(const struct bctl_cmd *cmd,
@@ -36,9 +37,9 @@ static int guest_ping_run(const struct bctl_cmd *cmd,
 		}
 	}
 	if (val) {
-		if (bctl_parse_size(val, &size) || size > LLONG_MAX)
-			return bctl_usage_err(cmd, "bad size '%s' (bytes; K, M and G suffixes allowed)",
-					      val);
+		if (size_parse(val, &size) || size > LLONG_MAX)
+			return bctl_usage_err(cmd, "bad size '%s' (%s)", val,
+					      ZH_SIZE_HINT);
 		args = json_pack("{s:I}", "size", (json_int_t)size);
 		if (!args) {
 			bctl_err("out of memory");

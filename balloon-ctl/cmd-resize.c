@@ -15,6 +15,7 @@
 
 #include "client.h"
 #include "format.h"
+#include "size.h"
 
 #define RESIZE_POLL_NS		(500 * 1000 * 1000L)
 #define RESIZE_BAR_WIDTH	30
@@ -47,9 +48,9 @@ static int resize_parse(const struct bctl_cmd *cmd, int argc, char **argv,
 			return bctl_usage_err(cmd, "unknown option '%s'", argv[i]);
 		} else if (a->size != UINT64_MAX) {
 			return bctl_usage_err(cmd, "unexpected argument '%s'", argv[i]);
-		} else if (bctl_parse_size(argv[i], &a->size)) {
-			return bctl_usage_err(cmd, "bad size '%s' (bytes, or with K, M or G)",
-					      argv[i]);
+		} else if (size_parse(argv[i], &a->size)) {
+			return bctl_usage_err(cmd, "bad size '%s' (%s)", argv[i],
+					      ZH_SIZE_HINT);
 		}
 	}
 	if (a->size == UINT64_MAX)

@@ -2,10 +2,7 @@
 /*
  * balloon-ctl: sizes and durations for humans, JSON for scripts.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "balloon-ctl.h"
 #include "format.h"
@@ -44,30 +41,6 @@ char *bctl_fmt_duration(uint64_t ns, char *buf)
 	else
 		snprintf(buf, BCTL_FMT_LEN, "%.3f s", (double)ns / 1e9);
 	return buf;
-}
-
-int bctl_parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	unsigned int shift = 0;
-	char *end;
-
-	/* strtoull() would accept " 12", "+12" and "-12" (as a huge number). */
-	if (!isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end || v > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)v << shift;
-	return 0;
 }
 
 int bctl_print_json(const json_t *v)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * balloon-ctl: numbers for humans (sizes, durations) and JSON for scripts.
+ * Sizes typed by users are parsed by size_parse() (size.h), the grammar
+ * all host tools share.
  */
 #ifndef BALLOON_CTL_FORMAT_H
 #define BALLOON_CTL_FORMAT_H
@@ -37,15 +39,6 @@ char *bctl_fmt_size(uint64_t bytes, char *buf);
  * Return: @buf.
  */
 char *bctl_fmt_duration(uint64_t ns, char *buf);
-
-/**
- * bctl_parse_size() - parse a byte count typed by a user
- * @s: decimal digits, optionally followed by K, M or G (powers of 1024)
- * @out: the value on success
- *
- * Return: 0 on success, -1 if @s is not such a number or overflows.
- */
-int bctl_parse_size(const char *s, uint64_t *out);
 
 /**
  * bctl_json_u64() - a byte count or counter of a reply

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Sizes on the command line.
+ * Sizes typed by users (size.h).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +17,7 @@ int size_parse(const char *s, uint64_t *out)
 	char *end;
 	int shift = 0;
 
+	/* strtoull() would accept " 12", "+12" and "-12" (as a huge number). */
 	if (!isdigit((unsigned char)*s))
 		return -1;
 	errno = 0;
