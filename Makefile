@@ -11,6 +11,7 @@
 #   make bench      deps, build, benchmarks against today's baselines
 #   make export-patches  the series as linux-mm would receive it, in build/patches/
 #   make check-series    build the kernel after every patch (about an hour)
+#   make check-reproducible  build the guest twice, compare (about 30 minutes)
 #   make clean      remove host build output; `make distclean` removes build/
 #
 # Everything generated lives under build/.
@@ -138,6 +139,7 @@ deps:
 
 .PHONY: guest guest-source guest-kernel guest-tests guest-initramfs guest-clean
 guest: guest-kernel guest-initramfs
+	@scripts/guest-versions.sh
 
 guest-source:
 	@scripts/kernel-source.sh
@@ -161,6 +163,13 @@ export-patches: deps
 
 check-series: export-patches
 	@scripts/check-series.sh
+
+# The guest built twice from one snapshot of its inputs in two object trees,
+# bzImage and initramfs compared byte for byte (two kernel builds, about
+# 30 minutes; not part of `make test`).
+.PHONY: check-reproducible
+check-reproducible: guest-source
+	@scripts/check-reproducible.sh
 
 # Forget the kernel tree (keeps host programs); the next `make guest`
 # extracts and builds from scratch.

@@ -19,6 +19,14 @@ if ! flock -n 9; then
 	zh_log "another kernel build is running; waiting for it"
 	flock 9
 fi
+# Reproducible: the same inputs give the same bzImage wherever the object
+# tree is. Neither the time nor the machine nor a count of earlier builds
+# (kbuild's .version) may reach the banner; the time is fixed per source
+# (lib.sh), so it relinks nothing between two builds.
+SOURCE_DATE_EPOCH=$(zh_source_date_epoch)
+KBUILD_BUILD_TIMESTAMP=$(LC_ALL=C date -u -d "@$SOURCE_DATE_EPOCH")
+export SOURCE_DATE_EPOCH KBUILD_BUILD_TIMESTAMP
+export KBUILD_BUILD_USER=zonehost KBUILD_BUILD_HOST=zonehost KBUILD_BUILD_VERSION=1
 kmake() { make -s -C "$ZH_SRC" O="$ZH_OBJ" ARCH=x86_64 "$@"; }
 jobs=$(nproc)
 fragment=$ZH_ROOT/configs/guest.config
@@ -106,4 +114,4 @@ touch -r "$ZH_OBJ/.zonehost-build-start" "$bzimage.tmp"
 mv -f "$bzimage.tmp" "$bzimage"
 echo "$release" >"$ZH_GUEST/kernel.release"
 cat "$ZH_SRC/.zonehost/version" >"$ZH_GUEST/linux-source.version"
-zh_log "built $release from $ZH_KPKG $(cat "$ZH_GUEST/linux-source.version") in $(($(date +%s) - start)) s"
+zh_log "built $release from $ZH_KPKG $(cat "$ZH_GUEST/linux-source.version") (tarball sha256 $(cat "$ZH_SRC/.zonehost/tarball.sha256" 2>/dev/null)) in $(($(date +%s) - start)) s"

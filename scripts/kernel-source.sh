@@ -39,8 +39,12 @@ if [ "$(cat "$state/version" 2>/dev/null)" != "$installed" ]; then
 	rmdir "$ZH_BUILD/linux-extract"
 	mkdir -p "$applied"
 	: >"$state/series"
+	sha256sum "$ZH_KTARBALL" | cut -d' ' -f1 >"$state/tarball.sha256"
 	echo "$installed" >"$state/version"
 fi
+# The tarball the tree came from, for build/guest/versions (trees extracted
+# before it was recorded get it once here).
+[ -s "$state/tarball.sha256" ] || sha256sum "$ZH_KTARBALL" | cut -d' ' -f1 >"$state/tarball.sha256"
 
 # 2. Bring the applied stack in line with patches/series.
 "$ZH_ROOT/scripts/apply-series.sh" "$ZH_ROOT/patches" "$ZH_SRC" "$state" \

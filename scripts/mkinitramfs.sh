@@ -8,9 +8,15 @@
 # The archive is written with the kernel's own usr/gen_init_cpio from a
 # file list, so device nodes and owners need no root, and it is rebuilt
 # only when one of its inputs is newer than the last archive.
+#
+# Reproducible: the same inputs give the same archive. The list is in a
+# fixed order (C collation), every entry is owned by root with the mtime of
+# the kernel source (lib.sh: zh_source_date_epoch), inode numbers are
+# gen_init_cpio's counter, and gzip stores no name or time.
 set -euo pipefail
 ZH_PROG=mkinitramfs
 . "$(dirname "$0")/lib.sh"
+export LC_ALL=C
 
 out=$ZH_GUEST/initramfs.cpio.gz
 busybox=/bin/busybox
@@ -92,6 +98,6 @@ for d in "$ZH_GUEST_TESTS" "$ZH_ROOT/scripts/initramfs/bin" "$ZH_ROOT/tests/benc
 	done < <(find "$d" -maxdepth 1 -type f -perm -u+x -print0 | sort -z)
 done
 
-"$gen" "$list" | gzip -6 >"$out.tmp"
+"$gen" -t "$(zh_source_date_epoch)" "$list" | gzip -n -6 >"$out.tmp"
 mv -f "$out.tmp" "$out"
 zh_log "built $(basename "$out"): busybox, stress-ng, $nprogs guest program(s), $(du -h "$out" | cut -f1)"
