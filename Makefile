@@ -69,7 +69,7 @@ FUZZ_PROGS  := $(if $(CLANG),$(BUILD)/fuzz/fuzz-slot)
 .PHONY: all
 all: $(HOST_PROGS) $(UNIT_PROGS) $(FUZZ_PROGS)
 
-$(BIN)/zhost-run: scripts/zhost-run | $(BIN)
+$(BIN)/zhost-run: mm-host/zhost-run | $(BIN)
 	install -m 0755 $< $@
 
 $(BUILD)/obj/%.o: %.c

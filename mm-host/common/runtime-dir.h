@@ -11,7 +11,7 @@
  * by group or others and RUNTIME/NAME must be private (no group or other
  * access at all); neither may be a symbolic link. Directories above RUNTIME
  * are not checked: /tmp is world-writable by design, its sticky bit keeps
- * others from replacing our /tmp/zonehost. scripts/zhost-run makes the same
+ * others from replacing our /tmp/zonehost. mm-host/zhost-run makes the same
  * checks in bash.
  */
 #ifndef ZH_RUNTIME_DIR_H

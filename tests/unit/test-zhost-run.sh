@@ -8,7 +8,7 @@
 # timeout: 60
 set -uo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
-zr=$(cd "$(dirname "$0")/../.." && pwd)/scripts/zhost-run
+zr=$(cd "$(dirname "$0")/../.." && pwd)/mm-host/zhost-run
 export ZHOST_RUNTIME_DIR=${ZHOST_RUNTIME_DIR:-$(mktemp -d)}
 out=$(mktemp)
 t=$(mktemp -d) || exit 1
@@ -27,7 +27,16 @@ rejects() {
 
 dry() { "$zr" --dry-run "$@" 2>&1; }
 
-tap_plan 29
+# The size grammar all host tools share: the rows of sizes.txt, each a
+# string and the bytes it means or "error" (test-size checks the C side).
+sizes=$(dirname "$0")/sizes.txt
+tap_plan $((34 + $(grep -cv '^#' "$sizes")))
+while read -r s want; do
+	[ -n "$s" ] && [ "${s#\#}" = "$s" ] || continue
+	got=$(. "$zr" && size_bytes "$s") || got=error
+	[ "$got" = "$want" ]
+	tap_ok $? "size '$s' is $want${got:+$([ "$got" = "$want" ] || echo ", got $got")}"
+done <"$sizes"
 rejects "unknown option" "unknown option '--bogus'" --bogus
 rejects "memory size with a fraction" "bad memory size '1.5G'" -m 1.5G
 rejects "memory size too small" "too small" -m 64M
@@ -57,6 +66,12 @@ dry | grep -q -- '-device ivshmem-doorbell,chardev=zhostd,vectors=3' &&
 tap_ok $? "dry run: the zonehost ivshmem-doorbell device joins zhostd's socket"
 ! dry --no-zhostd | grep -q ivshmem
 tap_ok $? "dry run: --no-zhostd boots without the device"
+dry -m 1024 | grep -q -- '-m 1024M'
+tap_ok $? "dry run: a memory size without a unit is MiB, as QEMU's -m"
+dry -m 1GiB | grep -q -- '-m 1024M' && dry -m 2097152K | grep -q -- '-m 2048M'
+tap_ok $? "dry run: memory sizes in the shared grammar (1GiB, 2097152K)"
+rejects "memory size not a whole number of MiB" "bad memory size '1000K'" -m 1000K
+rejects "host memory size in no grammar" "bad host memory size '1X'" -H 1X --dry-run
 
 # A QEMU that only notes the modes of the runtime and VM directories it
 # was given (those of -pidfile), and an empty kernel and initramfs.
@@ -96,6 +111,21 @@ boot "$t/fresh" -n vm1 >"$out" 2>&1
 tap_ok $? "a fresh runtime directory and VM directory are created with mode 0700"
 [ -d "$t/fresh" ] && [ ! -e "$t/fresh/vm1" ]
 tap_ok $? "... and the VM directory is gone after the VM"
+
+# zhostd gets host memory sizes in MiB, so a number without a unit means
+# MiB to both: a zhostd that notes its arguments and fails to start.
+cat >"$t/zhostd" <<'END'
+#!/bin/sh
+echo "$*" >"$FAKE_ZHOSTD_OUT"
+exit 1
+END
+chmod 0755 "$t/zhostd"
+ZHOST_RUNTIME_DIR=$t/fresh ZHOST_QEMU=$fake_qemu ZHOST_ZHOSTD=$t/zhostd \
+	FAKE_ZHOSTD_OUT=$t/zhostd-args timeout -k 2 15 "$zr" -n vm3 \
+	-k "$t/bzImage" -i "$t/initrd" -H 512 --host-max 1T >"$out" 2>&1
+grep -q -- '--initial 512M --max 1048576M' "$t/zhostd-args" 2>/dev/null &&
+	grep -q "zhostd failed to start" "$out"
+tap_ok $? "-H 512 --host-max 1T reach zhostd as --initial 512M --max 1048576M"
 
 mkdir -m 0755 "$t/other"
 if chown 65534:65534 "$t/other" 2>/dev/null; then
