@@ -510,7 +510,7 @@ out:
 
 int bctl_client_error(const json_t *error, char *msg, size_t len)
 {
-	/* The classes of Documentation/control-protocol.rst, in words. */
+	/* The classes of Documentation/reference/control-protocol.rst, in words. */
 	static const struct {
 		const char *class;
 		const char *words;

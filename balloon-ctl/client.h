@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * balloon-ctl: the client side of zhostd's control protocol
- * (Documentation/control-protocol.rst). One connection carries one or more
- * requests, each answered in order; asynchronous events arriving meanwhile
- * are skipped. Every function here reports its own failures on stderr and
- * returns the exit status balloon-ctl should end with, so a command only
- * has to pass it on.
+ * (Documentation/reference/control-protocol.rst). One connection carries
+ * one or more requests, each answered in order; asynchronous events
+ * arriving meanwhile are skipped. Every function here reports its own
+ * failures on stderr and returns the exit status balloon-ctl should end
+ * with, so a command only has to pass it on.
  */
 #ifndef BALLOON_CTL_CLIENT_H
 #define BALLOON_CTL_CLIENT_H

@@ -2,8 +2,8 @@
 /*
  * balloon-ctl: the working set for humans, shared by the wss, top and
  * history commands. Each function takes JSON as zhostd sends it (a sample
- * of query-wss or query-wss-history, Documentation/control-protocol.rst)
- * and prints to stdout.
+ * of query-wss or query-wss-history,
+ * Documentation/reference/control-protocol.rst) and prints to stdout.
  */
 #ifndef BALLOON_CTL_WSS_VIEW_H
 #define BALLOON_CTL_WSS_VIEW_H

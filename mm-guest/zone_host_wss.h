@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The working-set estimator: state shared by its files; nothing here is
- * API. See Documentation/working-set.rst.
+ * API. See Documentation/design/working-set.rst.
  *
  * Every populated zone is cut into cells of @stride page frames, and one
  * frame at a fixed random offset in each cell is the cell's sample. Once

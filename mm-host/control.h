@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * zhostd control socket: QMP-style JSON lines for balloon-ctl and
- * management software (Documentation/control-protocol.rst). Each client is
- * served by its own thread; events go to every client.
+ * management software (Documentation/reference/control-protocol.rst).
+ * Each client is served by its own thread; events go to every client.
  */
 #ifndef ZHOSTD_CONTROL_H
 #define ZHOSTD_CONTROL_H

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Why something zhostd was asked to do failed: the error classes of the
- * control protocol (Documentation/control-protocol.rst) and a description.
+ * control protocol (Documentation/reference/control-protocol.rst) and a
+ * description.
  * Control commands return them; services that commands and background
  * threads share (resize.h) fill them too.
  */

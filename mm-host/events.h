@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What zhostd tells its control clients and its log: the events of the
- * control protocol (Documentation/control-protocol.rst), from the VMRPC
- * host's events, the memory backend's and zhostd's own parts.
+ * control protocol (Documentation/reference/control-protocol.rst), from
+ * the VMRPC host's events, the memory backend's and zhostd's own parts.
  */
 #ifndef ZHOSTD_EVENTS_H
 #define ZHOSTD_EVENTS_H

@@ -113,7 +113,7 @@ int zhostd_guard_check(struct zhostd_guard *g, struct zhostd_guard_result *r);
  * @g: the guard
  * @r: the check
  *
- * Return: a new object (Documentation/control-protocol.rst).
+ * Return: a new object (Documentation/reference/control-protocol.rst).
  */
 json_t *zhostd_guard_result_json(struct zhostd_guard *g,
 				 const struct zhostd_guard_result *r);

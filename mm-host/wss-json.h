@@ -2,7 +2,7 @@
 /*
  * Working-set samples and policy decisions as JSON, the one shape used by
  * query-wss, query-wss-history and the WSS_UPDATED and POLICY_DECISION
- * events (Documentation/control-protocol.rst).
+ * events (Documentation/reference/control-protocol.rst).
  */
 #ifndef ZHOSTD_WSS_JSON_H
 #define ZHOSTD_WSS_JSON_H

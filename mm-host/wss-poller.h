@@ -77,7 +77,7 @@ void zhostd_wss_destroy(struct zhostd_wss *w);
  */
 int zhostd_wss_poll(struct zhostd_wss *w, struct zhostd_error *err);
 
-/* The return object of query-wss (see control-protocol.rst). */
+/* The return object of query-wss (reference/control-protocol.rst). */
 json_t *zhostd_wss_status_json(struct zhostd_wss *w);
 
 /* The return object of query-wss-history: the newest @limit samples. */

@@ -385,7 +385,7 @@ struct vmrpc_mem_done {
  * @reason: VMRPC_MEM_R_* of the last resize
  * @reserved0: zero
  * @floor: the least free memory, in bytes, the guest keeps when it
- *	unplugs (see Documentation/resize.rst)
+ *	unplugs (see Documentation/design/resize.rst)
  * @reserved: zero
  */
 struct vmrpc_mem_status {
@@ -411,7 +411,7 @@ struct vmrpc_mem_status {
  * accessed bits of every page table mapping it (through the reverse map)
  * and, for page cache nobody maps, the kernel's own accessed marking. The
  * host reads the estimate with a reverse call. See
- * Documentation/working-set.rst.
+ * Documentation/design/working-set.rst.
  */
 #define VMRPC_MOD_WSS			3
 /* host -> guest */
