@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One VM served; see vm.h.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "control.h"
+#include "events.h"
+#include "guard.h"
+#include "log.h"
+#include "vm.h"
+#include "wss-poller.h"
+
+/*
+ * The working-set poller, with the policy's sizes checked against the
+ * subblock size and the maximum, known only now.
+ */
+static int vm_open_wss(struct zhostd *zd, const struct zhostd_options *o)
+{
+	struct zhostd_wss_config wc = o->wss;
+	struct zhostd_policy_params *p = &wc.params;
+	char msg[ZHOSTD_OPTIONS_MSG_MAX];
+	int ret;
+
+	p->subblock = zd->mem.area.subblock_size;
+	p->max = zd->mem.info.max;
+	if (zhostd_options_check_policy(p, msg, sizeof(msg))) {
+		zlog_err("%s", msg);
+		return -EINVAL;
+	}
+	ret = zhostd_wss_create(zd, &wc, &zd->wss);
+	if (ret) {
+		zlog_err("working-set poller: %s", strerror(-ret));
+		return ret;
+	}
+	if (wc.policy)
+		zlog_info("policy auto: headroom %llu MiB + %u%%, between %llu and %llu MiB, shrink after %u windows by at most %llu MiB",
+			  (unsigned long long)(p->headroom >> 20),
+			  p->headroom_percent,
+			  (unsigned long long)(p->min >> 20),
+			  (unsigned long long)(p->max >> 20), p->shrink_after,
+			  (unsigned long long)(p->shrink_step >> 20));
+	return 0;
+}
+
+/* The memory backend over the VMRPC host's data area, serving its calls. */
+static int vm_open_memory(struct zhostd *zd, const struct zhostd_options *o)
+{
+	struct vmrpc_host_data_area area;
+	uint64_t spare, spare_size;
+	char err[160];
+	int ret;
+
+	vmrpc_host_data_area(zd->vh, &area);
+	ret = zhostd_memory_init(&zd->mem, vmrpc_host_memfd(zd->vh), &area,
+				 o->initial,
+				 o->max == UINT64_MAX ? area.size : o->max,
+				 err, sizeof(err));
+	if (ret) {
+		zlog_err("memory: %s", ret == -ENOMEM ? "out of memory" : err);
+		return ret;
+	}
+	zd->mem.on_event = zhostd_memory_event;
+	zd->mem.allow_ask = o->allow_ask;
+	zd->mem.opaque = zd;
+	/* The guard frees what a guest puts past the call slots too. */
+	vmrpc_host_spare_area(zd->vh, &spare, &spare_size);
+	zhostd_memory_set_spare(&zd->mem, spare, spare_size);
+	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_MEM, zhostd_memory_serve,
+				  &zd->mem);
+	if (ret)
+		zlog_err("cannot serve the memory calls: %s", strerror(-ret));
+	return ret;
+}
+
+int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
+		   void (*on_event)(void *opaque, enum vmrpc_host_event ev,
+				    const char *detail),
+		   void *opaque)
+{
+	int ret;
+
+	zd->name = o->name;
+	zd->call_timeout_ms = o->call_timeout_ms;
+	zd->cfg = o->cfg;
+	zd->cfg.on_event = on_event;
+	zd->cfg.opaque = opaque;
+
+	ret = zhostd_control_open(zd, o->control_path, &zd->ctl);
+	if (ret) {
+		zlog_err("control socket %s: %s%s", o->control_path, strerror(-ret),
+			 ret == -EADDRINUSE ? " (another zhostd serves this VM)" : "");
+		return ret;
+	}
+	ret = vmrpc_host_create(&zd->cfg, &zd->vh);
+	if (ret) {
+		zlog_err("cannot set up %llu MiB of shared memory: %s",
+			 (unsigned long long)(zd->cfg.bar_size >> 20),
+			 strerror(-ret));
+		goto fail;
+	}
+	ret = vm_open_memory(zd, o);
+	if (ret)
+		goto fail;
+	ret = vm_open_wss(zd, o);
+	if (ret)
+		goto fail;
+	ret = zhostd_guard_create(zd, &o->guard, &zd->guard);
+	if (ret) {
+		zlog_err("memory guard: %s", strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	zhostd_vm_close(zd);
+	return ret;
+}
+
+int zhostd_vm_start(struct zhostd *zd, const struct zhostd_options *o)
+{
+	int ret;
+
+	ret = vmrpc_host_start(zd->vh);
+	if (ret) {
+		zlog_err("ivshmem socket %s: %s%s", o->socket_path, strerror(-ret),
+			 ret == -EADDRINUSE ? " (another server listens there)" : "");
+		return ret;
+	}
+	ret = zhostd_wss_start(zd->wss);
+	if (ret) {
+		zlog_err("cannot start the working-set poller: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = zhostd_guard_start(zd->guard);
+	if (ret) {
+		zlog_err("cannot start the memory guard: %s", strerror(-ret));
+		goto fail;
+	}
+	return 0;
+fail:
+	zhostd_vm_stop(zd);
+	return ret;
+}
+
+void zhostd_vm_stop(struct zhostd *zd)
+{
+	zhostd_guard_stop(zd->guard);
+	if (zd->wss)
+		zhostd_wss_stop(zd->wss);
+	vmrpc_host_stop(zd->vh);
+}
+
+void zhostd_vm_close(struct zhostd *zd)
+{
+	zhostd_vm_stop(zd);
+	/*
+	 * Clients first: a command still running uses the host, the memory,
+	 * the poller and the guard, which may go only once no client is
+	 * left. Events from here on have nobody to go to.
+	 */
+	zhostd_control_close(zd->ctl);
+	zd->ctl = NULL;
+	if (zd->vh) {
+		vmrpc_host_destroy(zd->vh);
+		zd->vh = NULL;
+		zhostd_memory_destroy(&zd->mem);
+	}
+	zhostd_wss_destroy(zd->wss);
+	zd->wss = NULL;
+	zhostd_guard_destroy(zd->guard);
+	zd->guard = NULL;
+}
