@@ -8,6 +8,7 @@
  * connect only after their arguments checked out, so a usage error never
  * reaches zhostd.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,15 +20,12 @@
 
 #include "balloon-ctl.h"
 #include "runtime-dir.h"
+#include "vm-paths.h"
 
 /* Defaults, shown in --help; the same as zhost-run's. */
 #define BCTL_DEF_NAME		"zonehost"
 #define BCTL_DEF_TIMEOUT	10
 #define BCTL_MAX_TIMEOUT	1000000	/* seconds; the deadline is int64_t ns */
-#define BCTL_SOCKET_FILE	"zhostd.sock"
-/* A VM name is a directory name: zhost-run's rule. */
-#define BCTL_NAME_MAX		32
-#define BCTL_NAME_CHARS		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 static const struct bctl_cmd bctl_cmd_help;
 
@@ -153,7 +151,7 @@ static void usage(FILE *f)
 		"      --version          print the version\n"
 		"\n"
 		"Commands:\n",
-		BCTL_PROG, BCTL_DEF_NAME, BCTL_SOCKET_FILE, BCTL_DEF_TIMEOUT);
+		BCTL_PROG, BCTL_DEF_NAME, ZH_VM_CONTROL_SOCK, BCTL_DEF_TIMEOUT);
 	cmd_list(bctl_cmds, f);
 	fprintf(f,
 		"\n"
@@ -228,24 +226,16 @@ static int parse_timeout(const char *s, double *out)
 	return 0;
 }
 
-static bool name_valid(const char *name)
-{
-	size_t len = strlen(name);
-
-	return len >= 1 && len <= BCTL_NAME_MAX &&
-	       strchr(BCTL_NAME_CHARS, name[0]) &&
-	       strspn(name, BCTL_NAME_CHARS "_.-") == len;
-}
-
 /* The socket of VM @name in @runtime, into @buf (sized like sun_path). */
 static int socket_of(const char *runtime, const char *name, char *buf,
 		     size_t len)
 {
-	if (!name_valid(name))
-		return main_usage_err("bad VM name '%s': letters, digits, '.', '_' and '-', at most 32",
-				      name);
-	if ((size_t)snprintf(buf, len, "%s/%s/%s", runtime, name,
-			     BCTL_SOCKET_FILE) >= len)
+	int ret = zh_vm_path(buf, len, runtime, name, ZH_VM_CONTROL_SOCK);
+
+	if (ret == -EINVAL)
+		return main_usage_err("bad VM name '%s': %s", name,
+				      ZH_VM_NAME_RULE);
+	if (ret)
 		return main_usage_err("socket path of VM '%s' too long for a UNIX socket (set ZHOST_RUNTIME_DIR shorter)",
 				      name);
 	return BCTL_EXIT_OK;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "runtime-dir.h"
+#include "vm-paths.h"
 
 /* Which of the two directories; they differ in what they forbid. */
 enum zh_dir_kind {
@@ -161,9 +162,9 @@ int zh_vm_dir_open(const char *runtime, const char *name, bool create,
 	char shown[PATH_MAX];
 	int rfd, vfd;
 
-	if (!*name || strchr(name, '/') || !strcmp(name, ".") ||
-	    !strcmp(name, ".."))
-		return dir_fail(err, len, -EINVAL, "bad VM name '%s'", name);
+	if (!zh_vm_name_valid(name))
+		return dir_fail(err, len, -EINVAL, "bad VM name '%s': %s", name,
+				ZH_VM_NAME_RULE);
 	rfd = dir_open(AT_FDCWD, runtime, runtime, ZH_DIR_RUNTIME, create,
 		       err, len);
 	if (rfd < 0)

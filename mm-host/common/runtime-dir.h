@@ -39,7 +39,7 @@ const char *zh_runtime_dir(void);
 /**
  * zh_vm_dir_open() - open RUNTIME/NAME after checking it and RUNTIME
  * @runtime: RUNTIME
- * @name: the VM name, a single path component
+ * @name: the VM name (vm-paths.h)
  * @create: create what is missing with mode 0700 (only the last component
  *          of @runtime; its parent must exist)
  * @err: where a message for the user goes on failure: what is wrong and
@@ -53,7 +53,8 @@ const char *zh_runtime_dir(void);
  * Return: an O_PATH, close-on-exec descriptor of RUNTIME/NAME for openat()
  * and friends; or -ENOENT when a directory is missing (and not @create),
  * -ELOOP for a symbolic link, -ENOTDIR, -EPERM for a wrong owner or mode,
- * -EINVAL for a bad @name, or another negative errno. Each failure writes
+ * -EINVAL for a name zh_vm_name_valid() refuses, or another negative
+ * errno. Each failure writes
  * @err.
  */
 int zh_vm_dir_open(const char *runtime, const char *name, bool create,
