@@ -13,8 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/vmrpc.h>
+
 #include "client.h"
 #include "format.h"
+#include "mem-names.h"
 #include "size.h"
 
 #define RESIZE_POLL_NS		(500 * 1000 * 1000L)
@@ -127,13 +130,14 @@ static int resize_wait(const struct bctl_opts *opts, uint64_t from,
 			resize_progress(from, plugged, target, tty);
 			shown = plugged;
 		}
-		if (state && !strcmp(state, "idle") && plugged == target &&
+		if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_IDLE)) &&
+		    plugged == target &&
 		    field_u64(guest, "plugged") == target) {
 			if (tty)
 				putchar('\n');
 			return BCTL_EXIT_OK;
 		}
-		if (state && !strcmp(state, "stuck") &&
+		if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_STUCK)) &&
 		    field_u64(guest, "requested") == target) {
 			reason = json_string_value(json_object_get(guest, "reason"));
 			if (tty)

@@ -15,22 +15,11 @@
 #include "cmd-memory.h"
 #include "commands.h"
 #include "guard.h"
+#include "mem-names.h"
 #include "resize.h"
 
 /* Reverse calls made for a status must not hold a status up for long. */
 #define MEMORY_GUEST_TIMEOUT_MS		1000
-
-static const char *guest_state_name(uint32_t state)
-{
-	static const char *const names[] = {
-		[VMRPC_MEM_S_NONE] = "none",
-		[VMRPC_MEM_S_IDLE] = "idle",
-		[VMRPC_MEM_S_RESIZING] = "resizing",
-		[VMRPC_MEM_S_STUCK] = "stuck",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : NULL;
-}
 
 /*
  * The guest's own view, or JSON null when there is no guest or it did not
@@ -48,7 +37,7 @@ static json_t *guest_memory_json(struct zhostd *zd)
 			    MEMORY_GUEST_TIMEOUT_MS) ||
 	    status != VMRPC_OK || len != sizeof(st))
 		return json_null();
-	state = guest_state_name(le32toh(st.state));
+	state = zh_mem_state_name(le32toh(st.state));
 	if (!state)
 		return json_null();
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:I}",
@@ -62,7 +51,7 @@ static json_t *guest_memory_json(struct zhostd *zd)
 			 "mem_free", (json_int_t)le64toh(st.mem_free),
 			 "state", state,
 			 "error", (json_int_t)le32toh(st.error),
-			 "reason", zhostd_memory_reason_name(le32toh(st.reason)),
+			 "reason", zh_mem_reason_name(le32toh(st.reason)),
 			 "floor", (json_int_t)le64toh(st.floor));
 }
 
@@ -73,7 +62,7 @@ static json_t *last_resize_json(const struct zhostd_memory_info *mi)
 	return json_pack("{s:I, s:I, s:s, s:I, s:I}",
 			 "requested", (json_int_t)mi->done.requested,
 			 "plugged", (json_int_t)mi->done.plugged,
-			 "reason", zhostd_memory_reason_name(mi->done.reason),
+			 "reason", zh_mem_reason_name(mi->done.reason),
 			 "error", (json_int_t)mi->done.error,
 			 "count", (json_int_t)mi->done_seq);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mem-names.h"
 #include "memory.h"
 
 int zhostd_memory_init(struct zhostd_memory *m, int memfd,
@@ -431,16 +432,5 @@ const char *zhostd_memory_change_name(enum zhostd_memory_change what)
 
 const char *zhostd_memory_reason_name(uint32_t reason)
 {
-	/* The same words as the guest's /sys/kernel/mm/zone_host/reason. */
-	static const char *const names[] = {
-		[VMRPC_MEM_R_NONE] = "reached",
-		[VMRPC_MEM_R_FLOOR] = "floor",
-		[VMRPC_MEM_R_BUSY] = "busy",
-		[VMRPC_MEM_R_REFUSED] = "refused",
-		[VMRPC_MEM_R_ERROR] = "error",
-		[VMRPC_MEM_R_NO_ROOM] = "no-room",
-	};
-
-	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] :
-	       "unknown";
+	return zh_mem_reason_name(reason);
 }

@@ -241,6 +241,7 @@ uint64_t zhostd_memory_compare(struct zhostd_memory *m, uint64_t first,
 
 /* Names for logs and the control protocol. */
 const char *zhostd_memory_change_name(enum zhostd_memory_change what);
+/* zh_mem_reason_name() (mem-names.h); goes once events.c calls that. */
 const char *zhostd_memory_reason_name(uint32_t reason);
 
 /* Subblocks in the data area. */

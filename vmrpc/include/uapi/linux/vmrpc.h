@@ -308,6 +308,19 @@ struct vmrpc_drop_caches {
 #define VMRPC_MEM_R_ERROR		4	/* a step failed; see error */
 #define VMRPC_MEM_R_NO_ROOM		5	/* the data area is full */
 
+/*
+ * The reasons' names, as the guest shows them in sysfs and zhostd in its
+ * control protocol: an initializer of a const char *[] indexed by reason
+ * (as VMX_EXIT_REASONS is for exit reasons), so both sides use one list.
+ */
+#define VMRPC_MEM_REASON_NAMES			\
+	[VMRPC_MEM_R_NONE]	= "reached",	\
+	[VMRPC_MEM_R_FLOOR]	= "floor",	\
+	[VMRPC_MEM_R_BUSY]	= "busy",	\
+	[VMRPC_MEM_R_REFUSED]	= "refused",	\
+	[VMRPC_MEM_R_ERROR]	= "error",	\
+	[VMRPC_MEM_R_NO_ROOM]	= "no-room"
+
 /**
  * struct vmrpc_mem_config - reply of VMRPC_MEM_CONFIG
  * @requested_size: bytes of the data area the host wants plugged now, a
@@ -352,6 +365,13 @@ struct vmrpc_mem_request {
 #define VMRPC_MEM_S_IDLE		1	/* plugged size is the requested size */
 #define VMRPC_MEM_S_RESIZING		2	/* working towards the requested size */
 #define VMRPC_MEM_S_STUCK		3	/* cannot get closer; see error */
+
+/* The states' names, as VMRPC_MEM_REASON_NAMES is for the reasons. */
+#define VMRPC_MEM_STATE_NAMES			\
+	[VMRPC_MEM_S_NONE]	= "none",	\
+	[VMRPC_MEM_S_IDLE]	= "idle",	\
+	[VMRPC_MEM_S_RESIZING]	= "resizing",	\
+	[VMRPC_MEM_S_STUCK]	= "stuck"
 
 /**
  * struct vmrpc_mem_done - request of VMRPC_MEM_DONE: how a resize ended
