@@ -3,20 +3,22 @@
 # vmrpc_hostile: the guest side of tests/e2e/test-vmrpc-hostile.sh.
 # Makes guest->host calls (debugfs vmrpc/ping) over and over while the
 # host scribbles over the superblock's layout fields and keeps calling the
-# guest, until the provider has received zonehost.until=N requested sizes
-# (the last one says the host is done). Then reports in TAP: every call
-# was answered, and the channel still works afterwards.
+# guest, until the host says it is done (the host channel,
+# tests/lib/vm.sh). Then reports in TAP: every call was answered, and the
+# channel still works afterwards.
 
 . "$(dirname "$0")/zone_host_lib"
-until=$(zh_until)
 ping=/sys/kernel/debug/vmrpc/ping
+
+zh_host_open
+zh_host_watch done /tmp/host-done
 
 echo "TAP version 13"
 echo "1..2"
 zh_wait_idle 600
 echo "vmrpc-hostile: calling the host"
 ok=0 bad=0
-while [ "$(zh_requests)" -lt "$until" ]; do
+while [ ! -e /tmp/host-done ]; do
 	if cat $ping >/dev/null 2>/tmp/ping.err; then
 		ok=$((ok + 1))
 	else

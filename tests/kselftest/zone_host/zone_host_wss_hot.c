@@ -332,6 +332,8 @@ int main(void)
 	for (char *q = pairs; *q; q++)
 		n += *q == ',';
 	ksft_print_header();
+	if (access(WSS, F_OK))
+		ksft_exit_skip("no %s: CONFIG_ZONE_HOST_WSS is off\n", WSS);
 	ksft_set_plan(n + 1);
 
 	ok = wss_configure(window_ms, 0) == 0;

@@ -4,21 +4,16 @@
 # (installed beside them in /usr/lib/zonehost/bin/; running it does
 # nothing).
 #
-#   zh_until             zonehost.until=N from the kernel command line (1)
 #   zh_wait_idle TENTHS  wait until the provider is idle or stuck
-#   zh_requests          requested sizes the provider received so far
+#   zh_host_open         open the host channel on fd 9 (tests/lib/vm.sh);
+#                        do it before printing the marker the host waits
+#                        for; exits 4 (skip) when there is none
+#   zh_host_wait WORD    wait until the host sends WORD ("done")
+#   zh_host_watch WORD FILE
+#                        in the background: create FILE once the host
+#                        sent WORD
 
 z=/sys/kernel/mm/zone_host
-
-zh_until() {
-	n=1
-	for arg in $(cat /proc/cmdline); do
-		case "$arg" in
-		zonehost.until=*) n=${arg#zonehost.until=} ;;
-		esac
-	done
-	echo "$n"
-}
 
 zh_wait_idle() {
 	i=0
@@ -28,4 +23,28 @@ zh_wait_idle() {
 	done
 }
 
-zh_requests() { cat $z/stats/requests; }
+zh_host_open() {
+	for p in /sys/class/virtio-ports/*; do
+		[ "$(cat "$p/name" 2>/dev/null)" = org.zonehost.test ] || continue
+		exec 9<"/dev/${p##*/}"
+		return 0
+	done
+	echo "1..0 # SKIP no host channel: run by tests/e2e (tests/lib/vm.sh)"
+	exit 4
+}
+
+# While no host is connected, a read of the port ends at once with
+# nothing: look again every 100 ms.
+zh_host_wait() {
+	while :; do
+		if read -r line <&9; then
+			[ "$line" = "$1" ] && return 0
+		else
+			sleep 0.1
+		fi
+	done
+}
+
+zh_host_watch() {
+	(zh_host_wait "$1" && : >"$2") &
+}

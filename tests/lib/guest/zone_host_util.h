@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the zone_host guest test programs read from procfs and sysfs: a
- * number in a file, a /proc/vmstat counter, a value on the kernel command
- * line.
+ * What the guest test programs and workloads read from procfs and sysfs: a
+ * number in a file, a /proc/vmstat or /proc/meminfo value, a value on the
+ * kernel command line.
  */
 #ifndef ZONE_HOST_UTIL_H
 #define ZONE_HOST_UTIL_H
@@ -54,6 +54,25 @@ static inline long long vmstat(const char *key)
 		}
 	fclose(f);
 	return r;
+}
+
+/* A /proc/meminfo value in kB ("MemTotal"), -1 if missing. */
+static inline long long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	size_t klen = strlen(key);
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			v = atoll(line + klen + 1);
+			break;
+		}
+	fclose(f);
+	return v;
 }
 
 /* The number after @key ("zonehost.wait=") on the kernel command line. */
