@@ -19,31 +19,21 @@
 # Host memory is the memfd's allocated bytes, or QEMU's RssAnon for
 # anonymous RAM. Writes a Markdown report to $1.
 set -euo pipefail
-root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+VM_POLL=0.1
+. "$(dirname "$0")/../lib/vm.sh"
 out=$1
-bin=$root/build/bin
 rt=$ZHOST_RUNTIME_DIR
-mib=$((1 << 20))
 vm=""
 listener=""
-
-cleanup() {
-	[ -z "$listener" ] || kill "$listener" 2>/dev/null || true
-	[ -z "$vm" ] || "$bin/zhost-run" --stop -n "$vm" --stop-timeout 10 >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
 
 # boot VM ZHOST-RUN-ARGS...: start and wait for the guest's ready marker
 boot() {
 	vm=$1
 	shift
-	"$bin/zhost-run" -n "$vm" --detach --test resize_bench \
-		--append "quiet zonehost.touch=900 memhp_default_state=online_movable" "$@" >/dev/null
-	for ((i = 0; i < 1500; i++)); do
-		grep -q '^resize-bench: ready' "$rt/$vm/console.log" 2>/dev/null && return 0
-		sleep 0.2
-	done
-	tr -d '\r' <"$rt/$vm/console.log" | tail -n 20 >&2
+	vm_start "$vm" resize_bench \
+		--append "quiet zonehost.touch=900 memhp_default_state=online_movable" "$@"
+	vm_wait "$vm" '^resize-bench: ready' 300 && return 0
+	tr -d '\r' <"$(vm_console "$vm")" | tail -n 20 >&2
 	return 1
 }
 
@@ -62,17 +52,15 @@ end_session() {
 	kill "$listener" 2>/dev/null || true
 	wait "$listener" 2>/dev/null || true
 	listener=""
-	"$bin/zhost-run" --stop -n "$vm" --stop-timeout 10 >/dev/null 2>&1 || true
+	vm_stop "$vm" --stop-timeout 10 || true
 	vm=""
 }
 # send JSON: one request on the session
 send() { echo "$1" >&3; }
 # wait_for JQ-FILTER: until a line of the log matches, up to 300 s
+logged() { [ -n "$(jq -c "select($1)" "$log" 2>/dev/null | head -n 1)" ]; }
 wait_for() {
-	for ((i = 0; i < 3000; i++)); do
-		[ -n "$(jq -c "select($1)" "$log" 2>/dev/null | head -n 1)" ] && return 0
-		sleep 0.1
-	done
+	vm_until 300 logged "$1" && return 0
 	echo "resize bench: no $1 in $log" >&2
 	return 1
 }
@@ -101,7 +89,7 @@ host_mem() {
 		awk '/^RssAnon:/ { print $2 * 1024 }' "/proc/$pid/status"
 	fi
 }
-zh_backed() { "$bin/balloon-ctl" -n "$vm" status --json | jq -r .memory.backed; }
+zh_backed() { vm_bctl "$vm" status --json | jq -r .memory.backed; }
 
 rows=""
 row() { rows+="| $1 | $2 | $3 | $4 | $5 |"$'\n'; }

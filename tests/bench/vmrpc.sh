@@ -10,29 +10,21 @@
 #     over virtio-serial), the baseline users have today.
 # Writes a Markdown report to $1.
 set -euo pipefail
-root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$(dirname "$0")/../lib/vm.sh"
 out=$1
-bin=$root/build/bin
 name=bench-vmrpc
 dir=$ZHOST_RUNTIME_DIR/$name
-log=$dir/console.log
 n_host=5000
 
-cleanup() { "$bin/zhost-run" --stop -n "$name" --stop-timeout 30 >/dev/null 2>&1 || true; }
-trap cleanup EXIT
-
-"$bin/zhost-run" -n "$name" -m 1G --detach --test vmrpc_bench --append quiet -- \
+vm_start "$name" vmrpc_bench -m 1G --append quiet -- \
 	-device virtio-serial-pci \
 	-chardev "socket,path=$ZHOST_RUNTIME_DIR/$name-qga.sock,server=on,wait=off,id=qga" \
-	-device virtserialport,chardev=qga,name=org.qemu.guest_agent.0 >/dev/null 2>&1
-for ((i = 0; i < 1500; i++)); do
-	grep -q '^vmrpc-bench: \(ready\|error\)' "$log" 2>/dev/null && break
-	sleep 0.2
-done
-grep -q '^vmrpc-bench: ready' "$log" || { tr -d '\r' <"$log" | tail -n 20 >&2; exit 1; }
+	-device virtserialport,chardev=qga,name=org.qemu.guest_agent.0
+vm_wait "$name" '^vmrpc-bench: (ready|error)' 300 || true
+vm_wait "$name" '^vmrpc-bench: ready' 0 || { tr -d '\r' <"$(vm_console "$name")" | tail -n 20 >&2; exit 1; }
 
 # key=value pairs of a guest result line: g2h LABEL FIELD
-g2h() { tr -d '\r' <"$log" | sed -n "s/^vmrpc-bench: $1 .*$2 \([0-9]*\).*/\1/p"; }
+g2h() { tr -d '\r' <"$(vm_console "$name")" | sed -n "s/^vmrpc-bench: $1 .*$2 \([0-9]*\).*/\1/p"; }
 # zhostd's bench-guest-calls: h2g CALL SIZE COUNT -> JSON
 h2g() {
 	printf '{"execute":"bench-guest-calls","arguments":{"call":"%s","size":%s,"count":%s}}\n' "$1" "$2" "$3" |
@@ -41,7 +33,7 @@ h2g() {
 hnull=$(h2g ping 0 $n_host)
 hmem=$(h2g meminfo 0 $((n_host / 5)))
 hbulk=$(h2g ping 65472 1000)
-qga=$("$root/build/bench/qga-meminfo" "$ZHOST_RUNTIME_DIR/$name-qga.sock" 1000)
+qga=$("$VM_BUILD/bench/qga-meminfo" "$ZHOST_RUNTIME_DIR/$name-qga.sock" 1000)
 
 us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 mbs() { awk -v n="$1" 'BEGIN { printf "%.0f", n / 1e6 }'; }

@@ -24,46 +24,21 @@
 #    it reads virtio-balloon's guest statistics (total - free), polled every
 #    second, from a virtio-balloon device added to the guest.
 set -euo pipefail
-root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$(dirname "$0")/../lib/vm.sh"
 out=$1
-bin=$root/build/bin
 rt=$ZHOST_RUNTIME_DIR
 rounds=${ZH_BENCH_ROUNDS:-8}
 secs=15
 method=write64
 bytes=512M
 pairs=${ZH_BENCH_WSS_PAIRS:-64:512,256:512,32:1024,128:1024}
-mib=$((1 << 20))
 
 vm=""
 ovms=(bench-wss-a bench-wss-b)
-cleanup() {
-	local v
-	for v in "$vm" "${ovms[@]}"; do
-		[ -z "$v" ] || [ ! -d "$rt/$v" ] ||
-			"$bin/zhost-run" --stop -n "$v" --stop-timeout 20 >/dev/null 2>&1 || true
-	done
-}
-trap cleanup EXIT
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-lines() { tr -d '\r' <"$rt/$vm/console.log" | grep -c "$1" || true; }
-# wait_lines PATTERN N SECONDS: until the console has N lines matching
-wait_lines() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		[ "$(lines "$1")" -ge "$2" ] && return 0
-		# The guest may print the line and exit between the two looks.
-		if grep -q 'zonehost-guest: exit' "$rt/$vm/console.log" 2>/dev/null; then
-			[ "$(lines "$1")" -ge "$2" ]
-			return
-		fi
-		sleep 0.05
-	done
-	return 1
-}
 
 # ZH_BENCH_WSS_PARTS=accuracy (or overhead) runs one part only.
 parts=${ZH_BENCH_WSS_PARTS:-overhead,accuracy}
@@ -76,15 +51,16 @@ watch() {
 	local vm=$1 pid n t0
 	pid=$(cat "$rt/$vm/qemu.pid")
 	for ((n = 1; n <= rounds; n++)); do
-		wait_lines '^wss-overhead: start' "$n" 900 || return 1
+		vm_wait_count "$vm" '^wss-overhead: start' "$n" 900 || return 1
 		t0=$(cpu_ticks "$pid")
-		wait_lines '^wss-overhead: result' "$n" 900 || return 1
+		vm_wait_count "$vm" '^wss-overhead: result' "$n" 900 || return 1
 		echo "$n $(($(cpu_ticks "$pid") - t0))"
 	done >"$rt/$vm.ticks"
 }
 # runs VM: "round mode ops scan_ns_during ticks" per run
 runs() {
-	local c=$rt/$1/console.log
+	local c
+	c=$(vm_console "$1")
 	paste -d' ' \
 		<(tr -d '\r' <"$c" | sed -n 's/^wss-overhead: start round [0-9]* mode [a-z]* scan_ns \([0-9]*\)$/\1/p') \
 		<(tr -d '\r' <"$c" | sed -n 's/^wss-overhead: result round \([0-9]*\) mode \([a-z]*\) ops \([0-9]*\) scan_ns \([0-9]*\) .*$/\1 \2 \3 \4/p') \
@@ -95,8 +71,8 @@ first=(off on)
 start_at=$((60 + secs))	# guest uptime of round 1: booted and warmed up
 for i in 0 1; do
 	vm=${ovms[$i]}
-	"$bin/zhost-run" -n "$vm" -c 1 -m 384M -H 768M --detach --test wss_overhead \
-		--append "quiet zonehost.bench=$secs,$bytes,$rounds,$method,${first[$i]},$start_at" >/dev/null
+	vm_start "$vm" wss_overhead -c 1 -m 384M -H 768M \
+		--append "quiet zonehost.bench=$secs,$bytes,$rounds,$method,${first[$i]},$start_at"
 done
 pids=()
 for vm in "${ovms[@]}"; do
@@ -104,10 +80,10 @@ for vm in "${ovms[@]}"; do
 	pids+=($!)
 done
 for p in "${pids[@]}"; do
-	wait "$p" || { for vm in "${ovms[@]}"; do tail -n 20 "$rt/$vm/console.log" >&2; done; exit 1; }
+	wait "$p" || { for vm in "${ovms[@]}"; do tail -n 20 "$(vm_console "$vm")" >&2; done; exit 1; }
 done
 vm=${ovms[0]}
-settings=$(tr -d '\r' <"$rt/$vm/console.log" | sed -n 's/^wss-overhead: window_ms \([0-9]*\) stride \([0-9]*\)$/window \1 ms, stride \2 pages/p')
+settings=$(tr -d '\r' <"$(vm_console "$vm")" | sed -n 's/^wss-overhead: window_ms \([0-9]*\) stride \([0-9]*\)$/window \1 ms, stride \2 pages/p')
 declare -A rate share
 for vm in "${ovms[@]}"; do
 	while read -r r mode ops scan ticks; do
@@ -115,7 +91,7 @@ for vm in "${ovms[@]}"; do
 		[ "$mode" = on ] && share[$r]=$(awk -v d="$scan" -v s="$secs" 'BEGIN { printf "%.3f", d / (s * 1e9) * 100 }')
 	done < <(runs "$vm")
 done
-cleanup
+for vm in "${ovms[@]}"; do vm_stop "$vm" --stop-timeout 20 || true; done
 vm=""
 ratios=()
 orows=""
@@ -135,9 +111,9 @@ fi
 # --- 2 and 3. Accuracy, and what the host sees without zonehost ----------------
 if part accuracy; then
 vm=bench-wss-accuracy
-"$bin/zhost-run" -n "$vm" -c 2 -m 384M -H 1536M --detach --test zone_host_wss_hot \
+vm_start "$vm" zone_host_wss_hot -c 2 -m 384M -H 1536M \
 	--append "quiet zonehost.wss_pairs=$pairs" \
-	-- -device virtio-balloon-pci,id=balloon0 >/dev/null
+	-- -device virtio-balloon-pci,id=balloon0
 pid=$(cat "$rt/$vm/qemu.pid")
 qmp() {
 	printf '{"execute":"qmp_capabilities"}\n%s\n' "$1" |
@@ -163,18 +139,18 @@ measure() {
 npairs=$(echo "$pairs" | tr ',' '\n' | wc -l)
 declare -A host_ref host_bal
 for ((n = 1; n <= npairs; n++)); do
-	wait_lines '^wss-accuracy: phase baseline' "$n" 900 || { tail -n 20 "$rt/$vm/console.log" >&2; exit 1; }
+	vm_wait_count "$vm" '^wss-accuracy: phase baseline' "$n" 900 || { tail -n 20 "$(vm_console "$vm")" >&2; exit 1; }
 	read -r rb bb <<<"$(measure 0.5)"
-	wait_lines '^wss-accuracy: phase hot' "$n" 900 || { tail -n 20 "$rt/$vm/console.log" >&2; exit 1; }
+	vm_wait_count "$vm" '^wss-accuracy: phase hot' "$n" 900 || { tail -n 20 "$(vm_console "$vm")" >&2; exit 1; }
 	read -r rh bh <<<"$(measure 2.2)"
 	host_ref[$n]=$(((rh - rb) / 1024))
 	host_bal[$n]=$(((bh - bb) / mib))
 done
-wait_lines '^wss-accuracy: H=' "$npairs" 300 || true
-mapfile -t acc < <(tr -d '\r' <"$rt/$vm/console.log" | grep '^wss-accuracy: H=')
+vm_wait_count "$vm" '^wss-accuracy: H=' "$npairs" 300 || true
+mapfile -t acc < <(tr -d '\r' <"$(vm_console "$vm")" | grep '^wss-accuracy: H=')
 # The guest's console stays next to the report, for a second look.
-tr -d '\r' <"$rt/$vm/console.log" >"${out%.md}-accuracy-console.log"
-cleanup
+tr -d '\r' <"$(vm_console "$vm")" >"${out%.md}-accuracy-console.log"
+vm_stop "$vm" --stop-timeout 20 || true
 vm=""
 
 val() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }

@@ -19,21 +19,14 @@
 # Each run: stress-ng --vm 1 --vm-bytes 512M --vm-keep for 30 s, a working
 # set that fits in ZONE_HOST. Writes a Markdown report to $1.
 set -euo pipefail
-root=${ZH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+# The CPU time between two markers is read when a wait sees them: look often.
+VM_POLL=0.05
+. "$(dirname "$0")/../lib/vm.sh"
 out=$1
-bin=$root/build/bin
 rounds=${ZH_BENCH_ROUNDS:-5}
 secs=30
 bytes=512M
 start_at=20	# guest uptime when stress-ng starts: both guests are up by then
-
-vms=()
-cleanup() {
-	for vm in "${vms[@]}"; do
-		"$bin/zhost-run" --stop -n "$vm" --stop-timeout 20 >/dev/null 2>&1 || true
-	done
-}
-trap cleanup EXIT
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -41,23 +34,18 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # watch NAME: in the background, QEMU's CPU ticks from the guest's start
 # marker to its result, into RUNTIME/NAME.ticks
 watch() {
-	local log=$ZHOST_RUNTIME_DIR/$1/console.log pid c0 i
+	local pid c0
 	pid=$(cat "$ZHOST_RUNTIME_DIR/$1/qemu.pid")
-	for ((i = 0; i < 3000; i++)); do
-		grep -q '^zone-host-bench: start' "$log" 2>/dev/null && break
-		sleep 0.05
-	done
+	vm_wait "$1" '^zone-host-bench: start' 150 || true
 	c0=$(cpu_ticks "$pid")
-	for ((i = 0; i < 3000; i++)); do
-		grep -qE '^zone-host-bench: (result|error)' "$log" 2>/dev/null && break
-		sleep 0.05
-	done
+	vm_wait "$1" '^zone-host-bench: (result|error)' 150 || true
 	echo $(($(cpu_ticks "$pid") - c0)) >"$ZHOST_RUNTIME_DIR/$1.ticks"
 }
 
 # result NAME -> "ops_per_cpu_s ops_per_s host_mib other_mib"
 result() {
-	local log=$ZHOST_RUNTIME_DIR/$1/console.log r ticks
+	local log r ticks
+	log=$(vm_console "$1")
 	if ! grep -q '^zone-host-bench: result' "$log"; then
 		tr -d '\r' <"$log" | tail -n 20 >&2
 		return 1
@@ -76,22 +64,21 @@ args="quiet zonehost.bench=$secs,$bytes,$start_at"
 for ((i = 1; i <= rounds; i++)); do
 	zh=bench-zh-$i
 	ram=bench-ram-$i
-	vms=("$zh" "$ram")
 	# Alternate which one boots first.
 	if ((i % 2)); then
-		"$bin/zhost-run" -n "$zh" -c 1 -m 384M -H 768M --detach --test zone_host_bench --append "$args" >/dev/null
-		"$bin/zhost-run" -n "$ram" -c 1 -m 1152M --no-zhostd --detach --test zone_host_bench --append "$args" >/dev/null
+		vm_start "$zh" zone_host_bench -c 1 -m 384M -H 768M --append "$args"
+		vm_start "$ram" zone_host_bench -c 1 -m 1152M --no-zhostd --append "$args"
 	else
-		"$bin/zhost-run" -n "$ram" -c 1 -m 1152M --no-zhostd --detach --test zone_host_bench --append "$args" >/dev/null
-		"$bin/zhost-run" -n "$zh" -c 1 -m 384M -H 768M --detach --test zone_host_bench --append "$args" >/dev/null
+		vm_start "$ram" zone_host_bench -c 1 -m 1152M --no-zhostd --append "$args"
+		vm_start "$zh" zone_host_bench -c 1 -m 384M -H 768M --append "$args"
 	fi
 	watch "$zh" &
 	watch "$ram" &
 	wait
 	rz=$(result "$zh")
 	rr=$(result "$ram")
-	cleanup
-	vms=()
+	vm_stop "$zh" --stop-timeout 20 || true
+	vm_stop "$ram" --stop-timeout 20 || true
 	r=$(awk -v a="${rz%% *}" -v b="${rr%% *}" 'BEGIN { printf "%.3f", a / b }')
 	ratios+=("$r")
 	f() { echo "$1" | cut -d' ' -f"$2"; }

@@ -13,59 +13,47 @@
 # nothing, and zhostd's log has exactly one warning.
 # timeout: 420
 set -uo pipefail
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/lib.sh"
-e2e_require_guest
-BCTL=$E2E_BIN/balloon-ctl
-mib=$((1 << 20))
+. "$(dirname "$0")/../lib/vm.sh"
+vm_require_guest
 
 name=e2e-guard
-log=$ZHOST_RUNTIME_DIR/$name/console.log
+log=$(vm_console "$name")
 tap_plan 8
-E2E_VMS+=("$name")
-# Requests the guest counts: the boot size, and the last one, which tells
-# it the host is done.
-"$ZHOST_RUN" -n "$name" -m 384M --bar-size 512M -H 2M --host-max 16M \
-	-Z --check-interval=0 --detach --test vmrpc_rogue \
-	--append "quiet zonehost.until=2" >/dev/null 2>"$E2E_TMP/start"
+vm_start "$name" vmrpc_rogue -m 384M --bar-size 512M -H 2M --host-max 16M \
+	-Z --check-interval=0 --append quiet
 tap_ok $? "zhost-run starts a guest with 2 MiB plugged and at most 16 MiB"
-bctl() { "$BCTL" -n "$name" "$@"; }
-e2e_wait_for "$log" '^vmrpc-rogue: wrote' 300
+bctl() { vm_bctl "$name" "$@"; }
+vm_wait "$name" '^vmrpc-rogue: wrote' 300
 tap_ok $? "the guest wrote 64 MiB of BAR2 it never plugged"
 sed -n 's/^\(vmrpc-rogue: .*\)/#   \1/p' "$log"
 first=$(sed -n 's/^vmrpc-rogue: wrote [0-9]* MiB at subblocks \([0-9]*\)-.*/\1/p' "$log")
 
-bctl check --json >"$E2E_TMP/check.json" 2>&1
-ub=$(jq -r '.unplugged_backed // 0' "$E2E_TMP/check.json" 2>/dev/null)
-tap_diag "check: $(jq -c '{consistent, plugged, backed, unplugged_backed}' "$E2E_TMP/check.json" 2>/dev/null)"
-tap_ok $([ "${ub:-0}" -ge $((64 * mib)) ]; echo $?) \
-	"balloon-ctl check sees $((${ub:-0} / mib)) MiB of host memory behind unplugged subblocks"
+bctl check --json >"$VM_TMP/check.json" 2>&1
+ub=$(jq -r '.unplugged_backed // 0' "$VM_TMP/check.json" 2>/dev/null)
+tap_diag "check: $(jq -c '{consistent, plugged, backed, unplugged_backed}' "$VM_TMP/check.json" 2>/dev/null)"
+tap_check "balloon-ctl check sees $((${ub:-0} / mib)) MiB of host memory behind unplugged subblocks" \
+	[ "${ub:-0}" -ge $((64 * mib)) ]
 
-bctl enforce --json >"$E2E_TMP/enforce.json" 2>&1
+bctl enforce --json >"$VM_TMP/enforce.json" 2>&1
 st=$?
-tap_diag "enforce: exit $st, $(jq -c '{found, first, last, bytes, action}' "$E2E_TMP/enforce.json" 2>/dev/null)"
-bytes=$(jq -r '.bytes // 0' "$E2E_TMP/enforce.json" 2>/dev/null)
-got_first=$(jq -r '.first // empty' "$E2E_TMP/enforce.json" 2>/dev/null)
-tap_ok $([ $st -eq 5 ] && [ "${bytes:-0}" -ge $((64 * mib)) ] &&
-	[ -n "$first" ] && [ "$got_first" = "$first" ]; echo $?) \
-	"balloon-ctl enforce frees them (exit 5) and names the subblocks the guest wrote"
+tap_diag "enforce: exit $st, $(jq -c '{found, first, last, bytes, action}' "$VM_TMP/enforce.json" 2>/dev/null)"
+bytes=$(jq -r '.bytes // 0' "$VM_TMP/enforce.json" 2>/dev/null)
+got_first=$(jq -r '.first // empty' "$VM_TMP/enforce.json" 2>/dev/null)
+[ $st -eq 5 ] && [ "${bytes:-0}" -ge $((64 * mib)) ] &&
+	[ -n "$first" ] && [ "$got_first" = "$first" ]
+tap_ok $? "balloon-ctl enforce frees them (exit 5) and names the subblocks the guest wrote"
 
-bctl status --json >"$E2E_TMP/status.json" 2>&1
-tap_diag "status: $(jq -c '{memfd_allocated, violations: .memory.violations, reclaimed: .memory.reclaimed, backed: .memory.backed}' "$E2E_TMP/status.json" 2>/dev/null)"
-tap_ok $([ "$(jq -r '.memory.violations' "$E2E_TMP/status.json")" = 1 ] &&
-	[ "$(jq -r '.memory.reclaimed' "$E2E_TMP/status.json")" -ge $((64 * mib)) ] &&
-	[ "$(jq -r '.memory.backed' "$E2E_TMP/status.json")" -le $((2 * mib)) ]; echo $?) \
-	"status: one violation, at least 64 MiB reclaimed, no more host memory behind the data area than is plugged"
+bctl status --json >"$VM_TMP/status.json" 2>&1
+tap_diag "status: $(jq -c '{memfd_allocated, violations: .memory.violations, reclaimed: .memory.reclaimed, backed: .memory.backed}' "$VM_TMP/status.json" 2>/dev/null)"
+[ "$(jq -r '.memory.violations' "$VM_TMP/status.json")" = 1 ] &&
+	[ "$(jq -r '.memory.reclaimed' "$VM_TMP/status.json")" -ge $((64 * mib)) ] &&
+	[ "$(jq -r '.memory.backed' "$VM_TMP/status.json")" -le $((2 * mib)) ]
+tap_ok $? "status: one violation, at least 64 MiB reclaimed, no more host memory behind the data area than is plugged"
 
 bctl enforce >/dev/null 2>&1
 tap_ok $? "a second enforce finds nothing"
 warns=$(grep -c 'memory violation' "$ZHOST_RUNTIME_DIR/$name/zhostd.log" 2>/dev/null)
-tap_ok $([ "${warns:-0}" -eq 1 ]; echo $?) "zhostd logged the violation once (${warns:-0} lines)"
+tap_check "zhostd logged the violation once (${warns:-0} lines)" [ "${warns:-0}" -eq 1 ]
 
-bctl set 2M >/dev/null 2>&1
-e2e_wait_for "$log" '^zonehost-guest: exit vmrpc_rogue' 120
-problems=$(e2e_kernel_problems "$log")
-[ -z "$problems" ] || tap_diag "$problems"
-tap_ok $([ -z "$problems" ]; echo $?) "the guest finished; no kernel warning"
-[ $_tap_failed -eq 0 ] || { tap_diag "console:"; tail -n 30 "$log" | sed 's/^/#   /'; }
+tap_check "the guest program finished once the host said it was done" vm_finish "$name"
 tap_done

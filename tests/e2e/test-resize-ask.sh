@@ -8,21 +8,14 @@
 # OOM kill.
 # timeout: 420
 set -uo pipefail
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/lib.sh"
-e2e_require_guest
+. "$(dirname "$0")/../lib/vm.sh"
+vm_require_guest
 
 name=e2e-ask
-log=$E2E_TMP/console.log
-tap_plan 4
-st=0
-e2e_run_guest "$name" zone_host_grow_load "$log" -m 256M -H 64M --host-max 640M \
-	--append "quiet zonehost.grow=448" --timeout 360 || st=$?
-e2e_guest_tap_ok "$log"
-tap_ok $? "zone_host_grow_load: all memory, no OOM kill, the guest asked and got more"
+tap_plan 3
+vm_run_tap "$name" zone_host_grow_load "all memory, no OOM kill, the guest asked and got more" \
+	-m 256M -H 64M --host-max 640M --append "quiet zonehost.grow=448" --timeout 360
 zlog=$ZHOST_RUNTIME_DIR/$name/zhostd.log
 grep 'guest asked' "$zlog" | sed 's/^/#   zhostd: /'
-grep -q 'guest asked for [0-9]* MiB more: granted' "$zlog"
-tap_ok $? "zhostd logged the grants"
-e2e_guest_end "$log" "$st"
+tap_check "zhostd logged the grants" grep -q 'guest asked for [0-9]* MiB more: granted' "$zlog"
 tap_done

@@ -6,15 +6,11 @@
 # stays usable, and a PCI rescan brings the device and the provider back.
 # timeout: 420
 set -uo pipefail
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/lib.sh"
-e2e_require_guest
+. "$(dirname "$0")/../lib/vm.sh"
+vm_require_guest
 
-log=$E2E_TMP/console.log
-tap_plan 3
-st=0
-e2e_run_guest e2e-remove vmrpc_remove "$log" -m 384M -H 256M --timeout 360 || st=$?
-e2e_guest_tap_ok "$log"
-tap_ok $? "vmrpc_remove: survives removal, memory stays usable, rescan brings it back"
-e2e_guest_end "$log" "$st"
+tap_plan 2
+vm_run_tap e2e-remove vmrpc_remove \
+	"survives removal, memory stays usable, rescan brings it back" \
+	-m 384M -H 256M --timeout 360
 tap_done

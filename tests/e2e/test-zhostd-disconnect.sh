@@ -5,30 +5,20 @@
 # or waits (--on-disconnect wait) and serves the next QEMU.
 # timeout: 420
 set -uo pipefail
-. "$(dirname "$0")/../lib/tap.sh"
-. "$(dirname "$0")/lib.sh"
-e2e_require_guest
-BCTL=$E2E_BIN/balloon-ctl
-ZHOSTD=$E2E_BIN/zhostd
+. "$(dirname "$0")/../lib/vm.sh"
+vm_require_guest
+ZHOSTD=$VM_BIN/zhostd
 
 # wait_gone PID SECONDS
-wait_gone() {
-	local i
-	for ((i = 0; i < $2 * 10; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_gone() { vm_until "$2" eval "! kill -0 $1"; }
 
 tap_plan 9
 
 # 1. zhost-run's zhostd exits with QEMU.
 name=e2e-kill
 dir=$ZHOST_RUNTIME_DIR/$name
-E2E_VMS+=("$name")
-"$ZHOST_RUN" -n "$name" -m 512M --detach >/dev/null 2>&1
-e2e_wait_for "$dir/zhostd.log" 'GUEST_READY' 180
+vm_start "$name" "" -m 512M
+vm_wait_file "$dir/zhostd.log" 'GUEST_READY' 180
 tap_ok $? "guest driver connects to zhostd"
 qpid=$(cat "$dir/qemu.pid")
 zpid=$(cat "$dir/zhostd.pid")
@@ -38,26 +28,26 @@ tap_ok $? "zhostd exits after QEMU is killed"
 grep -q 'QEMU_DISCONNECTED' "$dir/zhostd.log" && grep -q 'exiting' "$dir/zhostd.log"
 tap_ok $? "zhostd logged the disconnect and its exit"
 left=$(cd "$dir" && ls -A | grep -E 'zhostd|ivshmem' | grep -vx zhostd.log)
-tap_ok $([ -z "$left" ]; echo $?) "zhostd left no socket or pid file (${left:-none})"
+tap_check "zhostd left no socket or pid file (${left:-none})" [ -z "$left" ]
 # QEMU, killed, could not remove its own pid file and QMP socket.
-"$ZHOST_RUN" --stop -n "$name" >/dev/null 2>&1
+vm_stop "$name"
 left=$(cd "$dir" && ls -A | grep -vxE 'console.log|zhostd.log')
-tap_ok $([ -z "$left" ]; echo $?) "zhost-run --stop clears a killed VM's state (${left:-none})"
+tap_check "zhost-run --stop clears a killed VM's state (${left:-none})" [ -z "$left" ]
 
 # 2. A zhostd that waits serves the next QEMU.
 name=e2e-wait
 dir=$ZHOST_RUNTIME_DIR/$name
-E2E_VMS+=("$name" "$name-q")
+vm_track "$name"
 "$ZHOSTD" -n "$name" --runtime-dir "$ZHOST_RUNTIME_DIR" --daemon \
-	--on-disconnect wait --log-file "$E2E_TMP/wait.log"
+	--on-disconnect wait --log-file "$VM_TMP/wait.log"
 zpid=$(cat "$dir/zhostd.pid")
 boot_qemu() {
-	"$ZHOST_RUN" -n "$name-q" -m 512M --detach --no-zhostd -- \
+	vm_start "$name-q" "" -m 512M --no-zhostd -- \
 		-chardev "socket,path=$dir/ivshmem.sock,id=zh" \
-		-device ivshmem-doorbell,chardev=zh,vectors=3 >/dev/null 2>&1
+		-device ivshmem-doorbell,chardev=zh,vectors=3
 }
 boot_qemu
-e2e_wait_for "$E2E_TMP/wait.log" 'GUEST_READY' 180
+vm_wait_file "$VM_TMP/wait.log" 'GUEST_READY' 180
 kill_qemu() {
 	local pid
 	pid=$(cat "$ZHOST_RUNTIME_DIR/$name-q/qemu.pid")
@@ -65,17 +55,15 @@ kill_qemu() {
 	wait_gone "$pid" 30
 }
 kill_qemu
-e2e_wait_for "$E2E_TMP/wait.log" 'QEMU_DISCONNECTED' 30
-sleep 0.5
-kill -0 "$zpid" 2>/dev/null && "$BCTL" -n "$name" status | grep -qiE 'qemu.*no'
+vm_wait_file "$VM_TMP/wait.log" 'QEMU_DISCONNECTED' 30
+# Once zhostd reports QEMU gone, it must still be up.
+vm_until 30 eval "vm_bctl $name status | grep -qiE 'qemu.*no'"
+kill -0 "$zpid" 2>/dev/null && vm_bctl "$name" status | grep -qiE 'qemu.*no'
 tap_ok $? "with --on-disconnect wait zhostd stays up and reports QEMU gone"
 
 boot_qemu
-for ((i = 0; i < 900; i++)); do
-	[ "$(grep -c GUEST_READY "$E2E_TMP/wait.log")" -ge 2 ] && break
-	sleep 0.2
-done
-"$BCTL" -n "$name" guest ping >/dev/null
+vm_until 180 eval '[ "$(grep -c GUEST_READY "$VM_TMP/wait.log")" -ge 2 ]'
+vm_bctl "$name" guest ping >/dev/null
 tap_ok $? "a second QEMU connects to the same zhostd and answers calls"
 kill_qemu
 
@@ -83,5 +71,5 @@ kill -TERM "$zpid"
 wait_gone "$zpid" 30
 tap_ok $? "zhostd exits on SIGTERM"
 left=$(cd "$dir" 2>/dev/null && ls -A)
-tap_ok $([ -z "$left" ]; echo $?) "SIGTERM leaves no socket or pid file (${left:-none})"
+tap_check "SIGTERM leaves no socket or pid file (${left:-none})" [ -z "$left" ]
 tap_done
