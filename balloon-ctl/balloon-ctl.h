@@ -40,8 +40,9 @@ struct bctl_opts {
 /*
  * One command of the command line. A plain command has @run; a group
  * ("guest") has @subcmds instead and main() picks the subcommand from the
- * next word. Every descriptor is a const object in the file that implements
- * it; main.c lists the top-level ones.
+ * next word. Every descriptor is an object in the file that implements it;
+ * a top-level one registers itself there with BCTL_COMMAND(), as zhostd's
+ * commands do with ZHOSTD_COMMAND(), so adding a command is one file.
  */
 struct bctl_cmd {
 	const char *name;		/* the word typed: "status", "ping" */
@@ -57,19 +58,24 @@ struct bctl_cmd {
 	int (*run)(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		   int argc, char **argv);
 	const struct bctl_cmd *const *subcmds;	/* groups: NULL-terminated */
+	struct bctl_cmd *next;		/* top level: the next one by name */
 };
 
-/* The top-level commands, each defined in its own file. */
-extern const struct bctl_cmd bctl_cmd_status;	/* cmd-status.c */
-extern const struct bctl_cmd bctl_cmd_guest;	/* cmd-guest.c */
-extern const struct bctl_cmd bctl_cmd_set;	/* cmd-resize.c */
-extern const struct bctl_cmd bctl_cmd_grow;	/* cmd-resize.c */
-extern const struct bctl_cmd bctl_cmd_shrink;	/* cmd-resize.c */
-extern const struct bctl_cmd bctl_cmd_check;	/* cmd-check.c */
-extern const struct bctl_cmd bctl_cmd_enforce;	/* cmd-enforce.c */
-extern const struct bctl_cmd bctl_cmd_wss;	/* cmd-wss.c */
-extern const struct bctl_cmd bctl_cmd_top;	/* cmd-top.c */
-extern const struct bctl_cmd bctl_cmd_history;	/* cmd-history.c */
+/**
+ * bctl_cmd_register() - add a top-level command; BCTL_COMMAND() calls it
+ * @cmd: the command, which must live as long as the program
+ *
+ * The list is kept sorted by name, so help and lookups do not depend on
+ * the order the linker ran the registrations in.
+ */
+void bctl_cmd_register(struct bctl_cmd *cmd);
+
+/* Register the top-level command @_cmd at start-up, next to its definition. */
+#define BCTL_COMMAND(_cmd)						\
+	__attribute__((constructor)) static void bctl_reg_##_cmd(void)	\
+	{								\
+		bctl_cmd_register(&(_cmd));				\
+	}
 
 /**
  * bctl_err() - print "balloon-ctl: MESSAGE" on stderr

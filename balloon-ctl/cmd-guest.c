@@ -12,6 +12,9 @@
 #include "format.h"
 #include "size.h"
 
+/* The group, defined below its subcommands, which point to it. */
+static struct bctl_cmd bctl_cmd_guest;
+
 /* ping [--size BYTES]: a null call, timed by zhostd. */
 static int guest_ping_run(const struct bctl_cmd *cmd,
 			  const struct bctl_opts *opts, int argc, char **argv)
@@ -184,9 +187,10 @@ static const struct bctl_cmd *const guest_cmds[] = {
 	NULL,
 };
 
-const struct bctl_cmd bctl_cmd_guest = {
+static struct bctl_cmd bctl_cmd_guest = {
 	.name		= "guest",
 	.args		= "COMMAND",
 	.summary	= "ask the guest, through zhostd",
 	.subcmds	= guest_cmds,
 };
+BCTL_COMMAND(bctl_cmd_guest)

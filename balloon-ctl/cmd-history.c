@@ -113,10 +113,11 @@ static int history_run(const struct bctl_cmd *cmd,
 	return st;
 }
 
-const struct bctl_cmd bctl_cmd_history = {
+static struct bctl_cmd bctl_cmd_history = {
 	.name		= "history",
 	.args		= "[--limit N] [--plot FILE.svg]",
 	.summary	= "the working-set samples zhostd kept, or a plot of them",
 	.execute	= "query-wss-history",
 	.run		= history_run,
 };
+BCTL_COMMAND(bctl_cmd_history)

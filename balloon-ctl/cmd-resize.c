@@ -226,26 +226,29 @@ static int shrink_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return resize_run(cmd, opts, argc, argv, RESIZE_SHRINK);
 }
 
-const struct bctl_cmd bctl_cmd_set = {
+static struct bctl_cmd bctl_cmd_set = {
 	.name		= "set",
 	.args		= "SIZE [--wait [--timeout S]]",
 	.summary	= "set the guest's host memory (ZONE_HOST) to SIZE",
 	.execute	= "set-memory",
 	.run		= set_run,
 };
+BCTL_COMMAND(bctl_cmd_set)
 
-const struct bctl_cmd bctl_cmd_grow = {
+static struct bctl_cmd bctl_cmd_grow = {
 	.name		= "grow",
 	.args		= "SIZE [--wait [--timeout S]]",
 	.summary	= "give the guest SIZE more host memory",
 	.execute	= "set-memory",
 	.run		= grow_run,
 };
+BCTL_COMMAND(bctl_cmd_grow)
 
-const struct bctl_cmd bctl_cmd_shrink = {
+static struct bctl_cmd bctl_cmd_shrink = {
 	.name		= "shrink",
 	.args		= "SIZE [--wait [--timeout S]]",
 	.summary	= "take SIZE of host memory back from the guest",
 	.execute	= "set-memory",
 	.run		= shrink_run,
 };
+BCTL_COMMAND(bctl_cmd_shrink)

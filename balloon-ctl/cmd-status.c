@@ -208,10 +208,11 @@ static int status_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return st;
 }
 
-const struct bctl_cmd bctl_cmd_status = {
+static struct bctl_cmd bctl_cmd_status = {
 	.name		= "status",
 	.args		= "",
 	.summary	= "the VM's, the guest's and VMRPC's state",
 	.execute	= "query-status",
 	.run		= status_run,
 };
+BCTL_COMMAND(bctl_cmd_status)

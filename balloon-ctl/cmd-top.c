@@ -253,10 +253,11 @@ static int top_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return st;
 }
 
-const struct bctl_cmd bctl_cmd_top = {
+static struct bctl_cmd bctl_cmd_top = {
 	.name		= "top",
 	.args		= "[--interval S] [--count N]",
 	.summary	= "a live view of the guest's memory and working set",
 	.execute	= "query-wss",
 	.run		= top_run,
 };
+BCTL_COMMAND(bctl_cmd_top)

@@ -27,32 +27,35 @@
 #define BCTL_DEF_TIMEOUT	10
 #define BCTL_MAX_TIMEOUT	1000000	/* seconds; the deadline is int64_t ns */
 
-static const struct bctl_cmd bctl_cmd_help;
-
 /*
- * The top-level commands. Each is a const struct bctl_cmd defined next to
- * its code (a group like "guest" lists its own subcommands there), so adding
- * a command is one file and one line here. A linker section collected
- * through __start_/__stop_ symbols would save that line, but it is a GNU
- * toolchain feature outside C11 that needs "used"/"retain" attributes to
- * survive --gc-sections and care with sanitizers padding globals; it would
- * also order the help by link order. This array is plain C11, type-checked,
- * and orders the help as written.
+ * The top-level commands, sorted by name. Each is a struct bctl_cmd defined
+ * next to its code that registers itself with BCTL_COMMAND() (a group like
+ * "guest" lists its own subcommands there): the way zhostd's commands
+ * register, so adding a command to either program is one file.
  */
-static const struct bctl_cmd *const bctl_cmds[] = {
-	&bctl_cmd_status,
-	&bctl_cmd_set,
-	&bctl_cmd_grow,
-	&bctl_cmd_shrink,
-	&bctl_cmd_check,
-	&bctl_cmd_enforce,
-	&bctl_cmd_wss,
-	&bctl_cmd_top,
-	&bctl_cmd_history,
-	&bctl_cmd_guest,
-	&bctl_cmd_help,
-	NULL,
-};
+static struct bctl_cmd *bctl_cmds;
+
+void bctl_cmd_register(struct bctl_cmd *cmd)
+{
+	struct bctl_cmd **p = &bctl_cmds;
+
+	while (*p && strcmp((*p)->name, cmd->name) < 0)
+		p = &(*p)->next;
+	cmd->next = *p;
+	*p = cmd;
+}
+
+/* Command @i of @group, or of the top level when @group is NULL. */
+static const struct bctl_cmd *cmd_at(const struct bctl_cmd *group, size_t i)
+{
+	const struct bctl_cmd *c = bctl_cmds;
+
+	if (group)
+		return group->subcmds[i];
+	while (c && i--)
+		c = c->next;
+	return c;
+}
 
 /* "balloon-ctl: <message>" on stderr, without a newline. */
 static void vbctl_err(const char *fmt, va_list ap)
@@ -107,27 +110,31 @@ static int main_usage_err(const char *fmt, ...)
 	return BCTL_EXIT_USAGE;
 }
 
-static const struct bctl_cmd *cmd_find(const struct bctl_cmd *const *list,
+/* The command @name of @group (NULL: the top level), or NULL. */
+static const struct bctl_cmd *cmd_find(const struct bctl_cmd *group,
 				       const char *name)
 {
-	for (; list && *list; list++)
-		if (!strcmp((*list)->name, name))
-			return *list;
+	const struct bctl_cmd *c;
+
+	for (size_t i = 0; (c = cmd_at(group, i)); i++)
+		if (!strcmp(c->name, name))
+			return c;
 	return NULL;
 }
 
 /* One line per runnable command: synopsis, then summary, aligned. */
-static void cmd_list(const struct bctl_cmd *const *list, FILE *f)
+static void cmd_list(const struct bctl_cmd *group, FILE *f)
 {
+	const struct bctl_cmd *c;
 	char syn[128];
 
-	for (; *list; list++) {
-		if ((*list)->subcmds) {
-			cmd_list((*list)->subcmds, f);
+	for (size_t i = 0; (c = cmd_at(group, i)); i++) {
+		if (c->subcmds) {
+			cmd_list(c, f);
 			continue;
 		}
-		cmd_synopsis(*list, syn, sizeof(syn));
-		fprintf(f, "  %-28s %s\n", syn, (*list)->summary);
+		cmd_synopsis(c, syn, sizeof(syn));
+		fprintf(f, "  %-28s %s\n", syn, c->summary);
 	}
 }
 
@@ -152,7 +159,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n",
 		BCTL_PROG, BCTL_DEF_NAME, ZH_VM_CONTROL_SOCK, BCTL_DEF_TIMEOUT);
-	cmd_list(bctl_cmds, f);
+	cmd_list(NULL, f);
 	fprintf(f,
 		"\n"
 		"RUNTIME is $ZHOST_RUNTIME_DIR if set, else %s for root and\n"
@@ -176,26 +183,24 @@ static void cmd_help(const struct bctl_cmd *cmd, FILE *f)
 		fprintf(f, "Sends zhostd the command '%s'.\n", cmd->execute);
 	if (cmd->subcmds) {
 		fputs("\nCommands:\n", f);
-		cmd_list(cmd->subcmds, f);
+		cmd_list(cmd, f);
 	}
 }
 
 static int help_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		    int argc, char **argv)
 {
-	const struct bctl_cmd *const *list = bctl_cmds;
 	const struct bctl_cmd *found = NULL;
 
 	(void)opts;
 	for (int i = 1; i < argc; i++) {
-		if (!list)
+		if (found && !found->subcmds)
 			return bctl_usage_err(cmd, "'%s' has no subcommands",
 					      found->name);
-		found = cmd_find(list, argv[i]);
+		found = cmd_find(found, argv[i]);
 		if (!found)
 			return bctl_usage_err(cmd, "unknown command '%s'",
 					      argv[i]);
-		list = found->subcmds;
 	}
 	if (found)
 		cmd_help(found, stdout);
@@ -204,12 +209,13 @@ static int help_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return BCTL_EXIT_OK;
 }
 
-static const struct bctl_cmd bctl_cmd_help = {
+static struct bctl_cmd bctl_cmd_help = {
 	.name		= "help",
 	.args		= "[COMMAND...]",
 	.summary	= "this help, or a command's",
 	.run		= help_run,
 };
+BCTL_COMMAND(bctl_cmd_help)
 
 /* A positive number of seconds, fractions allowed; not strtod()'s "inf" or hex. */
 static int parse_timeout(const char *s, double *out)
@@ -317,7 +323,7 @@ int main(int argc, char **argv)
 		return main_usage_err("-n and -s both name the socket: give one");
 	argc = strip_late_flags(argc, argv, &opts.json, &help);
 
-	cmd = cmd_find(bctl_cmds, argv[0]);
+	cmd = cmd_find(NULL, argv[0]);
 	if (!cmd)
 		return main_usage_err("unknown command '%s'", argv[0]);
 	while (cmd->subcmds) {
@@ -326,7 +332,7 @@ int main(int argc, char **argv)
 		if (argc < 2)
 			return bctl_usage_err(cmd, "'%s' needs a command",
 					      cmd->name);
-		sub = cmd_find(cmd->subcmds, argv[1]);
+		sub = cmd_find(cmd, argv[1]);
 		if (!sub)
 			return bctl_usage_err(cmd, "unknown %s command '%s'",
 					      cmd->name, argv[1]);
