@@ -29,9 +29,7 @@ int main(void)
 
 	ksft_print_header();
 	ksft_set_plan(3);
-	for (int i = 0; i < 600 && read_ll(SYSFS "/plugged_bytes") !=
-	     read_ll(SYSFS "/requested_bytes"); i++)
-		usleep(100000);
+	wait_plugged(600);
 	req0 = read_ll(SYSFS "/requested_bytes");
 	oom0 = vmstat("oom_kill");
 	while (got < goal) {
@@ -43,7 +41,8 @@ int main(void)
 		got += CHUNK_MIB;
 		usleep(250000);
 	}
-	sleep(1);
+	/* The host's last grant: plugged once the provider is done with it. */
+	wait_plugged(600);
 	req1 = read_ll(SYSFS "/requested_bytes");
 	asks = read_ll(SYSFS "/stats/asks");
 	ksft_print_msg("touched %lld of %lld MiB; requested %lld -> %lld MiB after %lld asks (%lld refused); plugged now %lld MiB\n",

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The number a file starts with (decimal, or hex with 0x), -1 if none. */
 static inline long long read_ll(const char *path)
@@ -73,6 +74,21 @@ static inline long long meminfo_kb(const char *key)
 		}
 	fclose(f);
 	return v;
+}
+
+/*
+ * Wait until the provider plugged what the host requested, looking every
+ * 100 ms at most @tenths times. 0 when it did, -1 if it never came.
+ */
+static inline int wait_plugged(int tenths)
+{
+	for (int i = 0; i < tenths; i++) {
+		if (read_ll("/sys/kernel/mm/zone_host/plugged_bytes") ==
+		    read_ll("/sys/kernel/mm/zone_host/requested_bytes"))
+			return 0;
+		usleep(100000);
+	}
+	return -1;
 }
 
 /* The number after @key ("zonehost.wait=") on the kernel command line. */
