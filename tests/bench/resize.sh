@@ -111,32 +111,46 @@ row "zonehost (memfd)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
 	"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
 end_session
 
+# qmp_resize LABEL KIND EVENT FIELD SHRUNK GROWN REQUEST SETTLE: on the VM
+# just booted, ask QEMU for SHRUNK then GROWN bytes (REQUEST BYTES prints
+# the command); each time from QEMU's reply to the EVENT whose .data.FIELD
+# says the guest got there. Host memory is read SETTLE s after the shrink.
+qmp_resize() {
+	local label=$1 kind=$2 ev=$3 field=$4 shrunk=$5 grown=$6 request=$7 settle=$8
+	local before after got t0 t1 t2 t3
+	before=$(host_mem "$kind")
+	session "$rt/$vm/qmp.sock"
+	send '{"execute":"qmp_capabilities"}'
+	reply_ts 1 >/dev/null
+	send "$($request "$shrunk")"
+	t0=$(reply_ts 2)
+	got=".event == \"$ev\" and .data.$field == $shrunk"
+	wait_for "$got"
+	t1=$(ts "$got")
+	sleep "$settle"
+	after=$(host_mem "$kind")
+	send "$($request "$grown")"
+	t2=$(reply_ts 3)
+	got=".event == \"$ev\" and .data.$field == $grown"
+	wait_for "$got"
+	t3=$(ts "$got")
+	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
+		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	end_session
+}
+
 # virtio-balloon: QEMU's BALLOON_CHANGE events.
+balloon() { echo "{\"execute\":\"balloon\",\"arguments\":{\"value\":$1}}"; }
 for kind in anon memfd; do
 	extra=(-device virtio-balloon-pci,id=balloon0)
 	[ $kind = memfd ] && extra+=(-object memory-backend-memfd,id=ram0,size=1280M,share=on
 		-machine memory-backend=ram0)
 	boot "bench-rs-bal-$kind" -m 1280M --no-zhostd -- "${extra[@]}"
-	before=$(host_mem $kind)
-	session "$rt/$vm/qmp.sock"
-	send '{"execute":"qmp_capabilities"}'
-	reply_ts 1 >/dev/null
-	send "{\"execute\":\"balloon\",\"arguments\":{\"value\":$((768 * mib))}}"
-	t0=$(reply_ts 2)
-	wait_for ".event == \"BALLOON_CHANGE\" and .data.actual == $((768 * mib))"
-	t1=$(ts ".event == \"BALLOON_CHANGE\" and .data.actual == $((768 * mib))")
-	sleep 1
-	after=$(host_mem $kind)
-	send "{\"execute\":\"balloon\",\"arguments\":{\"value\":$((1280 * mib))}}"
-	t2=$(reply_ts 3)
-	wait_for ".event == \"BALLOON_CHANGE\" and .data.actual == $((1280 * mib))"
-	t3=$(ts ".event == \"BALLOON_CHANGE\" and .data.actual == $((1280 * mib))")
-	row "virtio-balloon ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
-		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
-	end_session
+	qmp_resize virtio-balloon $kind BALLOON_CHANGE actual $((768 * mib)) $((1280 * mib)) balloon 1
 done
 
 # virtio-mem: QEMU's MEMORY_DEVICE_SIZE_CHANGE events.
+requested_size() { echo "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/vm0\",\"property\":\"requested-size\",\"value\":$1}}"; }
 for kind in anon memfd; do
 	if [ $kind = memfd ]; then
 		backend=memory-backend-memfd,id=vmem0,size=768M,share=on
@@ -145,23 +159,8 @@ for kind in anon memfd; do
 	fi
 	boot "bench-rs-vmem-$kind" -m 512M --no-zhostd -- -m 512M,slots=1,maxmem=2G \
 		-object "$backend" -device virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=768M
-	before=$(host_mem $kind)
-	session "$rt/$vm/qmp.sock"
-	send '{"execute":"qmp_capabilities"}'
-	reply_ts 1 >/dev/null
-	req() { send "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/vm0\",\"property\":\"requested-size\",\"value\":$(($1 * mib))}}"; }
-	req 256
-	t0=$(reply_ts 2)
-	wait_for ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((256 * mib))"
-	t1=$(ts ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((256 * mib))")
-	after=$(host_mem $kind)
-	req 768
-	t2=$(reply_ts 3)
-	wait_for ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((768 * mib))"
-	t3=$(ts ".event == \"MEMORY_DEVICE_SIZE_CHANGE\" and .data.size == $((768 * mib))")
-	row "virtio-mem ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
-		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
-	end_session
+	qmp_resize virtio-mem $kind MEMORY_DEVICE_SIZE_CHANGE size $((256 * mib)) $((768 * mib)) \
+		requested_size 0
 done
 
 {
