@@ -3,6 +3,8 @@
 #
 #   tap_plan N
 #   tap_ok STATUS DESCRIPTION     STATUS 0 is a pass, anything else a failure
+#   tap_check DESCRIPTION COMMAND...
+#                                 run COMMAND ([ ... ] too), report its status
 #   tap_skip DESCRIPTION REASON
 #   tap_diag TEXT...              a "# " comment line
 #   tap_done                      exit 0 if everything passed, 1 otherwise
@@ -23,7 +25,6 @@ tap_ok() {
 	fi
 }
 
-# tap_check DESCRIPTION COMMAND...: run COMMAND, report its status.
 tap_check() {
 	local desc=$1 st=0
 	shift
