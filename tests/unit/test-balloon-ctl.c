@@ -222,6 +222,18 @@ static void test_resize(void)
 		json_decref(reqs[i]);
 	run_free(&r);
 
+	/* zhostd's size grammar (tests/unit/sizes.txt): T and KiB-style units. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "1TiB"),
+		     replies, 2, reqs);
+	run_ok(&r, r.status == 0 &&
+	       req_is(reqs[1], "set-memory", "{\"size\": 1099511627776}"),
+	       "set 1TiB asks for 2^40 bytes, as zhostd --max 1TiB means");
+	for (i = 0; i < 2; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
 	replies[0] = memory_reply(768 * MIB, 768 * MIB, "idle", 768 * MIB, "reached");
 	replies[1] = json_pack("{s:{}}", "return");
 	replies[2] = memory_reply(256 * MIB, 512 * MIB, "resizing", 256 * MIB, "reached");
@@ -715,7 +727,7 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(67);
+	tap_plan(68);
 
 	test_status();
 	test_guest_text();
