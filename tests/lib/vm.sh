@@ -59,7 +59,12 @@ VM_BUILD=${ZH_BUILD:-$VM_ROOT/build}
 VM_BIN=$VM_BUILD/bin
 ZHOST_RUN=$VM_BIN/zhost-run
 BCTL=$VM_BIN/balloon-ctl
-export ZHOST_RUNTIME_DIR=${ZHOST_RUNTIME_DIR:-$(mktemp -d)}
+# Run on its own, a script gets a runtime directory of its own too.
+VM_OWN_RUNTIME_DIR=
+if [ -z "${ZHOST_RUNTIME_DIR:-}" ]; then
+	VM_OWN_RUNTIME_DIR=$(mktemp -d)
+	export ZHOST_RUNTIME_DIR=$VM_OWN_RUNTIME_DIR
+fi
 VM_TMP=$(mktemp -d)
 VM_NAMES=()
 declare -A VM_LOGS=()
@@ -100,7 +105,7 @@ vm_cleanup() {
 		fi
 		rm -rf "${ZHOST_RUNTIME_DIR:?}/$name"
 	done
-	rm -rf "$VM_TMP"
+	rm -rf "$VM_TMP" ${VM_OWN_RUNTIME_DIR:+"$VM_OWN_RUNTIME_DIR"}
 	exit $st
 }
 trap vm_cleanup EXIT
