@@ -189,6 +189,27 @@ static json_t *memory_reply(long long requested, long long plugged,
 
 #define MIB	(1024LL * 1024)
 
+/*
+ * balloon-ctl @verb @size against a guest at 256 MiB, idle: it must ask
+ * zhostd's set-memory with @want (its arguments) and exit 0.
+ */
+static void resize_sends(const char *verb, const char *size, const char *want,
+			 const char *what)
+{
+	json_t *replies[2], *reqs[2];
+	struct run r;
+
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", verb, size),
+		     replies, 2, reqs);
+	run_ok(&r, r.status == 0 && req_is(reqs[1], "set-memory", want),
+	       "%s", what);
+	json_decref(reqs[0]);
+	json_decref(reqs[1]);
+	run_free(&r);
+}
+
 static void test_resize(void)
 {
 	json_t *replies[5], *reqs[5];
@@ -211,28 +232,11 @@ static void test_resize(void)
 		json_decref(reqs[i]);
 	run_free(&r);
 
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "grow", "128M"),
-		     replies, 2, reqs);
-	run_ok(&r, r.status == 0 &&
-	       req_is(reqs[1], "set-memory", "{\"size\": 402653184}"),
-	       "grow 128M asks for the requested size plus 128 MiB");
-	for (i = 0; i < 2; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
+	resize_sends("grow", "128M", "{\"size\": 402653184}",
+		     "grow 128M asks for the requested size plus 128 MiB");
 	/* zhostd's size grammar (tests/unit/sizes.txt): T and KiB-style units. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "1TiB"),
-		     replies, 2, reqs);
-	run_ok(&r, r.status == 0 &&
-	       req_is(reqs[1], "set-memory", "{\"size\": 1099511627776}"),
-	       "set 1TiB asks for 2^40 bytes, as zhostd --max 1TiB means");
-	for (i = 0; i < 2; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
+	resize_sends("set", "1TiB", "{\"size\": 1099511627776}",
+		     "set 1TiB asks for 2^40 bytes, as zhostd --max 1TiB means");
 
 	replies[0] = memory_reply(768 * MIB, 768 * MIB, "idle", 768 * MIB, "reached");
 	replies[1] = json_pack("{s:{}}", "return");
