@@ -21,6 +21,13 @@
 
 #include "zone_host_provider.h"
 
+/*
+ * The provider whose memory group is being onlined: the online_page
+ * callback gets no argument of its own. The only global of the provider;
+ * set once by zone_host_plug_register().
+ */
+static struct zone_host_provider *zone_host_onlining;
+
 static unsigned long zone_host_sb_of(struct zone_host_provider *zp,
 				     unsigned long pfn)
 {
@@ -53,18 +60,14 @@ static void zone_host_keep_offline(unsigned long pfn, unsigned long nr)
 	page_offline_end();
 }
 
-/**
- * zone_host_online_page() - online_page callback of the data area's memory
- *	group: give the page allocator the plugged subblocks only
- * @page: first page of the range being onlined
- * @order: the range has 2^@order pages, naturally aligned
- *
- * Runs while the provider adds a memory block, under its lock, so the
- * plugged bitmap is stable.
+/*
+ * The online_page callback of the data area's memory group: give the page
+ * allocator the plugged subblocks only. Runs while the provider adds a
+ * memory block, under its lock, so the plugged bitmap is stable.
  */
-void zone_host_online_page(struct page *page, unsigned int order)
+static void zone_host_online_page(struct page *page, unsigned int order)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp = zone_host_onlining;
 	unsigned int step_order = min(order, zp->sb_order);
 	unsigned long step = 1UL << step_order;
 	unsigned long pfn = page_to_pfn(page);
@@ -137,13 +140,13 @@ static int zone_host_add_block(struct zone_host_provider *zp,
 	return 0;
 }
 
-static int zone_host_plug_request(unsigned long first, unsigned long count)
+static int zone_host_plug_request(struct zone_host_provider *zp,
+				  unsigned long first, unsigned long count)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
 	int ret;
 
 	atomic64_inc(&zp->stats.plug_requests);
-	ret = zone_host_rpc_plug(first, count);
+	ret = zone_host_call_plug(first, count);
 	if (ret == -EPERM)
 		atomic64_inc(&zp->stats.plug_refused);
 	return ret;
@@ -172,7 +175,7 @@ static void zone_host_plug_undo(struct zone_host_provider *zp,
 {
 	if (err == -EPERM)
 		return;
-	if (!zone_host_rpc_unplug(first, count))
+	if (!zone_host_call_unplug(first, count))
 		return;
 	pr_warn("plug of subblocks %lu+%lu failed (%d) and the host did not take them back yet: retrying later\n",
 		first, count, err);
@@ -226,7 +229,7 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 			if (test_bit(sb + count, zp->plugged) ||
 			    test_bit(sb + count, zp->pending))
 				break;
-		ret = zone_host_plug_request(sb, count);
+		ret = zone_host_plug_request(zp, sb, count);
 		if (ret) {
 			zone_host_plug_undo(zp, sb, count, ret);
 			*reason = zone_host_plug_reason(ret);
@@ -251,7 +254,7 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 	}
 	first = blk * zp->sb_per_block;
 	count = min(zp->sb_per_block, want);
-	ret = zone_host_plug_request(first, count);
+	ret = zone_host_plug_request(zp, first, count);
 	if (ret) {
 		zone_host_plug_undo(zp, first, count, ret);
 		*reason = zone_host_plug_reason(ret);
@@ -294,4 +297,32 @@ u64 zone_host_added_bytes(struct zone_host_provider *zp)
 {
 	/* A counter, not the bitmap: setup may free that under the lock. */
 	return (u64)READ_ONCE(zp->nr_added) * zp->block_size;
+}
+
+/**
+ * zone_host_zone() - ZONE_HOST of the node the data area was added to
+ * @zp: the provider
+ *
+ * Return: the zone.
+ */
+struct zone *zone_host_zone(struct zone_host_provider *zp)
+{
+	return &NODE_DATA(zp->nid < 0 ? first_online_node : zp->nid)->node_zones[ZONE_HOST];
+}
+
+/**
+ * zone_host_plug_register() - let @zp decide which pages of its memory
+ *	group go to the page allocator when a block comes online
+ * @zp: the provider, locked, with its memory group registered
+ *
+ * Return: 0 or a negative errno.
+ */
+int zone_host_plug_register(struct zone_host_provider *zp)
+{
+	/* One provider per guest: a second one would be a bug. */
+	if (WARN_ON_ONCE(zone_host_onlining && zone_host_onlining != zp))
+		return -EBUSY;
+	zone_host_onlining = zp;
+	return memory_group_set_online_page_callback(zp->mgid,
+						     zone_host_online_page);
 }

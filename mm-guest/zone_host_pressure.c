@@ -56,7 +56,7 @@ static void zone_host_resync(struct zone_host_provider *zp)
 {
 	u64 requested, max;
 
-	if (zone_host_rpc_config(&requested, &max))
+	if (zone_host_call_config(&requested, &max))
 		return;
 	zp->resync = false;
 	if (requested != READ_ONCE(zp->requested)) {
@@ -88,7 +88,7 @@ void zone_host_pressure(struct work_struct *work)
 			   ZONE_HOST_ASK_MIN);
 		more = min(more, zp->max - requested);
 		atomic64_inc(&zp->stats.asks);
-		ret = zone_host_rpc_ask(more, &granted);
+		ret = zone_host_call_ask(more, &granted);
 		if (!ret && granted > requested) {
 			pr_info("short of memory: asked the host for %llu MiB more, got %llu MiB\n",
 				more >> 20, (granted - requested) >> 20);

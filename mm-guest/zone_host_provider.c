@@ -26,32 +26,6 @@
 #include "zone_host_provider.h"
 #include "zone_host_wss.h"
 
-struct zone_host_provider zone_host_prov = {
-	.lock = __MUTEX_INITIALIZER(zone_host_prov.lock),
-	.req_lock = __SPIN_LOCK_UNLOCKED(zone_host_prov.req_lock),
-	.mgid = -1,
-	.floor_margin = ZONE_HOST_FLOOR_MARGIN_DEFAULT,
-	.work = __WORK_INITIALIZER(zone_host_prov.work, zone_host_resize),
-	.pressure = __DELAYED_WORK_INITIALIZER(zone_host_prov.pressure,
-					       zone_host_pressure, 0),
-};
-
-/* The data area the device published, handed from probe to the worker. */
-static struct vmrpc_data_area zone_host_area;
-static void zone_host_attach_work(struct work_struct *work);
-static DECLARE_WORK(zone_host_attach, zone_host_attach_work);
-
-/**
- * zone_host_zone() - ZONE_HOST of the node the data area was added to
- * @zp: the provider
- *
- * Return: the zone.
- */
-struct zone *zone_host_zone(struct zone_host_provider *zp)
-{
-	return &NODE_DATA(zp->nid < 0 ? first_online_node : zp->nid)->node_zones[ZONE_HOST];
-}
-
 /*
  * Check the data area against what memory hot-add accepts. Every failure
  * is a host or VM configuration problem, so say what to change.
@@ -129,19 +103,18 @@ static int zone_host_setup(struct zone_host_provider *zp,
 			goto err_free;
 		zp->mgid = ret;
 		zp->nid = nid;
-		ret = memory_group_set_online_page_callback(zp->mgid,
-							    zone_host_online_page);
+		ret = zone_host_plug_register(zp);
 		if (ret)
 			goto err_group;
 		/* A fresh guest uses nothing the host may still count. */
-		ret = zone_host_rpc_unplug_all();
+		ret = zone_host_call_unplug_all();
 		if (ret) {
 			dev_err(a->dev, "zone_host: the host did not reset the memory state: %d\n",
 				ret);
 			goto err_group;
 		}
 	}
-	ret = zone_host_rpc_config(&requested, &max);
+	ret = zone_host_call_config(&requested, &max);
 	if (ret) {
 		dev_err(a->dev, "zone_host: cannot read the memory configuration from the host: %d\n",
 			ret);
@@ -177,37 +150,23 @@ err_free:
 
 static void zone_host_attach_work(struct work_struct *work)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp =
+		container_of(work, struct zone_host_provider, attach_work);
 	int ret;
 
 	mutex_lock(&zp->lock);
-	ret = zone_host_setup(zp, &zone_host_area);
+	ret = zone_host_setup(zp, &zp->area);
 	if (ret)
-		zp->error = -ret;
+		WRITE_ONCE(zp->error, -ret);
 	mutex_unlock(&zp->lock);
 }
 
-/**
- * zone_host_state() - where the provider stands
- * @zp: the provider
- *
- * Read without the lock: a resize may hold it for long.
- *
- * Return: a VMRPC_MEM_S_* value.
- */
-u32 zone_host_state(struct zone_host_provider *zp)
+static void zone_host_attach_cb(struct vmrpc_client *client,
+				const struct vmrpc_data_area *area)
 {
-	if (!READ_ONCE(zp->attached))
-		return VMRPC_MEM_S_NONE;
-	if (READ_ONCE(zp->stuck))
-		return VMRPC_MEM_S_STUCK;
-	if (zone_host_plugged_bytes(zp) == READ_ONCE(zp->requested))
-		return VMRPC_MEM_S_IDLE;
-	return VMRPC_MEM_S_RESIZING;
-}
+	struct zone_host_provider *zp =
+		container_of(client, struct zone_host_provider, client);
 
-static void zone_host_attach_cb(const struct vmrpc_data_area *area)
-{
 	/*
 	 * A kdump kernel must leave the data area alone: it holds the
 	 * crashed kernel's memory that /proc/vmcore is about to read, and
@@ -217,15 +176,16 @@ static void zone_host_attach_cb(const struct vmrpc_data_area *area)
 		dev_info(area->dev, "zone_host: kdump kernel, not using the data area\n");
 		return;
 	}
-	zone_host_area = *area;
-	queue_work(zone_host_prov.wq, &zone_host_attach);
+	zp->area = *area;
+	queue_work(zp->wq, &zp->attach_work);
 }
 
-static void zone_host_detach_cb(void)
+static void zone_host_detach_cb(struct vmrpc_client *client)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp =
+		container_of(client, struct zone_host_provider, client);
 
-	cancel_work_sync(&zone_host_attach);
+	cancel_work_sync(&zp->attach_work);
 	mutex_lock(&zp->lock);
 	WRITE_ONCE(zp->attached, false);
 	mutex_unlock(&zp->lock);
@@ -236,12 +196,6 @@ static void zone_host_detach_cb(void)
 			(zp->nr_plugged * zp->sb_pages) >> (20 - PAGE_SHIFT));
 }
 
-static struct vmrpc_client zone_host_client = {
-	.name = "zone_host",
-	.attach = zone_host_attach_cb,
-	.detach = zone_host_detach_cb,
-};
-
 /*
  * Memory blocks of the data area are offlined by nobody but the provider:
  * an offline block would hide plugged memory from the guest while the host
@@ -251,7 +205,8 @@ static struct vmrpc_client zone_host_client = {
 static int zone_host_memory_notifier(struct notifier_block *nb,
 				     unsigned long action, void *arg)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp =
+		container_of(nb, struct zone_host_provider, memory_nb);
 	const struct memory_notify *mn = arg;
 	const phys_addr_t start = PFN_PHYS(mn->start_pfn);
 	const phys_addr_t end = start + PFN_PHYS(mn->nr_pages);
@@ -264,10 +219,6 @@ static int zone_host_memory_notifier(struct notifier_block *nb,
 	return notifier_from_errno(-EBUSY);
 }
 
-static struct notifier_block zone_host_memory_nb = {
-	.notifier_call = zone_host_memory_notifier,
-};
-
 /*
  * Hibernation saves and restores the guest's RAM by page frame. After
  * resume the boot kernel has not hot-added the data area, so the image
@@ -278,7 +229,8 @@ static struct notifier_block zone_host_memory_nb = {
 static int zone_host_pm_notifier(struct notifier_block *nb,
 				 unsigned long action, void *arg)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp =
+		container_of(nb, struct zone_host_provider, pm_nb);
 
 	if (action != PM_HIBERNATION_PREPARE)
 		return NOTIFY_OK;
@@ -290,61 +242,94 @@ static int zone_host_pm_notifier(struct notifier_block *nb,
 	return NOTIFY_BAD;
 }
 
-static struct notifier_block zone_host_pm_nb = {
-	.notifier_call = zone_host_pm_notifier,
-};
+/*
+ * The provider lives for as long as the guest runs (it cannot be a module:
+ * plugged memory cannot be given back once the code that tracks it is
+ * gone), so it is allocated once here and never freed.
+ */
+static struct zone_host_provider *zone_host_provider_alloc(void)
+{
+	struct zone_host_provider *zp = kzalloc(sizeof(*zp), GFP_KERNEL);
+
+	if (!zp)
+		return NULL;
+	/* Resizing waits for the host: not on a system queue. */
+	zp->wq = alloc_workqueue("zone_host", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!zp->wq) {
+		kfree(zp);
+		return NULL;
+	}
+	mutex_init(&zp->lock);
+	spin_lock_init(&zp->req_lock);
+	zp->mgid = -1;
+	zp->nid = NUMA_NO_NODE;
+	zp->floor_margin = ZONE_HOST_FLOOR_MARGIN_DEFAULT;
+	INIT_WORK(&zp->work, zone_host_resize);
+	INIT_DELAYED_WORK(&zp->pressure, zone_host_pressure);
+	INIT_WORK(&zp->attach_work, zone_host_attach_work);
+	zp->client.name = "zone_host";
+	zp->client.attach = zone_host_attach_cb;
+	zp->client.detach = zone_host_detach_cb;
+	zp->memory_nb.notifier_call = zone_host_memory_notifier;
+	zp->pm_nb.notifier_call = zone_host_pm_notifier;
+	return zp;
+}
+
+static void zone_host_provider_free(struct zone_host_provider *zp)
+{
+	destroy_workqueue(zp->wq);
+	kfree(zp);
+}
 
 static int __init zone_host_provider_init(void)
 {
-	struct zone_host_provider *zp = &zone_host_prov;
+	struct zone_host_provider *zp;
 	int ret;
 
-	/* Resizing waits for the host: not on a system queue. */
-	zp->wq = alloc_workqueue("zone_host", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	if (!zp->wq)
+	zp = zone_host_provider_alloc();
+	if (!zp)
 		return -ENOMEM;
-	ret = register_memory_notifier(&zone_host_memory_nb);
+	ret = register_memory_notifier(&zp->memory_nb);
 	if (ret)
-		goto err_wq;
-	ret = register_pm_notifier(&zone_host_pm_nb);
+		goto err_free;
+	ret = register_pm_notifier(&zp->pm_nb);
 	if (ret)
 		goto err_memory_nb;
-	ret = zone_host_rpc_init();
+	ret = zone_host_serve_init(zp);
 	if (ret)
 		goto err_pm_nb;
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS)) {
 		ret = zone_host_wss_init();
 		if (ret)
-			goto err_rpc;
+			goto err_serve;
 		ret = zone_host_wss_rpc_init();
 		if (ret)
 			goto err_wss;
 	}
-	ret = zone_host_sysfs_init();
+	ret = zone_host_sysfs_init(zp);
 	if (ret)
 		goto err_wss_rpc;
-	ret = vmrpc_register_client(&zone_host_client);
+	ret = vmrpc_register_client(&zp->client);
 	if (ret)
 		goto err_sysfs;
 	return 0;
 
 err_sysfs:
-	zone_host_sysfs_exit();
+	zone_host_sysfs_exit(zp);
 err_wss_rpc:
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
 		zone_host_wss_rpc_exit();
 err_wss:
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
 		zone_host_wss_exit();
-err_rpc:
-	zone_host_rpc_exit();
+err_serve:
+	zone_host_serve_exit(zp);
 err_pm_nb:
-	unregister_pm_notifier(&zone_host_pm_nb);
+	unregister_pm_notifier(&zp->pm_nb);
 err_memory_nb:
-	unregister_memory_notifier(&zone_host_memory_nb);
-err_wq:
-	destroy_workqueue(zp->wq);
-	zp->wq = NULL;
+	unregister_memory_notifier(&zp->memory_nb);
+err_free:
+	zone_host_provider_free(zp);
 	return ret;
 }
 device_initcall(zone_host_provider_init);

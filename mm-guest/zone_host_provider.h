@@ -11,12 +11,27 @@
  * was hot-added as driver-managed System RAM; it is then online in
  * ZONE_HOST, and its subblocks that are not plugged are kept offline
  * (PageOffline) and never touched.
+ *
+ * Its files, each using only those above it in this list:
+ *
+ *   zone_host_call.c      calls to the host (VMRPC_MOD_MEM, guest to host)
+ *   zone_host_plug.c      subblock geometry, plugging, the online callback
+ *   zone_host_unplug.c    unplugging and the floor
+ *   zone_host_resize.c    the requested size and the worker that reaches it
+ *   zone_host_pressure.c  asking the host for more when the guest runs short
+ *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM)
+ *   zone_host_sysfs.c     /sys/kernel/mm/zone_host/
+ *   zone_host_provider.c  binding to the device, setup, notifiers, init
+ *
+ * The working-set estimator (zone_host_wss*.c, zone_host_wss.h) uses none
+ * of them; zone_host_provider.c starts it.
  */
 #ifndef _MM_ZONE_HOST_PROVIDER_H
 #define _MM_ZONE_HOST_PROVIDER_H
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vmrpc.h>
@@ -37,7 +52,7 @@
 /* The free memory kept above the kernel's reserves when unplugging. */
 #define ZONE_HOST_FLOOR_MARGIN_DEFAULT	(64ULL << 20)
 
-/* Counters shown in /sys/kernel/mm/zone_host/stats/. */
+/* Counters shown in /sys/kernel/mm/zone_host/stats/; atomic, no lock. */
 struct zone_host_stats {
 	atomic64_t plug_requests;	/* VMRPC_MEM_PLUG calls made */
 	atomic64_t plug_refused;	/* of those, refused by the host */
@@ -54,49 +69,75 @@ struct zone_host_stats {
 
 /**
  * struct zone_host_provider - the one provider of this guest
- * @lock: serializes resizing; protects everything below except @stats
- * @attached: a zonehost device is bound and its data area is valid
- * @start: guest-physical start of the data area
- * @size: bytes of the data area used (whole memory blocks)
- * @block_size: the guest's memory block size
- * @sb_size: subblock size
- * @sb_pages: pages per subblock
- * @sb_order: page order of a subblock
- * @nr_sb: subblocks in @size
- * @sb_per_block: subblocks per memory block
- * @nr_blocks: memory blocks in @size
- * @nid: node the memory is added to
- * @mgid: memory group of the data area (memory_group_register_host())
- * @plugged: bitmap of plugged subblocks
+ *
+ * Who writes each field, under which lock, and who may read it without.
+ * "Geometry" fields are written once, by the first setup under @lock,
+ * before @attached is first set, and never change afterwards (a device
+ * bound again must bring the same data area); readers that saw @attached
+ * set, or that run under @lock, need no lock for them.
+ *
+ * @lock: serializes setup, detach and resizing (one resize at a time)
+ * @attached: a device is bound and the data area is valid. Written under
+ *	@lock with WRITE_ONCE(); read with READ_ONCE() anywhere, and read
+ *	again after every resize step, so that a detach stops a resize
+ * @start: geometry: guest-physical start of the data area
+ * @size: geometry: bytes of the data area used (whole memory blocks)
+ * @block_size: geometry: the guest's memory block size
+ * @sb_size: geometry: subblock size
+ * @sb_pages: geometry: pages per subblock
+ * @sb_order: geometry: page order of a subblock
+ * @nr_sb: geometry: subblocks in @size
+ * @sb_per_block: geometry: subblocks per memory block
+ * @nr_blocks: geometry: memory blocks in @size
+ * @nid: geometry: node the memory is added to
+ * @mgid: geometry: memory group of the data area
+ *	(memory_group_register_host()), -1 before the first setup
+ * @plugged: bitmap of plugged subblocks. Allocated with the geometry;
+ *	bits change under @lock only. The online callback reads it under
+ *	@lock (it runs inside a hot-add); the host's MAP call reads it
+ *	without, as a snapshot for a consistency check
  * @pending: bitmap of subblocks the guest does not use whose unplug the
  *	host has not confirmed (emptied and taken offline, or a plug that
  *	may have been granted although its reply was lost); neither plugged
- *	nor free, and never plugged again before the host confirms
- * @added: bitmap of added memory blocks
- * @nr_plugged: subblocks set in @plugged
- * @nr_added: memory blocks set in @added; written under @lock with
- *	WRITE_ONCE(), read without it
+ *	nor free, and never plugged again before the host confirms. Under
+ *	@lock
+ * @added: bitmap of added memory blocks; under @lock
+ * @nr_plugged: subblocks set in @plugged; written under @lock with
+ *	WRITE_ONCE(), read without it with READ_ONCE() (one step old at worst)
+ * @nr_added: memory blocks set in @added; as @nr_plugged
  * @req_lock: protects @requested, @req_seq and @stuck against each other;
  *	never held across anything that sleeps
  * @requested: bytes the host wants plugged; written under @req_lock, not
  *	@lock (a reverse call must not wait for a resize), read with
  *	READ_ONCE() where a stale value is harmless
- * @req_seq: incremented with every new requested size
- * @max: bytes the host will grant at most
+ * @req_seq: incremented with every new requested size; under @req_lock
+ * @stuck: the last resize could not reach @requested; written under
+ *	@req_lock, read with READ_ONCE()
+ * @max: bytes the host will grant at most; written by setup under @lock
+ *	before @attached is set, read with READ_ONCE()
  * @floor_margin: bytes of free memory kept above the kernel's reserves
- *	when unplugging (sysfs floor_margin_bytes)
- * @error: errno of the last failed step, 0 after a step that succeeded
- * @reason: VMRPC_MEM_R_* of the last resize
- * @stuck: the last resize could not reach @requested (under @req_lock)
- * @wq: the provider's workqueue (WQ_MEM_RECLAIM): resize, pressure and
- *	attach work, which wait for the host; set once at init
- * @work: runs zone_host_resize()
- * @pressure: looks for memory pressure five times a second
- *	(zone_host_pressure.c)
- * @ask_after: jiffies before which the guest does not ask the host again
+ *	when unplugging; written by sysfs (floor_margin_bytes) with
+ *	WRITE_ONCE() and no lock, read with READ_ONCE()
+ * @error: errno of the last failed step, 0 after a step that succeeded;
+ *	written under @lock with WRITE_ONCE(), read with READ_ONCE()
+ * @reason: VMRPC_MEM_R_* of the last resize; as @error
+ * @ask_after: jiffies before which the guest does not ask the host again;
+ *	written by the pressure worker and by the host's SET_REQUESTED call,
+ *	with no lock (both only delay the next ask; the later write wins)
  * @resync: an ask got no answer, so the host may have raised the
  *	requested size without the guest knowing; the pressure worker reads
- *	the configuration again until it gets it (pressure worker only)
+ *	the configuration again until it gets it. Pressure worker only
+ * @wq: the provider's workqueue (WQ_MEM_RECLAIM) for resize, pressure and
+ *	attach work, which wait for the host; set once at init
+ * @work: runs zone_host_resize()
+ * @pressure: runs zone_host_pressure() five times a second while attached
+ * @attach_work: runs setup once a device binds
+ * @area: the data area the device published; written by the attach
+ *	callback before it queues @attach_work, read by that work only
+ * @client: this provider as a VMRPC client (attach and detach callbacks)
+ * @memory_nb: refuses to offline the data area's memory blocks
+ * @pm_nb: refuses hibernation while host memory is plugged
+ * @kobj: /sys/kernel/mm/zone_host/; set once at init
  * @stats: counters
  */
 struct zone_host_provider {
@@ -121,29 +162,42 @@ struct zone_host_provider {
 	spinlock_t req_lock;		/* see kernel-doc above */
 	u64 requested;
 	u64 req_seq;
+	bool stuck;
 	u64 max;
 	u64 floor_margin;
 	int error;
 	u32 reason;
-	bool stuck;
+	unsigned long ask_after;
+	bool resync;
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct delayed_work pressure;
-	unsigned long ask_after;
-	bool resync;
+	struct work_struct attach_work;
+	struct vmrpc_data_area area;
+	struct vmrpc_client client;
+	struct notifier_block memory_nb;
+	struct notifier_block pm_nb;
+	struct kobject *kobj;
 	struct zone_host_stats stats;
 };
 
-extern struct zone_host_provider zone_host_prov;
+/* zone_host_call.c */
+int zone_host_call_config(u64 *requested, u64 *max);
+int zone_host_call_plug(unsigned long first, unsigned long count);
+int zone_host_call_unplug(unsigned long first, unsigned long count);
+int zone_host_call_unplug_all(void);
+int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error);
+int zone_host_call_ask(u64 more, u64 *requested);
 
 /* zone_host_plug.c */
-void zone_host_online_page(struct page *page, unsigned int order);
+int zone_host_plug_register(struct zone_host_provider *zp);
 int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 			u32 *reason);
 u64 zone_host_plugged_bytes(struct zone_host_provider *zp);
 u64 zone_host_added_bytes(struct zone_host_provider *zp);
 unsigned long zone_host_sb_pfn(struct zone_host_provider *zp,
 			       unsigned long sb);
+struct zone *zone_host_zone(struct zone_host_provider *zp);
 
 /**
  * zone_host_floor_allows() - may the guest give up @need pages?
@@ -175,26 +229,17 @@ u64 zone_host_floor_bytes(struct zone_host_provider *zp);
 void zone_host_resize(struct work_struct *work);
 void zone_host_request(struct zone_host_provider *zp, u64 bytes);
 const char *zone_host_reason_name(u32 reason);
+u32 zone_host_state(struct zone_host_provider *zp);
 
 /* zone_host_pressure.c */
 void zone_host_pressure(struct work_struct *work);
 
-/* zone_host_rpc.c */
-int zone_host_rpc_config(u64 *requested, u64 *max);
-int zone_host_rpc_plug(unsigned long first, unsigned long count);
-int zone_host_rpc_unplug(unsigned long first, unsigned long count);
-int zone_host_rpc_unplug_all(void);
-int zone_host_rpc_done(u64 requested, u64 plugged, u32 reason, int error);
-int zone_host_rpc_ask(u64 more, u64 *requested);
-int zone_host_rpc_init(void);
-void zone_host_rpc_exit(void);
+/* zone_host_serve.c */
+int zone_host_serve_init(struct zone_host_provider *zp);
+void zone_host_serve_exit(struct zone_host_provider *zp);
 
 /* zone_host_sysfs.c */
-int zone_host_sysfs_init(void);
-void zone_host_sysfs_exit(void);
-
-/* zone_host_provider.c */
-struct zone *zone_host_zone(struct zone_host_provider *zp);
-u32 zone_host_state(struct zone_host_provider *zp);
+int zone_host_sysfs_init(struct zone_host_provider *zp);
+void zone_host_sysfs_exit(struct zone_host_provider *zp);
 
 #endif /* _MM_ZONE_HOST_PROVIDER_H */

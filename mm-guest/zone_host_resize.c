@@ -68,6 +68,25 @@ const char *zone_host_reason_name(u32 reason)
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }
 
+/**
+ * zone_host_state() - where the provider stands
+ * @zp: the provider
+ *
+ * Read without the lock: a resize may hold it for long.
+ *
+ * Return: a VMRPC_MEM_S_* value.
+ */
+u32 zone_host_state(struct zone_host_provider *zp)
+{
+	if (!READ_ONCE(zp->attached))
+		return VMRPC_MEM_S_NONE;
+	if (READ_ONCE(zp->stuck))
+		return VMRPC_MEM_S_STUCK;
+	if (zone_host_plugged_bytes(zp) == READ_ONCE(zp->requested))
+		return VMRPC_MEM_S_IDLE;
+	return VMRPC_MEM_S_RESIZING;
+}
+
 /*
  * A step that failed for want of an answer (a lost or malformed reply) is
  * tried again a few times in the same run; a refusal or a full guest is not.
@@ -143,8 +162,8 @@ void zone_host_resize(struct work_struct *work)
 		queue_work(zp->wq, &zp->work);
 		goto out;
 	}
-	zp->error = reason == VMRPC_MEM_R_ERROR ? -ret : 0;
-	zp->reason = reason;
+	WRITE_ONCE(zp->error, reason == VMRPC_MEM_R_ERROR ? -ret : 0);
+	WRITE_ONCE(zp->reason, reason);
 	if (ret) {
 		atomic64_inc(&zp->stats.errors);
 		pr_warn("%llu MiB plugged of the %llu MiB requested: %s (%d)\n",
@@ -155,8 +174,8 @@ void zone_host_resize(struct work_struct *work)
 			zone_host_plugged_bytes(zp) >> 20);
 	}
 	if (READ_ONCE(zp->attached) &&
-	    zone_host_rpc_done(requested, zone_host_plugged_bytes(zp), reason,
-			       zp->error))
+	    zone_host_call_done(requested, zone_host_plugged_bytes(zp), reason,
+				zp->error))
 		pr_warn_ratelimited("could not tell the host how the resize ended\n");
 out:
 	mutex_unlock(&zp->lock);

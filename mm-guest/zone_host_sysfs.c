@@ -23,11 +23,23 @@
 #include <linux/kobject.h>
 #include <linux/memory.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
 #include "zone_host_wss.h"
+
+/* The directory's kobject, which knows its provider. */
+struct zone_host_kobj {
+	struct kobject kobj;
+	struct zone_host_provider *zp;
+};
+
+static struct zone_host_provider *to_zp(struct kobject *kobj)
+{
+	return container_of(kobj, struct zone_host_kobj, kobj)->zp;
+}
 
 #define ZH_ATTR_RO(_name) \
 	static struct kobj_attribute _name##_attr = __ATTR_RO(_name)
@@ -35,28 +47,28 @@
 static ssize_t plugged_bytes_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", zone_host_plugged_bytes(&zone_host_prov));
+	return sysfs_emit(buf, "%llu\n", zone_host_plugged_bytes(to_zp(kobj)));
 }
 ZH_ATTR_RO(plugged_bytes);
 
 static ssize_t requested_bytes_show(struct kobject *kobj,
 				    struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.requested));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_zp(kobj)->requested));
 }
 ZH_ATTR_RO(requested_bytes);
 
 static ssize_t usable_bytes_show(struct kobject *kobj,
 				 struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.max));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_zp(kobj)->max));
 }
 ZH_ATTR_RO(usable_bytes);
 
 static ssize_t added_bytes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", zone_host_added_bytes(&zone_host_prov));
+	return sysfs_emit(buf, "%llu\n", zone_host_added_bytes(to_zp(kobj)));
 }
 ZH_ATTR_RO(added_bytes);
 
@@ -70,14 +82,14 @@ ZH_ATTR_RO(block_size_bytes);
 static ssize_t subblock_size_bytes_show(struct kobject *kobj,
 					struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", zone_host_prov.sb_size);
+	return sysfs_emit(buf, "%llu\n", to_zp(kobj)->sb_size);
 }
 ZH_ATTR_RO(subblock_size_bytes);
 
 static ssize_t data_start_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%#llx\n", (u64)zone_host_prov.start);
+	return sysfs_emit(buf, "%#llx\n", (u64)to_zp(kobj)->start);
 }
 ZH_ATTR_RO(data_start);
 
@@ -91,14 +103,14 @@ static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 		[VMRPC_MEM_S_STUCK] = "stuck",
 	};
 
-	return sysfs_emit(buf, "%s\n", names[zone_host_state(&zone_host_prov)]);
+	return sysfs_emit(buf, "%s\n", names[zone_host_state(to_zp(kobj))]);
 }
 ZH_ATTR_RO(state);
 
 static ssize_t error_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(zone_host_prov.error));
+	return sysfs_emit(buf, "%d\n", READ_ONCE(to_zp(kobj)->error));
 }
 ZH_ATTR_RO(error);
 
@@ -106,21 +118,21 @@ static ssize_t reason_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
 {
 	return sysfs_emit(buf, "%s\n",
-			  zone_host_reason_name(READ_ONCE(zone_host_prov.reason)));
+			  zone_host_reason_name(READ_ONCE(to_zp(kobj)->reason)));
 }
 ZH_ATTR_RO(reason);
 
 static ssize_t floor_bytes_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", zone_host_floor_bytes(&zone_host_prov));
+	return sysfs_emit(buf, "%llu\n", zone_host_floor_bytes(to_zp(kobj)));
 }
 ZH_ATTR_RO(floor_bytes);
 
 static ssize_t floor_margin_bytes_show(struct kobject *kobj,
 				       struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(zone_host_prov.floor_margin));
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_zp(kobj)->floor_margin));
 }
 
 static ssize_t floor_margin_bytes_store(struct kobject *kobj,
@@ -133,7 +145,7 @@ static ssize_t floor_margin_bytes_store(struct kobject *kobj,
 	ret = kstrtou64(buf, 0, &v);
 	if (ret)
 		return ret;
-	WRITE_ONCE(zone_host_prov.floor_margin, v);
+	WRITE_ONCE(to_zp(kobj)->floor_margin, v);
 	return count;
 }
 
@@ -163,7 +175,7 @@ static const struct attribute_group zone_host_attr_group = {
 /* A counter of struct zone_host_stats as a read-only file. */
 struct zone_host_stat_attr {
 	struct kobj_attribute attr;
-	atomic64_t *counter;
+	size_t offset;		/* of the counter in struct zone_host_stats */
 };
 
 static ssize_t zone_host_stat_show(struct kobject *kobj,
@@ -172,12 +184,14 @@ static ssize_t zone_host_stat_show(struct kobject *kobj,
 	struct zone_host_stat_attr *sa =
 		container_of(attr, struct zone_host_stat_attr, attr);
 
-	return sysfs_emit(buf, "%lld\n", atomic64_read(sa->counter));
+	atomic64_t *counter = (void *)&to_zp(kobj)->stats + sa->offset;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
 }
 
 #define ZH_STAT(_file, _counter) {					\
 	.attr = __ATTR(_file, 0444, zone_host_stat_show, NULL),		\
-	.counter = &zone_host_prov.stats._counter,			\
+	.offset = offsetof(struct zone_host_stats, _counter),		\
 }
 
 static struct zone_host_stat_attr zone_host_stat_files[] = {
@@ -220,41 +234,53 @@ static const struct attribute_group *zone_host_groups[] = {
 	NULL,
 };
 
-/* /sys/kernel/mm/zone_host/, set once at init. */
-static struct kobject *zone_host_kobj;
+static void zone_host_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct zone_host_kobj, kobj));
+}
+
+static const struct kobj_type zone_host_ktype = {
+	.release = zone_host_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = zone_host_groups,
+};
 
 /**
  * zone_host_sysfs_init() - create /sys/kernel/mm/zone_host/
+ * @zp: the provider the files show
  *
  * Return: 0 or a negative errno.
  */
-int zone_host_sysfs_init(void)
+int zone_host_sysfs_init(struct zone_host_provider *zp)
 {
-	struct kobject *kobj;
+	struct zone_host_kobj *zk;
 	int ret;
 
 	/* Every counter file is listed in the group, and nothing else. */
 	BUILD_BUG_ON(ARRAY_SIZE(zone_host_stat_attrs) !=
 		     ARRAY_SIZE(zone_host_stat_files) + 1);
-	kobj = kobject_create_and_add("zone_host", mm_kobj);
-	if (!kobj)
+	zk = kzalloc(sizeof(*zk), GFP_KERNEL);
+	if (!zk)
 		return -ENOMEM;
-	ret = sysfs_create_groups(kobj, zone_host_groups);
+	zk->zp = zp;
+	ret = kobject_init_and_add(&zk->kobj, &zone_host_ktype, mm_kobj,
+				   "zone_host");
 	if (!ret && IS_ENABLED(CONFIG_ZONE_HOST_WSS))
-		ret = zone_host_wss_sysfs_init(kobj);
+		ret = zone_host_wss_sysfs_init(&zk->kobj);
 	if (ret) {
-		kobject_put(kobj);
+		kobject_put(&zk->kobj);
 		return ret;
 	}
-	zone_host_kobj = kobj;
+	zp->kobj = &zk->kobj;
 	return 0;
 }
 
 /**
  * zone_host_sysfs_exit() - remove /sys/kernel/mm/zone_host/
+ * @zp: the provider given to zone_host_sysfs_init()
  */
-void zone_host_sysfs_exit(void)
+void zone_host_sysfs_exit(struct zone_host_provider *zp)
 {
-	kobject_put(zone_host_kobj);
-	zone_host_kobj = NULL;
+	kobject_put(zp->kobj);
+	zp->kobj = NULL;
 }

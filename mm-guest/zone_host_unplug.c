@@ -109,6 +109,25 @@ static int zone_host_candidate_cmp(const void *a, const void *b)
 }
 
 /*
+ * How many candidates from @i on go in one piece: free ones (no page in
+ * use) whose subblocks follow each other. The candidates are sorted
+ * highest first among equals, so a run descends. At most @limit.
+ */
+static unsigned long zone_host_free_run_len(const struct zone_host_candidate *cand,
+					    unsigned long i, unsigned long n,
+					    unsigned long limit)
+{
+	unsigned long run = 1;
+
+	if (cand[i].used)
+		return 1;
+	while (i + run < n && run < limit && !cand[i + run].used &&
+	       cand[i + run].sb == cand[i].sb - run)
+		run++;
+	return run;
+}
+
+/*
  * Take subblocks [@first, @first + @count) out of the page allocator,
  * migrating their pages in use. Return: 0, -EBUSY when their pages could
  * not all be taken, -ENOMEM when there was no room for migrated pages.
@@ -151,7 +170,7 @@ static void zone_host_report_unplugged(struct zone_host_provider *zp,
 	unsigned int first, end;
 
 	for_each_set_bitrange(first, end, batch, zp->nr_sb) {
-		if (zone_host_rpc_unplug(first, end - first))
+		if (zone_host_call_unplug(first, end - first))
 			bitmap_set(zp->pending, first, end - first);
 		else
 			atomic64_add(end - first, &zp->stats.subblocks_unplugged);
@@ -172,7 +191,7 @@ void zone_host_retry_pending(struct zone_host_provider *zp)
 	unsigned long sb;
 
 	for_each_set_bit(sb, zp->pending, zp->nr_sb) {
-		if (zone_host_rpc_unplug(sb, 1))
+		if (zone_host_call_unplug(sb, 1))
 			return;
 		__clear_bit(sb, zp->pending);
 		atomic64_inc(&zp->stats.subblocks_unplugged);
@@ -221,15 +240,12 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 			break;
 		/*
 		 * Free subblocks next to each other go in one piece: one
-		 * isolation and one call instead of one per subblock. The
-		 * candidates are sorted highest first, so a run descends.
+		 * isolation and one call instead of one per subblock.
 		 */
-		run = 1;
-		while (!cand[i].used && i + run < n &&
-		       run < ZONE_HOST_UNPLUG_BATCH &&
-		       run < zp->nr_plugged - want && !cand[i + run].used &&
-		       cand[i + run].sb == cand[i].sb - run)
-			run++;
+		run = zone_host_free_run_len(cand, i, n,
+					     min_t(unsigned long,
+						   ZONE_HOST_UNPLUG_BATCH,
+						   zp->nr_plugged - want));
 		if (!zone_host_floor_allows(si_mem_available(), margin,
 					    run * zp->sb_pages)) {
 			atomic64_inc(&zp->stats.floor_stops);

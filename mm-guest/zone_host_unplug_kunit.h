@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * KUnit tests of the decisions in zone_host_unplug.c that touch no page:
- * the floor and the order in which subblocks are tried. Included at the
+ * the floor, the order in which subblocks are tried, and which of them go
+ * in one piece. Included at the
  * end of zone_host_unplug.c, so the static functions are in reach.
  */
 #ifdef CONFIG_ZONE_HOST_UNPLUG_KUNIT_TEST
@@ -69,11 +70,40 @@ static void zone_host_candidate_order(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, c[i].sb, want[i], "position %u", i);
 }
 
+/*
+ * Free neighbours go in one piece, descending, up to the limit; a used
+ * subblock or a gap ends the run, and a used one is always alone.
+ */
+static void zone_host_run_coalescing(struct kunit *test)
+{
+	static const struct zone_host_candidate c[] = {
+		{ .sb = 9, .used = 0 }, { .sb = 8, .used = 0 },
+		{ .sb = 7, .used = 0 }, { .sb = 5, .used = 0 },
+		{ .sb = 4, .used = 0 }, { .sb = 3, .used = 2 },
+		{ .sb = 2, .used = 2 },
+	};
+	const unsigned long n = ARRAY_SIZE(c);
+
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 0, n, 64), 3);
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 0, n, 2), 2);
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 0, n, 1), 1);
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 1, n, 64), 2);
+	/* 7 -> 5: a gap. */
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 3, n, 64), 2);
+	/* 4 is free but 3 is not: the run stops before it. */
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 4, n, 64), 1);
+	/* Used subblocks are emptied one by one, even when adjacent. */
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, 5, n, 64), 1);
+	/* The last candidate: nothing after it. */
+	KUNIT_EXPECT_EQ(test, zone_host_free_run_len(c, n - 1, n, 64), 1);
+}
+
 static struct kunit_case zone_host_unplug_cases[] = {
 	KUNIT_CASE(zone_host_floor_margin_only),
 	KUNIT_CASE(zone_host_floor_negative),
 	KUNIT_CASE(zone_host_floor_huge_margin),
 	KUNIT_CASE(zone_host_candidate_order),
+	KUNIT_CASE(zone_host_run_coalescing),
 	{}
 };
 

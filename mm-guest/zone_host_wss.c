@@ -119,6 +119,17 @@ static void zone_host_wss_free_samples(void)
  * memory is unplugged: the stride does not flip back and forth with the
  * guest's size.
  */
+static unsigned int zone_host_wss_stride_for(unsigned long spanned)
+{
+	unsigned long pages = DIV_ROUND_UP(spanned, ZONE_HOST_WSS_SAMPLES_AUTO);
+
+	if (pages <= ZONE_HOST_WSS_STRIDE_DEFAULT)
+		return ZONE_HOST_WSS_STRIDE_DEFAULT;
+	if (pages >= ZONE_HOST_WSS_STRIDE_MAX)
+		return ZONE_HOST_WSS_STRIDE_MAX;
+	return roundup_pow_of_two(pages);
+}
+
 static unsigned int zone_host_wss_auto_stride(void)
 {
 	unsigned long pages = 0;
@@ -126,11 +137,7 @@ static unsigned int zone_host_wss_auto_stride(void)
 
 	for_each_populated_zone(zone)
 		pages += zone->spanned_pages;
-	pages = DIV_ROUND_UP(pages, ZONE_HOST_WSS_SAMPLES_AUTO);
-	if (pages <= ZONE_HOST_WSS_STRIDE_DEFAULT)
-		return ZONE_HOST_WSS_STRIDE_DEFAULT;
-	return min_t(unsigned long, roundup_pow_of_two(pages),
-		     ZONE_HOST_WSS_STRIDE_MAX);
+	return zone_host_wss_stride_for(pages);
 }
 
 /*
@@ -266,26 +273,33 @@ static void zone_host_wss_scan_zone(struct zone *zone,
 	}
 }
 
-/* Samples -> bytes: each sample stands for managed / samples pages. */
+/*
+ * Samples -> bytes: each sample stands for managed / samples pages. The
+ * product takes 128 bits: a zone of 2^49 bytes times 2^15 samples would
+ * not fit in 64.
+ */
 static u64 zone_host_wss_scale(u32 count, u64 managed_bytes, u32 samples)
 {
-	return samples ? div_u64(count * managed_bytes, samples) : 0;
+	if (!samples)
+		return 0;
+	return mul_u64_u32_div(managed_bytes, min(count, samples), samples);
 }
 
 /*
  * Variance of the zone's working-set estimate, in pages squared, for a
- * binomial proportion k/n of N pages: N^2 * k * (n - k) / n^3. Ordered so
- * that nothing overflows for any zone below 2^26 pages.
+ * binomial proportion k/n of N pages: N^2 * k * (n - k) / n^3. Each step
+ * is at most N, and the last takes 128 bits, so nothing overflows for
+ * any zone a 64-bit guest can have.
  */
 static u64 zone_host_wss_variance(u64 pages, u32 k, u32 n)
 {
 	u64 v;
 
-	if (!n)
+	if (!n || k >= n)
 		return 0;
-	v = div_u64(pages * pages, n);
-	v = div_u64(v * k, n);
-	return div_u64(v * (n - k), n);
+	v = mul_u64_u32_div(pages, k, n);	/* N k / n <= N */
+	v = mul_u64_u32_div(v, n - k, n);	/* N k (n - k) / n^2 <= N / 4 */
+	return mul_u64_u64_div_u64(v, pages, n);
 }
 
 static void zone_host_wss_add(struct zone_host_wss_region *r, u64 *var,
@@ -571,3 +585,5 @@ void zone_host_wss_exit(void)
 	kfree(wss.zones);
 	wss.zones = NULL;
 }
+
+#include "zone_host_wss_kunit.h"

@@ -66,8 +66,8 @@ static int zone_host_wss_report(void *resp, u32 resp_size)
 	return sizeof(*rep);
 }
 
-static int zone_host_wss_server(u16 proc, const void *req, u32 req_len,
-				void *resp, u32 resp_size)
+static int zone_host_wss_server(void *priv, u16 proc, const void *req,
+				u32 req_len, void *resp, u32 resp_size)
 {
 	switch (proc) {
 	case VMRPC_WSS_REPORT:
@@ -84,7 +84,7 @@ static int zone_host_wss_server(u16 proc, const void *req, u32 req_len,
  */
 int zone_host_wss_rpc_init(void)
 {
-	return vmrpc_register_server(VMRPC_MOD_WSS, zone_host_wss_server);
+	return vmrpc_register_server(VMRPC_MOD_WSS, zone_host_wss_server, NULL);
 }
 
 /**

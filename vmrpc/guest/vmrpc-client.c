@@ -32,7 +32,7 @@ int vmrpc_register_client(struct vmrpc_client *client)
 	mutex_lock(&vmrpc_clients_lock);
 	list_add_tail(&client->node, &vmrpc_clients);
 	if (vmrpc_area_valid && client->attach)
-		client->attach(&vmrpc_area);
+		client->attach(client, &vmrpc_area);
 	mutex_unlock(&vmrpc_clients_lock);
 	return 0;
 }
@@ -46,7 +46,7 @@ void vmrpc_unregister_client(struct vmrpc_client *client)
 {
 	mutex_lock(&vmrpc_clients_lock);
 	if (vmrpc_area_valid && client->detach)
-		client->detach();
+		client->detach(client);
 	list_del(&client->node);
 	mutex_unlock(&vmrpc_clients_lock);
 }
@@ -74,7 +74,7 @@ void vmrpc_clients_attach(struct vmrpc_dev *vdev, u64 data_offset,
 	vmrpc_area_valid = true;
 	list_for_each_entry(client, &vmrpc_clients, node)
 		if (client->attach)
-			client->attach(&vmrpc_area);
+			client->attach(client, &vmrpc_area);
 	mutex_unlock(&vmrpc_clients_lock);
 }
 
@@ -89,7 +89,7 @@ void vmrpc_clients_detach(void)
 	if (vmrpc_area_valid)
 		list_for_each_entry(client, &vmrpc_clients, node)
 			if (client->detach)
-				client->detach();
+				client->detach(client);
 	vmrpc_area_valid = false;
 	mutex_unlock(&vmrpc_clients_lock);
 }

@@ -64,8 +64,8 @@ static int guestinfo_drop_caches(const void *req, u32 req_len)
 	return 0;
 }
 
-static int guestinfo_server(u16 proc, const void *req, u32 req_len,
-			    void *resp, u32 resp_size)
+static int guestinfo_server(void *priv, u16 proc, const void *req,
+			    u32 req_len, void *resp, u32 resp_size)
 {
 	switch (proc) {
 	case VMRPC_GUESTINFO_MEMINFO:
@@ -85,7 +85,8 @@ static int guestinfo_server(u16 proc, const void *req, u32 req_len,
 
 static int __init guestinfo_init(void)
 {
-	return vmrpc_register_server(VMRPC_MOD_GUESTINFO, guestinfo_server);
+	return vmrpc_register_server(VMRPC_MOD_GUESTINFO, guestinfo_server,
+				     NULL);
 }
 module_init(guestinfo_init);
 

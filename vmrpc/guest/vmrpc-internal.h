@@ -153,8 +153,8 @@ int vmrpc_call_init(struct vmrpc_dev *vdev);
 void vmrpc_call_done_irq(struct vmrpc_dev *vdev);
 void vmrpc_call_fail_all(struct vmrpc_dev *vdev);
 
-int vmrpc_core_server(u16 proc, const void *req, u32 req_len, void *resp,
-		      u32 resp_size);
+int vmrpc_core_server(void *priv, u16 proc, const void *req, u32 req_len,
+		      void *resp, u32 resp_size);
 int vmrpc_server_init(struct vmrpc_dev *vdev);
 void vmrpc_server_call_irq(struct vmrpc_dev *vdev);
 void vmrpc_server_exit(struct vmrpc_dev *vdev);

@@ -384,7 +384,7 @@ static int __init vmrpc_init(void)
 {
 	int ret;
 
-	ret = vmrpc_register_server(VMRPC_MOD_CORE, vmrpc_core_server);
+	ret = vmrpc_register_server(VMRPC_MOD_CORE, vmrpc_core_server, NULL);
 	if (ret)
 		return ret;
 	vmrpc_debugfs_init();

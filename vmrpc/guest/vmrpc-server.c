@@ -18,13 +18,26 @@
 
 #include "vmrpc-internal.h"
 
-/* Registered servers; a reader holds the semaphore while one runs. */
-static vmrpc_server_fn vmrpc_servers[VMRPC_NR_MODULES];
+/**
+ * struct vmrpc_server - a module's server
+ * @fn: the server function, NULL when the module is not served
+ * @priv: its argument
+ */
+struct vmrpc_server {
+	vmrpc_server_fn fn;
+	void *priv;
+};
+
+/*
+ * Registered servers, written under vmrpc_servers_sem held for writing;
+ * a reader holds it while a server runs.
+ */
+static struct vmrpc_server vmrpc_servers[VMRPC_NR_MODULES];
 static DECLARE_RWSEM(vmrpc_servers_sem);
 
 /* Module VMRPC_MOD_CORE, host->guest: ping. */
-int vmrpc_core_server(u16 proc, const void *req, u32 req_len, void *resp,
-		      u32 resp_size)
+int vmrpc_core_server(void *priv, u16 proc, const void *req, u32 req_len,
+		      void *resp, u32 resp_size)
 {
 	switch (proc) {
 	case VMRPC_CORE_PING:
@@ -41,21 +54,24 @@ int vmrpc_core_server(u16 proc, const void *req, u32 req_len, void *resp,
  * vmrpc_register_server() - serve the host's calls of one module
  * @module: module number, below VMRPC_NR_MODULES
  * @fn: the server function
+ * @priv: passed to @fn with every call
  *
  * Return: 0, -EINVAL for a bad module number, -EBUSY if the module is
  * served already.
  */
-int vmrpc_register_server(u16 module, vmrpc_server_fn fn)
+int vmrpc_register_server(u16 module, vmrpc_server_fn fn, void *priv)
 {
 	int ret = 0;
 
 	if (module >= VMRPC_NR_MODULES || !fn)
 		return -EINVAL;
 	down_write(&vmrpc_servers_sem);
-	if (vmrpc_servers[module])
+	if (vmrpc_servers[module].fn) {
 		ret = -EBUSY;
-	else
-		vmrpc_servers[module] = fn;
+	} else {
+		vmrpc_servers[module].fn = fn;
+		vmrpc_servers[module].priv = priv;
+	}
 	up_write(&vmrpc_servers_sem);
 	return ret;
 }
@@ -73,7 +89,7 @@ void vmrpc_unregister_server(u16 module)
 	if (module >= VMRPC_NR_MODULES)
 		return;
 	down_write(&vmrpc_servers_sem);
-	vmrpc_servers[module] = NULL;
+	vmrpc_servers[module] = (struct vmrpc_server) {};
 	up_write(&vmrpc_servers_sem);
 }
 EXPORT_SYMBOL_GPL(vmrpc_unregister_server);
@@ -83,17 +99,17 @@ static u32 vmrpc_serve(struct vmrpc_dev *vdev, u16 module, u16 proc,
 		       const void *req, u32 req_len, void *resp, u32 resp_size,
 		       u32 *len)
 {
-	vmrpc_server_fn fn;
+	const struct vmrpc_server *s;
 	int ret;
 
 	*len = 0;
 	down_read(&vmrpc_servers_sem);
-	fn = module < VMRPC_NR_MODULES ? vmrpc_servers[module] : NULL;
-	if (!fn) {
+	s = module < VMRPC_NR_MODULES ? &vmrpc_servers[module] : NULL;
+	if (!s || !s->fn) {
 		up_read(&vmrpc_servers_sem);
 		return VMRPC_ENOMOD;
 	}
-	ret = fn(proc, req, req_len, resp, resp_size);
+	ret = s->fn(s->priv, proc, req, req_len, resp, resp_size);
 	up_read(&vmrpc_servers_sem);
 	if (ret < 0)
 		return vmrpc_errno_to_status(ret);

@@ -20,6 +20,7 @@ struct device;
 
 /**
  * typedef vmrpc_server_fn - serves the host's calls of one module
+ * @priv: what the module gave vmrpc_register_server()
  * @proc: procedure number within the module
  * @req: private copy of the request
  * @req_len: bytes at @req
@@ -32,8 +33,8 @@ struct device;
  * Return: bytes written to @resp, or a negative errno, which the host
  * receives as a VMRPC_E* status (-EOPNOTSUPP becomes VMRPC_ENOPROC).
  */
-typedef int (*vmrpc_server_fn)(u16 proc, const void *req, u32 req_len,
-			       void *resp, u32 resp_size);
+typedef int (*vmrpc_server_fn)(void *priv, u16 proc, const void *req,
+			       u32 req_len, void *resp, u32 resp_size);
 
 /**
  * struct vmrpc_data_area - the data area of BAR2, as the host published it
@@ -55,14 +56,17 @@ struct vmrpc_data_area {
  *	ZONE_HOST provider uses the data area)
  * @name: for messages
  * @attach: a device is bound and calls work; runs in process context and
- *	may sleep, but should hand long work to a worker
+ *	may sleep, but should hand long work to a worker. Gets the client
+ *	itself, so that a client embedded in a larger structure finds it
+ *	with container_of()
  * @detach: the device is going away; calls fail from now on
  * @node: on the driver's list of clients
  */
 struct vmrpc_client {
 	const char *name;
-	void (*attach)(const struct vmrpc_data_area *area);
-	void (*detach)(void);
+	void (*attach)(struct vmrpc_client *client,
+		       const struct vmrpc_data_area *area);
+	void (*detach)(struct vmrpc_client *client);
 	struct list_head node;
 };
 
@@ -71,7 +75,7 @@ int vmrpc_register_client(struct vmrpc_client *client);
 void vmrpc_unregister_client(struct vmrpc_client *client);
 int vmrpc_call(u16 module, u16 proc, const void *req, u32 req_len,
 	       void *resp, u32 resp_len, unsigned int timeout_ms);
-int vmrpc_register_server(u16 module, vmrpc_server_fn fn);
+int vmrpc_register_server(u16 module, vmrpc_server_fn fn, void *priv);
 void vmrpc_unregister_server(u16 module);
 bool vmrpc_host_ready(void);
 u32 vmrpc_max_payload(void);
@@ -90,7 +94,8 @@ static inline int vmrpc_call(u16 module, u16 proc, const void *req,
 	return -ENODEV;
 }
 
-static inline int vmrpc_register_server(u16 module, vmrpc_server_fn fn)
+static inline int vmrpc_register_server(u16 module, vmrpc_server_fn fn,
+					void *priv)
 {
 	return -ENODEV;
 }
