@@ -70,12 +70,33 @@ struct bctl_cmd {
  */
 void bctl_cmd_register(struct bctl_cmd *cmd);
 
-/* Register the top-level command @_cmd at start-up, next to its definition. */
-#define BCTL_COMMAND(_cmd)						\
+/* Register the top-level command @_cmd at start-up. */
+#define BCTL_REGISTER(_cmd)						\
 	__attribute__((constructor)) static void bctl_reg_##_cmd(void)	\
 	{								\
 		bctl_cmd_register(&(_cmd));				\
 	}
+
+/*
+ * Define the top-level command bctl_cmd_<_id> next to its code and register
+ * it, as ZHOSTD_COMMAND() does in zhostd: the word typed, the synopsis of
+ * its arguments, its help line, the protocol command it sends (or NULL),
+ * and its run function.
+ */
+#define BCTL_COMMAND(_id, _name, _args, _summary, _execute, _run)	\
+	static struct bctl_cmd bctl_cmd_##_id = {			\
+		.name = (_name), .args = (_args), .summary = (_summary), \
+		.execute = (_execute), .run = (_run),			\
+	};								\
+	BCTL_REGISTER(bctl_cmd_##_id)
+
+/* The same for a group: its subcommands instead of a run function. */
+#define BCTL_GROUP(_id, _name, _args, _summary, _subcmds)		\
+	static struct bctl_cmd bctl_cmd_##_id = {			\
+		.name = (_name), .args = (_args), .summary = (_summary), \
+		.subcmds = (_subcmds),					\
+	};								\
+	BCTL_REGISTER(bctl_cmd_##_id)
 
 /**
  * bctl_err() - print "balloon-ctl: MESSAGE" on stderr

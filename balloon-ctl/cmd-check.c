@@ -38,11 +38,6 @@ static int check_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 				   check_print);
 }
 
-static struct bctl_cmd bctl_cmd_check = {
-	.name		= "check",
-	.args		= "",
-	.summary	= "check that zhostd, the guest and the memfd agree on the memory",
-	.execute	= "check-memory",
-	.run		= check_run,
-};
-BCTL_COMMAND(bctl_cmd_check)
+BCTL_COMMAND(check, "check", "",
+	     "check that zhostd, the guest and the memfd agree on the memory",
+	     "check-memory", check_run)

@@ -56,11 +56,6 @@ static int enforce_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 				   enforce_print);
 }
 
-static struct bctl_cmd bctl_cmd_enforce = {
-	.name		= "enforce",
-	.args		= "",
-	.summary	= "free host memory the guest used without plugging it",
-	.execute	= "enforce-memory",
-	.run		= enforce_run,
-};
-BCTL_COMMAND(bctl_cmd_enforce)
+BCTL_COMMAND(enforce, "enforce", "",
+	     "free host memory the guest used without plugging it",
+	     "enforce-memory", enforce_run)

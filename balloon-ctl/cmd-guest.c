@@ -123,59 +123,30 @@ static int guest_drop_caches_run(const struct bctl_cmd *cmd,
 	return st;
 }
 
-static const struct bctl_cmd guest_ping = {
-	.name		= "ping",
-	.args		= "[--size BYTES]",
-	.summary	= "time a null call into the guest",
-	.execute	= "guest-ping",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_ping_run,
-};
+/*
+ * A subcommand of guest: zhostd's command for it is "guest-" and its name.
+ * BCTL_GROUP() below lists them.
+ */
+#define GUEST_CMD(_id, _name, _args, _summary, _run)			\
+	static const struct bctl_cmd guest_##_id = {			\
+		.name = (_name), .args = (_args), .summary = (_summary), \
+		.execute = "guest-" _name, .parent = &bctl_cmd_guest,	\
+		.run = (_run),						\
+	}
 
-static const struct bctl_cmd guest_meminfo = {
-	.name		= "meminfo",
-	.args		= "",
-	.summary	= "the guest's /proc/meminfo",
-	.execute	= "guest-meminfo",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_text_run,
-};
-
-static const struct bctl_cmd guest_vmstat = {
-	.name		= "vmstat",
-	.args		= "",
-	.summary	= "the guest's /proc/vmstat",
-	.execute	= "guest-vmstat",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_text_run,
-};
-
-static const struct bctl_cmd guest_loadavg = {
-	.name		= "loadavg",
-	.args		= "",
-	.summary	= "the guest's /proc/loadavg",
-	.execute	= "guest-loadavg",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_text_run,
-};
-
-static const struct bctl_cmd guest_cpuinfo = {
-	.name		= "cpuinfo",
-	.args		= "",
-	.summary	= "the guest's /proc/cpuinfo",
-	.execute	= "guest-cpuinfo",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_text_run,
-};
-
-static const struct bctl_cmd guest_drop_caches = {
-	.name		= "drop-caches",
-	.args		= "LEVEL",
-	.summary	= "drop the guest's page cache (1), slab (2) or both (3)",
-	.execute	= "guest-drop-caches",
-	.parent		= &bctl_cmd_guest,
-	.run		= guest_drop_caches_run,
-};
+GUEST_CMD(ping, "ping", "[--size BYTES]",
+	  "time a null call into the guest", guest_ping_run);
+GUEST_CMD(meminfo, "meminfo", "",
+	  "the guest's /proc/meminfo", guest_text_run);
+GUEST_CMD(vmstat, "vmstat", "",
+	  "the guest's /proc/vmstat", guest_text_run);
+GUEST_CMD(loadavg, "loadavg", "",
+	  "the guest's /proc/loadavg", guest_text_run);
+GUEST_CMD(cpuinfo, "cpuinfo", "",
+	  "the guest's /proc/cpuinfo", guest_text_run);
+GUEST_CMD(drop_caches, "drop-caches", "LEVEL",
+	  "drop the guest's page cache (1), slab (2) or both (3)",
+	  guest_drop_caches_run);
 
 static const struct bctl_cmd *const guest_cmds[] = {
 	&guest_ping,
@@ -187,10 +158,6 @@ static const struct bctl_cmd *const guest_cmds[] = {
 	NULL,
 };
 
-static struct bctl_cmd bctl_cmd_guest = {
-	.name		= "guest",
-	.args		= "COMMAND",
-	.summary	= "ask the guest, through zhostd",
-	.subcmds	= guest_cmds,
-};
-BCTL_COMMAND(bctl_cmd_guest)
+BCTL_GROUP(guest, "guest", "COMMAND",
+	   "ask the guest, through zhostd",
+	   guest_cmds)

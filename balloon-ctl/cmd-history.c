@@ -113,11 +113,6 @@ static int history_run(const struct bctl_cmd *cmd,
 	return st;
 }
 
-static struct bctl_cmd bctl_cmd_history = {
-	.name		= "history",
-	.args		= "[--limit N] [--plot FILE.svg]",
-	.summary	= "the working-set samples zhostd kept, or a plot of them",
-	.execute	= "query-wss-history",
-	.run		= history_run,
-};
-BCTL_COMMAND(bctl_cmd_history)
+BCTL_COMMAND(history, "history", "[--limit N] [--plot FILE.svg]",
+	     "the working-set samples zhostd kept, or a plot of them",
+	     "query-wss-history", history_run)

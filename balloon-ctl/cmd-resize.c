@@ -226,29 +226,14 @@ static int shrink_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return resize_run(cmd, opts, argc, argv, RESIZE_SHRINK);
 }
 
-static struct bctl_cmd bctl_cmd_set = {
-	.name		= "set",
-	.args		= "SIZE [--wait [--timeout S]]",
-	.summary	= "set the guest's host memory (ZONE_HOST) to SIZE",
-	.execute	= "set-memory",
-	.run		= set_run,
-};
-BCTL_COMMAND(bctl_cmd_set)
+BCTL_COMMAND(set, "set", "SIZE [--wait [--timeout S]]",
+	     "set the guest's host memory (ZONE_HOST) to SIZE",
+	     "set-memory", set_run)
 
-static struct bctl_cmd bctl_cmd_grow = {
-	.name		= "grow",
-	.args		= "SIZE [--wait [--timeout S]]",
-	.summary	= "give the guest SIZE more host memory",
-	.execute	= "set-memory",
-	.run		= grow_run,
-};
-BCTL_COMMAND(bctl_cmd_grow)
+BCTL_COMMAND(grow, "grow", "SIZE [--wait [--timeout S]]",
+	     "give the guest SIZE more host memory",
+	     "set-memory", grow_run)
 
-static struct bctl_cmd bctl_cmd_shrink = {
-	.name		= "shrink",
-	.args		= "SIZE [--wait [--timeout S]]",
-	.summary	= "take SIZE of host memory back from the guest",
-	.execute	= "set-memory",
-	.run		= shrink_run,
-};
-BCTL_COMMAND(bctl_cmd_shrink)
+BCTL_COMMAND(shrink, "shrink", "SIZE [--wait [--timeout S]]",
+	     "take SIZE of host memory back from the guest",
+	     "set-memory", shrink_run)

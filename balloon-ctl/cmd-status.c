@@ -208,11 +208,6 @@ static int status_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return st;
 }
 
-static struct bctl_cmd bctl_cmd_status = {
-	.name		= "status",
-	.args		= "",
-	.summary	= "the VM's, the guest's and VMRPC's state",
-	.execute	= "query-status",
-	.run		= status_run,
-};
-BCTL_COMMAND(bctl_cmd_status)
+BCTL_COMMAND(status, "status", "",
+	     "the VM's, the guest's and VMRPC's state",
+	     "query-status", status_run)

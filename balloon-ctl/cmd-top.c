@@ -253,11 +253,6 @@ static int top_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return st;
 }
 
-static struct bctl_cmd bctl_cmd_top = {
-	.name		= "top",
-	.args		= "[--interval S] [--count N]",
-	.summary	= "a live view of the guest's memory and working set",
-	.execute	= "query-wss",
-	.run		= top_run,
-};
-BCTL_COMMAND(bctl_cmd_top)
+BCTL_COMMAND(top, "top", "[--interval S] [--count N]",
+	     "a live view of the guest's memory and working set",
+	     "query-wss", top_run)

@@ -99,11 +99,6 @@ static int wss_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return st;
 }
 
-static struct bctl_cmd bctl_cmd_wss = {
-	.name		= "wss",
-	.args		= "[--refresh]",
-	.summary	= "the guest's working set, as zhostd last sampled it",
-	.execute	= "query-wss",
-	.run		= wss_run,
-};
-BCTL_COMMAND(bctl_cmd_wss)
+BCTL_COMMAND(wss, "wss", "[--refresh]",
+	     "the guest's working set, as zhostd last sampled it",
+	     "query-wss", wss_run)

@@ -209,13 +209,9 @@ static int help_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return BCTL_EXIT_OK;
 }
 
-static struct bctl_cmd bctl_cmd_help = {
-	.name		= "help",
-	.args		= "[COMMAND...]",
-	.summary	= "this help, or a command's",
-	.run		= help_run,
-};
-BCTL_COMMAND(bctl_cmd_help)
+BCTL_COMMAND(help, "help", "[COMMAND...]",
+	     "this help, or a command's",
+	     NULL, help_run)
 
 /* A positive number of seconds, fractions allowed; not strtod()'s "inf" or hex. */
 static int parse_timeout(const char *s, double *out)
