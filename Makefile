@@ -36,8 +36,8 @@ HOST_LDLIBS   := -pthread
 LIBVMRPC_SRCS := $(wildcard vmrpc/host/*.c)
 LIB_OBJS      := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB_SAN_OBJS  := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-san/%.o)
-# What the host tools share (mm-host/common/): the runtime directory, its
-# checks, the size grammar.
+# What the host tools share (mm-host/common/): the runtime directory and
+# its checks, VM names and paths, the size grammar, resize state names.
 COMMON_SRCS   := $(wildcard mm-host/common/*.c)
 COMMON_OBJS   := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_SAN_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/obj-san/%.o)
