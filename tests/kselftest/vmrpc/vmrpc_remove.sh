@@ -43,7 +43,7 @@ ranges() { grep -c 'System RAM (zonehost)' /proc/iomem; }
 before=$(ranges)
 echo 1 >/sys/bus/pci/devices/"$dev"/remove
 t $? "the device is removed through sysfs with $((plugged >> 20)) MiB plugged"
-# Known limit (Documentation/zone-host.rst): the ranges hang off BAR2's
+# Known limit (Documentation/design/zone-host.rst): the ranges hang off BAR2's
 # resource, which the PCI core releases with the device.
 echo "# /proc/iomem: $before zonehost range(s) before the removal, $(ranges) after"
 t "$(bound && echo 1 || echo 0)" "the driver is no longer bound"
