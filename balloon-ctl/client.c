@@ -556,6 +556,15 @@ int bctl_client_bad_reply(const char *command, const char *what)
 	return BCTL_EXIT_UNREACHABLE;
 }
 
+int bctl_client_run_bare(const struct bctl_cmd *cmd,
+			 const struct bctl_opts *opts, int argc, char **argv,
+			 json_t **ret)
+{
+	if (argc > 1)
+		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
+	return bctl_client_run(opts, cmd->execute, NULL, ret);
+}
+
 int bctl_client_verdict(const struct bctl_cmd *cmd,
 			const struct bctl_opts *opts, int argc, char **argv,
 			const char *key, bool partial_when,
@@ -565,9 +574,7 @@ int bctl_client_verdict(const struct bctl_cmd *cmd,
 	bool finding;
 	int st;
 
-	if (argc > 1)
-		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
-	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
+	st = bctl_client_run_bare(cmd, opts, argc, argv, &ret);
 	if (st)
 		return st;
 	finding = json_is_true(json_object_get(ret, key));

@@ -106,6 +106,19 @@ int bctl_client_run(const struct bctl_opts *opts, const char *command,
 		    json_t *args, json_t **ret);
 
 /**
+ * bctl_client_run_bare() - run a command that takes no argument
+ * @cmd: the command; it sends cmd->execute without arguments
+ * @opts: global options
+ * @argc, @argv: the command's words; any argument is a usage error
+ * @ret: as for bctl_client_run()
+ *
+ * Return: as bctl_client_run(), or BCTL_EXIT_USAGE before connecting.
+ */
+int bctl_client_run_bare(const struct bctl_cmd *cmd,
+			 const struct bctl_opts *opts, int argc, char **argv,
+			 json_t **ret);
+
+/**
  * bctl_client_verdict() - run a command that takes no argument and whose
  *	reply carries a yes/no finding (check, enforce)
  * @cmd: the command; it sends cmd->execute

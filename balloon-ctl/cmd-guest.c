@@ -75,9 +75,7 @@ static int guest_text_run(const struct bctl_cmd *cmd,
 	json_t *ret, *text;
 	int st;
 
-	if (argc > 1)
-		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
-	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
+	st = bctl_client_run_bare(cmd, opts, argc, argv, &ret);
 	if (st)
 		return st;
 	text = json_object_get(ret, "text");

@@ -191,9 +191,7 @@ static int status_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	int need = 0, st;
 	json_t *ret;
 
-	if (argc > 1)
-		return bctl_usage_err(cmd, "unexpected argument '%s'", argv[1]);
-	st = bctl_client_run(opts, cmd->execute, NULL, &ret);
+	st = bctl_client_run_bare(cmd, opts, argc, argv, &ret);
 	if (st)
 		return st;
 	if (opts->json) {
