@@ -28,26 +28,31 @@ missing() {
 	echo "$out"
 }
 
+# unlisted LINES NAME...: the NAMEs that no line of LINES holds as a
+# literal (``NAME``).
+unlisted() {
+	local lines=$1 n out=""
+
+	shift
+	for n in "$@"; do
+		grep -qF "\`\`$n\`\`" <<<"$lines" || out="$out $n"
+	done
+	echo "$out"
+}
+
 # Commands: ZHOSTD_COMMAND("name", ...) next to their code; each must have
 # its entry: a line of the reference made of literals that name commands.
 cmds=$(grep -ohE 'ZHOSTD_COMMAND\("[a-z-]+"' "$root"/mm-host/*.c | cut -d'"' -f2 | sort -u)
-entries=$(grep -E '^``[a-z-]+``(, ``[a-z-]+``)*$' "$proto")
-out=""
-for c in $cmds; do
-	grep -qF "\`\`$c\`\`" <<<"$entries" || out="$out $c"
-done
+out=$(unlisted "$(grep -E '^``[a-z-]+``(, ``[a-z-]+``)*$' "$proto")" $cmds)
 tap_ok "$([ -n "$cmds" ] && [ -z "$out" ]; echo $?)" \
 	"every zhostd command ($(echo $cmds | wc -w)) has an entry in the reference${out:+ (missing:$out)}"
 
 # Events: the names zhostd_event() is given and those of the VMRPC host
-# library's events (all NAME_WITH_UNDERSCORES literals of mm-host/).
+# library's events (all NAME_WITH_UNDERSCORES literals of mm-host/); each
+# must have its row in the reference's table.
 events=$( { grep -ohE 'zhostd_event\([^,]*, *"[A-Z_]+"' "$root"/mm-host/*.c | cut -d'"' -f2
 	    grep -ohE '"[A-Z]+(_[A-Z]+)+"' "$root"/mm-host/*.c | tr -d '"'; } | sort -u)
-table=$(grep -E '^``[A-Z_]+``' "$proto")
-out=""
-for e in $events; do
-	grep -qF "\`\`$e\`\`" <<<"$table" || out="$out $e"
-done
+out=$(unlisted "$(grep -E '^``[A-Z_]+``' "$proto")" $events)
 tap_ok "$([ -n "$events" ] && [ -z "$out" ]; echo $?)" \
 	"every event zhostd sends ($(echo $events | wc -w)) is in the reference's table${out:+ (missing:$out)}"
 
