@@ -4,7 +4,8 @@
 # that the documents follow the files when they move. A path is a word
 # that starts with a folder of the repository (or one it had: host-common/)
 # and a slash; wildcards must match something, and a name without suffix
-# may be a program built from NAME.c or run as NAME.sh. build/ is
+# may be a program built from NAME.c or run as NAME.sh; an .rst file's
+# include:: names a path relative to its folder. build/ is
 # generated and not checked.
 # timeout: 30
 set -uo pipefail
@@ -40,6 +41,11 @@ doc_paths() {
 		grep -oE "(^|[^A-Za-z0-9_./-])($words)/[A-Za-z0-9_.*?/+-]*" |
 		sed -E -e 's/^[^A-Za-z0-9_.]//' -e 's/[.,:;]+$//' | sort -u |
 		if [ "$1" = Documentation/index.rst ]; then sed 's|^|Documentation/|'; else cat; fi
+	# Files an .rst document includes, relative to its folder.
+	sed -nE 's/^[[:space:]]*\.\. (literal)?include:: +([^[:space:]]+).*/\2/p' "$1" |
+		while IFS= read -r inc; do
+			realpath -m --relative-to=. "$(dirname "$1")/$inc"
+		done
 }
 
 docs=$( { echo README.md; find Documentation -type f; } | sort)
