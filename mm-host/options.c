@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "options.h"
 #include "runtime-dir.h"
 #include "size.h"
+#include "vm-paths.h"
 #include "zhostd.h"
 
 enum {
@@ -155,13 +157,22 @@ static int set_path(char **path, const char *s)
 	return *path ? 0 : -1;
 }
 
-static char *path_in_vm_dir(const struct zhostd_options *o, const char *file)
+/*
+ * @path, unless given, as @file (ZH_VM_*) in RUNTIME/NAME/: 0, -1 with
+ * the message set, or -ENOMEM. The name is valid by now. Sockets are not
+ * held to sun_path here: binding says so, for given paths alike.
+ */
+static int default_path(char **path, const struct zhostd_options *o,
+			const char *file, const struct opt_msg *m)
 {
-	char *p;
+	char buf[PATH_MAX];
 
-	if (asprintf(&p, "%s/%s/%s", o->runtime_dir, o->name, file) < 0)
-		return NULL;
-	return p;
+	if (*path)
+		return 0;
+	if (zh_vm_path(buf, sizeof(buf), o->runtime_dir, o->name, file))
+		return refuse(m, "the path of %s in '%s/%s' is too long", file,
+			      o->runtime_dir, o->name);
+	return set_path(path, buf) ? -ENOMEM : 0;
 }
 
 /* A prefix of several long options: say which, as getopt_long() does. */
@@ -348,26 +359,24 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 /* What follows from the options together; the default paths. */
 static int options_finish(struct zhostd_options *o, const struct opt_msg *m)
 {
+	int ret;
+
 	if (o->wss.policy && !o->wss.interval_ms)
 		return refuse(m, "--policy auto needs working-set samples: --wss-interval must not be 0");
 	o->wss.params.ask_holdoff_ns = (int64_t)o->ask_holdoff_s * 1000000000;
-	if (!*o->name || strchr(o->name, '/') || !strcmp(o->name, ".") ||
-	    !strcmp(o->name, ".."))
-		return refuse(m, "bad VM name '%s'", o->name);
-	if (!o->socket_path)
-		o->socket_path = path_in_vm_dir(o, "ivshmem.sock");
-	if (!o->control_path)
-		o->control_path = path_in_vm_dir(o, "zhostd.sock");
-	/* Where zhost-run tells QEMU to put it: -qmp unix:DIR/NAME/qmp.sock. */
-	if (!o->qmp_path)
-		o->qmp_path = path_in_vm_dir(o, "qmp.sock");
+	if (!zh_vm_name_valid(o->name))
+		return refuse(m, "bad VM name '%s': %s", o->name, ZH_VM_NAME_RULE);
+	if ((ret = default_path(&o->socket_path, o, ZH_VM_IVSHMEM_SOCK, m)) ||
+	    (ret = default_path(&o->control_path, o, ZH_VM_CONTROL_SOCK, m)) ||
+	    /* Where zhost-run tells QEMU to put it. */
+	    (ret = default_path(&o->qmp_path, o, ZH_VM_QMP_SOCK, m)))
+		return ret;
 	if (!o->pid_file && o->daemon) {
-		o->pid_file = path_in_vm_dir(o, ZHOSTD_PID_FILE);
+		ret = default_path(&o->pid_file, o, ZH_VM_ZHOSTD_PID, m);
+		if (ret)
+			return ret;
 		o->pid_in_vm_dir = true;
 	}
-	if (!o->socket_path || !o->control_path || !o->qmp_path ||
-	    (o->daemon && !o->pid_file))
-		return -ENOMEM;
 	o->guard.qmp_path = o->qmp_path;
 	o->cfg.socket_path = o->socket_path;
 	return 0;

@@ -43,7 +43,7 @@ enum zhostd_on_disconnect {
  * @qmp_path: QEMU's QMP socket, for --on-violation stop; allocated
  * @pid_file: the pid file, for messages (see @pid_in_vm_dir); allocated;
  *	NULL: none
- * @pid_in_vm_dir: the default with --daemon: opened as ZHOSTD_PID_FILE
+ * @pid_in_vm_dir: the default with --daemon: opened as ZH_VM_ZHOSTD_PID
  *	relative to the checked VM directory
  * @log_file: log here (--log-file); NULL: stderr, or syslog with @daemon
  * @log_level: messages above it are dropped
@@ -106,7 +106,7 @@ enum zhostd_options_result {
  *
  * Defaults are filled in for what the command line does not say; the
  * socket, QMP and (with --daemon) pid file paths default to files in
- * RUNTIME/NAME/. Nothing is printed, opened or created. Free a filled
+ * RUNTIME/NAME/ (vm-paths.h), and NAME must follow the rule there. Nothing is printed, opened or created. Free a filled
  * @o with zhostd_options_free().
  *
  * Return: what to do next.

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "pid-file.h"
-#include "zhostd.h"
+#include "vm-paths.h"
 
 const char *zhostd_open_strerror(int err)
 {
@@ -22,7 +22,7 @@ const char *zhostd_pid_file_at(const struct zhostd_options *o, int vm_dir,
 			       int *at)
 {
 	*at = o->pid_in_vm_dir ? vm_dir : AT_FDCWD;
-	return o->pid_in_vm_dir ? ZHOSTD_PID_FILE : o->pid_file;
+	return o->pid_in_vm_dir ? ZH_VM_ZHOSTD_PID : o->pid_file;
 }
 
 int zhostd_pid_file_write(int at, const char *path)

@@ -17,8 +17,6 @@
 /* Defaults, shown in zhostd --help. */
 #define ZHOSTD_NAME_DEFAULT		"zonehost"
 #define ZHOSTD_CALL_TIMEOUT_MS_DEFAULT	5000
-/* The pid file's name in the VM directory, with --daemon. */
-#define ZHOSTD_PID_FILE			"zhostd.pid"
 
 struct zhostd_control;
 struct zhostd_guard;

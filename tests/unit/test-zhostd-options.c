@@ -2,8 +2,9 @@
 /*
  * zhostd's command line (mm-host/options.c): the defaults, every option,
  * the paths that default into RUNTIME/NAME/, --help and --version, each
- * bad value and unknown option refused with its message and the options
- * left untouched, and the policy's checks against the shared memory.
+ * bad value, VM name and unknown option refused with its message and the
+ * options left untouched, and the policy's checks against the shared
+ * memory.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "../lib/tap.h"
 #include "options.h"
+#include "vm-paths.h"
 #include "zhostd.h"
 
 #define MIB		(1ULL << 20)
@@ -178,7 +180,7 @@ static void test_short_and_repeated(void)
 	struct zhostd_options o;
 
 	if (!tap_ok(parse((const char *[]){ "-n", "vm2", "-d", NULL }, &o) ==
-		    ZHOSTD_OPTIONS_RUN, "-n NAME -d"))
+		    ZHOSTD_OPTIONS_RUN, "-n NAME -d (%s)", msg))
 		return;
 	tap_ok(str_is(o.name, "vm2") && o.daemon &&
 	       str_is(o.pid_file, "/rt/vm2/zhostd.pid") && o.pid_in_vm_dir &&
@@ -306,9 +308,17 @@ static const struct refusal refusals[] = {
 	{ { "extra" }, ZHOSTD_OPTIONS_BAD, "unexpected argument 'extra'" },
 	{ { "--policy", "auto", "--wss-interval", "0" }, ZHOSTD_OPTIONS_BAD,
 	  "--policy auto needs working-set samples: --wss-interval must not be 0" },
-	{ { "-n", "a/b" }, ZHOSTD_OPTIONS_BAD, "bad VM name 'a/b'" },
-	{ { "-n", ".." }, ZHOSTD_OPTIONS_BAD, "bad VM name '..'" },
-	{ { "--name=" }, ZHOSTD_OPTIONS_BAD, "bad VM name ''" },
+	{ { "-n", "a/b" }, ZHOSTD_OPTIONS_BAD,
+	  "bad VM name 'a/b': " ZH_VM_NAME_RULE },
+	{ { "-n", ".." }, ZHOSTD_OPTIONS_BAD,
+	  "bad VM name '..': " ZH_VM_NAME_RULE },
+	{ { "--name=" }, ZHOSTD_OPTIONS_BAD, "bad VM name '': " ZH_VM_NAME_RULE },
+	{ { "-n", "a b" }, ZHOSTD_OPTIONS_BAD,
+	  "bad VM name 'a b': " ZH_VM_NAME_RULE },
+	{ { "-n", "-x" }, ZHOSTD_OPTIONS_BAD,
+	  "bad VM name '-x': " ZH_VM_NAME_RULE },
+	{ { "-n", "abcdefghijklmnopqrstuvwxyz0123456" }, ZHOSTD_OPTIONS_BAD,
+	  "bad VM name 'abcdefghijklmnopqrstuvwxyz0123456': " ZH_VM_NAME_RULE },
 	{ { "--socket", "/a", "--slots", "0" }, ZHOSTD_OPTIONS_BAD,
 	  "--slots: '0' is not a number from 1 to 256" },
 	{ { "--bogus" }, ZHOSTD_OPTIONS_UNKNOWN,
@@ -365,7 +375,7 @@ static void test_policy_check(void)
 
 int main(void)
 {
-	tap_plan(70);
+	tap_plan(73);
 	/* The runtime directory's default is tested in test-runtime-dir. */
 	setenv("ZHOST_RUNTIME_DIR", "/rt", 1);
 	test_defaults();
