@@ -91,9 +91,11 @@ vm_cleanup() {
 				tr -d '\r' <"$log" | tail -n 60 | sed 's/^/#   /'
 			fi
 			if [ -n "${ZH_TEST_CONSOLES:-}" ]; then
-				# tests/run checks it.
+				# tests/run checks it, and keeps zhostd's log beside it.
 				mkdir -p "$ZH_TEST_CONSOLES"
 				tr -d '\r' <"$log" >"$ZH_TEST_CONSOLES/$name.log"
+				cp "$ZHOST_RUNTIME_DIR/$name/zhostd.log" \
+					"$ZH_TEST_CONSOLES/$name.zhostd" 2>/dev/null || true
 			else
 				problems=$(console_problems "$log" "$VM_CONSOLE_IGNORE")
 				if [ -n "$problems" ]; then
