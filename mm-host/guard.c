@@ -17,17 +17,15 @@
 #include "guard.h"
 #include "log.h"
 #include "qmp.h"
+#include "ticker.h"
 
 /**
  * struct zhostd_guard - the guard
  * @zd: the daemon
  * @cfg: the configuration, defaults filled in; @cfg.qmp_path is ours
- * @thread: the checking thread
- * @running: @thread was started
+ * @ticker: the checking thread
  * @check_lock: one check at a time
  * @lock: protects everything below
- * @wake: signalled to stop the thread
- * @stop: the thread must return
  * @logged_ns: CLOCK_MONOTONIC of the last violation logged, 0 before
  * @unlogged: violations since then not logged
  * @unlogged_bytes: the bytes they freed
@@ -35,13 +33,10 @@
 struct zhostd_guard {
 	struct zhostd *zd;
 	struct zhostd_guard_config cfg;
-	pthread_t thread;
-	bool running;
+	struct zhostd_ticker ticker;
 	pthread_mutex_t check_lock;
 
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
 	int64_t logged_ns;
 	uint64_t unlogged;
 	uint64_t unlogged_bytes;
@@ -72,11 +67,18 @@ int zhostd_on_violation_parse(const char *name,
 	return 0;
 }
 
+/* The ticker's call. */
+static void guard_tick(void *arg)
+{
+	struct zhostd_guard_result r;
+
+	zhostd_guard_check(arg, &r);
+}
+
 int zhostd_guard_create(struct zhostd *zd, const struct zhostd_guard_config *cfg,
 			struct zhostd_guard **out)
 {
 	struct zhostd_guard *g;
-	pthread_condattr_t ca;
 
 	g = calloc(1, sizeof(*g));
 	if (!g)
@@ -99,11 +101,7 @@ int zhostd_guard_create(struct zhostd *zd, const struct zhostd_guard_config *cfg
 		g->cfg.budget = ZHOSTD_ENFORCE_BUDGET_DEFAULT;
 	pthread_mutex_init(&g->check_lock, NULL);
 	pthread_mutex_init(&g->lock, NULL);
-	/* Waits measure intervals: immune to the wall clock being set. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&g->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	zhostd_ticker_init(&g->ticker, g->cfg.interval_ms, guard_tick, g);
 	*out = g;
 	return 0;
 }
@@ -112,8 +110,7 @@ void zhostd_guard_destroy(struct zhostd_guard *g)
 {
 	if (!g)
 		return;
-	zhostd_guard_stop(g);
-	pthread_cond_destroy(&g->wake);
+	zhostd_ticker_destroy(&g->ticker);
 	pthread_mutex_destroy(&g->lock);
 	pthread_mutex_destroy(&g->check_lock);
 	free((char *)g->cfg.qmp_path);
@@ -251,61 +248,18 @@ int zhostd_guard_check(struct zhostd_guard *g, struct zhostd_guard_result *r)
 	if (r->found) {
 		guard_log(g, r);
 		zhostd_event(g->zd, "MEMORY_VIOLATION",
-				     zhostd_guard_result_json(g, r));
+			     zhostd_guard_result_json(g, r));
 	}
 	return ret;
 }
 
-static void *guard_thread(void *arg)
-{
-	struct zhostd_guard *g = arg;
-	struct zhostd_guard_result r;
-	struct timespec at;
-
-	pthread_mutex_lock(&g->lock);
-	while (!g->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += g->cfg.interval_ms / 1000;
-		at.tv_nsec += (long)(g->cfg.interval_ms % 1000) * 1000000;
-		if (at.tv_nsec >= 1000000000) {
-			at.tv_sec++;
-			at.tv_nsec -= 1000000000;
-		}
-		while (!g->stop &&
-		       pthread_cond_timedwait(&g->wake, &g->lock, &at) != ETIMEDOUT)
-			;
-		if (g->stop)
-			break;
-		pthread_mutex_unlock(&g->lock);
-		zhostd_guard_check(g, &r);
-		pthread_mutex_lock(&g->lock);
-	}
-	pthread_mutex_unlock(&g->lock);
-	return NULL;
-}
-
 int zhostd_guard_start(struct zhostd_guard *g)
 {
-	int ret;
-
-	if (!g->cfg.interval_ms)
-		return 0;
-	g->stop = false;
-	ret = pthread_create(&g->thread, NULL, guard_thread, g);
-	if (ret)
-		return -ret;
-	g->running = true;
-	return 0;
+	return zhostd_ticker_start(&g->ticker);
 }
 
 void zhostd_guard_stop(struct zhostd_guard *g)
 {
-	if (!g || !g->running)
-		return;
-	pthread_mutex_lock(&g->lock);
-	g->stop = true;
-	pthread_cond_signal(&g->wake);
-	pthread_mutex_unlock(&g->lock);
-	pthread_join(g->thread, NULL);
-	g->running = false;
+	if (g)
+		zhostd_ticker_stop(&g->ticker);
 }

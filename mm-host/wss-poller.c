@@ -16,6 +16,7 @@
 #include "events.h"
 #include "log.h"
 #include "resize.h"
+#include "ticker.h"
 #include "wss-json.h"
 #include "wss-poller.h"
 #include "wss-ring.h"
@@ -24,15 +25,12 @@
  * struct zhostd_wss - the poller
  * @zd: the daemon
  * @cfg: the configuration
- * @thread: the polling thread
- * @running: @thread was started
+ * @ticker: the polling thread
  * @poll_lock: one poll at a time
  * @resp: reply buffer of a poll (a slot's payload, so that an oversized
  *	reply arrives whole and is refused by the decoder, with its length)
  * @resp_cap: its size
  * @lock: protects everything below
- * @wake: signalled to stop the thread
- * @stop: the thread must return
  * @ring: the history
  * @seq: samples taken so far
  * @polls: calls made
@@ -49,15 +47,12 @@
 struct zhostd_wss {
 	struct zhostd *zd;
 	struct zhostd_wss_config cfg;
-	pthread_t thread;
-	bool running;
+	struct zhostd_ticker ticker;
 	pthread_mutex_t poll_lock;
 	void *resp;
 	uint32_t resp_cap;
 
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool stop;
 	struct zhostd_wss_ring ring;
 	uint64_t seq;
 	uint64_t polls;
@@ -80,11 +75,18 @@ static int64_t clock_ns(clockid_t clk)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The ticker's call; without a guest, zhostd_wss_poll() returns at once. */
+static void poller_tick(void *arg)
+{
+	struct zhostd_error err = { 0 };
+
+	zhostd_wss_poll(arg, &err);
+}
+
 int zhostd_wss_create(struct zhostd *zd, const struct zhostd_wss_config *cfg,
 		      struct zhostd_wss **out)
 {
 	struct zhostd_wss *w;
-	pthread_condattr_t ca;
 
 	if (!cfg->history || cfg->history > ZHOSTD_WSS_HISTORY_MAX)
 		return -EINVAL;
@@ -102,11 +104,7 @@ int zhostd_wss_create(struct zhostd *zd, const struct zhostd_wss_config *cfg,
 	}
 	pthread_mutex_init(&w->poll_lock, NULL);
 	pthread_mutex_init(&w->lock, NULL);
-	/* Waits measure intervals: immune to the wall clock being set. */
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->wake, &ca);
-	pthread_condattr_destroy(&ca);
+	zhostd_ticker_init(&w->ticker, cfg->interval_ms, poller_tick, w);
 	*out = w;
 	return 0;
 }
@@ -115,9 +113,8 @@ void zhostd_wss_destroy(struct zhostd_wss *w)
 {
 	if (!w)
 		return;
-	zhostd_wss_stop(w);
+	zhostd_ticker_destroy(&w->ticker);
 	zhostd_wss_ring_destroy(&w->ring);
-	pthread_cond_destroy(&w->wake);
 	pthread_mutex_destroy(&w->lock);
 	pthread_mutex_destroy(&w->poll_lock);
 	free(w->resp);
@@ -162,12 +159,12 @@ static void poll_failed(struct zhostd_wss *w, const char *reason,
 		  err->desc, (unsigned long long)failures,
 		  ZHOSTD_WSS_ERROR_EVERY_MS / 1000);
 	zhostd_event(w->zd, "WSS_ERROR",
-			     json_pack("{s:s, s:s, s:s, s:I, s:I}",
-				       "reason", reason,
-				       "class", err->cls,
-				       "desc", err->desc,
-				       "failures", (json_int_t)failures,
-				       "suppressed", (json_int_t)suppressed));
+		     json_pack("{s:s, s:s, s:s, s:I, s:I}",
+			       "reason", reason,
+			       "class", err->cls,
+			       "desc", err->desc,
+			       "failures", (json_int_t)failures,
+			       "suppressed", (json_int_t)suppressed));
 }
 
 /* Set a new requested size as the policy decided, and tell the guest. */
@@ -187,7 +184,7 @@ static void policy_apply(struct zhostd_wss *w,
 			  zhostd_policy_reason_name(d->reason));
 	if (d->emit)
 		zhostd_event(w->zd, "POLICY_DECISION",
-				     zhostd_policy_decision_json(d));
+			     zhostd_policy_decision_json(d));
 	if (d->action == ZHOSTD_POLICY_HOLD)
 		return;
 	if (zhostd_resize(w->zd, d->to, &notified, &err))
@@ -236,8 +233,7 @@ static void poll_succeeded(struct zhostd_wss *w,
 		   (unsigned long long)(r->region[VMRPC_WSS_REGION_GUEST].wss >> 20),
 		   (unsigned long long)(r->region[VMRPC_WSS_REGION_HOST].wss >> 20),
 		   (unsigned long long)r->windows);
-	zhostd_event(w->zd, "WSS_UPDATED",
-			     zhostd_wss_sample_json(&s));
+	zhostd_event(w->zd, "WSS_UPDATED", zhostd_wss_sample_json(&s));
 	if (w->cfg.policy)
 		policy_apply(w, &d);
 }
@@ -278,60 +274,14 @@ int zhostd_wss_poll(struct zhostd_wss *w, struct zhostd_error *err)
 	return ret;
 }
 
-static void *poller_thread(void *arg)
-{
-	struct zhostd_wss *w = arg;
-	struct zhostd_error err;
-	struct timespec at;
-
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		clock_gettime(CLOCK_MONOTONIC, &at);
-		at.tv_sec += w->cfg.interval_ms / 1000;
-		at.tv_nsec += (long)(w->cfg.interval_ms % 1000) * 1000000;
-		if (at.tv_nsec >= 1000000000) {
-			at.tv_sec++;
-			at.tv_nsec -= 1000000000;
-		}
-		while (!w->stop &&
-		       pthread_cond_timedwait(&w->wake, &w->lock, &at) != ETIMEDOUT)
-			;
-		if (w->stop)
-			break;
-		pthread_mutex_unlock(&w->lock);
-		/* Without a guest, zhostd_wss_poll() returns at once. */
-		memset(&err, 0, sizeof(err));
-		zhostd_wss_poll(w, &err);
-		pthread_mutex_lock(&w->lock);
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
-}
-
 int zhostd_wss_start(struct zhostd_wss *w)
 {
-	int ret;
-
-	if (!w->cfg.interval_ms)
-		return 0;
-	w->stop = false;
-	ret = pthread_create(&w->thread, NULL, poller_thread, w);
-	if (ret)
-		return -ret;
-	w->running = true;
-	return 0;
+	return zhostd_ticker_start(&w->ticker);
 }
 
 void zhostd_wss_stop(struct zhostd_wss *w)
 {
-	if (!w->running)
-		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_broadcast(&w->wake);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	w->running = false;
+	zhostd_ticker_stop(&w->ticker);
 }
 
 /* Per second between two counters; null when unknown or reset. */
