@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * zhostd: the state of the daemon that serves one VM, shared by its parts.
+ *
+ * The parts, each using only those below it:
+ *
+ *   main.c                  the command line (options.c, help.c), then
+ *   daemon.c                the process: VM directory, log, --daemon
+ *                           (daemonize.c), signals, pid file (pid-file.c)
+ *   vm.c                    puts one VM's parts together, in this order
+ *   control.c, commands.c   the control socket and its command table;
+ *   cmd-*.c                 the commands
+ *   resize.c, wss-poller.c, the services commands and threads share;
+ *   guard.c, ticker.c       the threads run on ticker.c
+ *   events.c                events to the control clients: the one call
+ *                           upwards, through zhostd_control_event()
+ *   memory.c, memory-enforce.c, policy.c, wss*.c, qmp.c,
+ *   guestinfo-parse.c, unix-socket.c, log.c, errors.c
+ *                           what needs no daemon: unit tests run them alone
+ *   vmrpc/host/, mm-host/common/
  */
 #ifndef ZHOSTD_H
 #define ZHOSTD_H
