@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * balloon-ctl: plots with gnuplot; see plot.h. gnuplot reads its script on
- * a pipe and is run without a shell, so no file name is ever parsed by
- * one; in the script, paths are quoted, and a path gnuplot could not take
- * quoted is refused.
+ * balloon-ctl: plots with gnuplot; see plot.h. gnuplot reads its script,
+ * data included, on a pipe and writes the SVG on its standard output, a
+ * file this program opened: no file name ever reaches gnuplot, whose
+ * "set output" and "plot" run '|' and '<' names as shell commands.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +21,7 @@
 
 #define PLOT_PROG	"gnuplot"
 #define MIB		1048576.0
+#define PLOT_DATA	"zh"		/* the datablock's name */
 
 /* Whether @prog is an executable in $PATH. */
 static bool in_path(const char *prog)
@@ -41,7 +42,7 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-/* A path gnuplot takes in single quotes: no quote, no line break. */
+/* A title gnuplot takes in single quotes: no quote, no line break. */
 static bool quotable(const char *s)
 {
 	return !strpbrk(s, "'\n\r");
@@ -72,12 +73,14 @@ static int write_data(FILE *f, const json_t *samples)
 	return ferror(f) ? -1 : 0;
 }
 
-static void write_script(FILE *f, const char *title, const char *data,
-			 const char *out)
+/*
+ * The script, with the data in a datablock: single-quoted strings are
+ * never expanded by gnuplot, and the output is left at standard output.
+ */
+static int write_script(FILE *f, const char *title, const json_t *samples)
 {
 	fprintf(f,
 		"set terminal svg size 960,540 dynamic noenhanced background '#ffffff'\n"
-		"set output '%s'\n"
 		"set title '%s' noenhanced\n"
 		"set xdata time\n"
 		"set timefmt '%%s'\n"
@@ -88,16 +91,21 @@ static void write_script(FILE *f, const char *title, const char *data,
 		"set yrange [0:*]\n"
 		"set grid\n"
 		"set key below\n"
-		"plot '%s' using 1:2 with steps lw 2 title 'plugged', \\\n"
-		"     '' using 1:3 with lines lw 2 title 'host memory backing it', \\\n"
-		"     '' using 1:4 with steps lw 1 dt 2 title 'requested', \\\n"
-		"     '' using 1:5 with lines lw 2 title 'working set (guest)', \\\n"
-		"     '' using 1:6 with lines lw 2 title 'working set (ZONE_HOST)'\n",
-		out, title, data);
+		"$" PLOT_DATA " << EOD\n", title);
+	if (write_data(f, samples))
+		return -1;
+	fprintf(f,
+		"EOD\n"
+		"plot $" PLOT_DATA " using 1:2 with steps lw 2 title 'plugged', \\\n"
+		"     $" PLOT_DATA " using 1:3 with lines lw 2 title 'host memory backing it', \\\n"
+		"     $" PLOT_DATA " using 1:4 with steps lw 1 dt 2 title 'requested', \\\n"
+		"     $" PLOT_DATA " using 1:5 with lines lw 2 title 'working set (guest)', \\\n"
+		"     $" PLOT_DATA " using 1:6 with lines lw 2 title 'working set (ZONE_HOST)'\n");
+	return ferror(f) ? -1 : 0;
 }
 
-/* Run gnuplot with @script on its standard input. */
-static int run_gnuplot(const char *script)
+/* Run gnuplot with @script on its standard input, its output to @out. */
+static int run_gnuplot(const char *script, int out)
 {
 	int fds[2], status;
 	size_t len = strlen(script), off = 0;
@@ -113,8 +121,10 @@ static int run_gnuplot(const char *script)
 	}
 	if (pid == 0) {
 		dup2(fds[0], STDIN_FILENO);
+		dup2(out, STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
+		close(out);
 		execlp(PLOT_PROG, PLOT_PROG, (char *)NULL);
 		_exit(127);
 	}
@@ -140,8 +150,7 @@ static int run_gnuplot(const char *script)
 int bctl_plot_history(const json_t *samples, const char *title,
 		      const char *path)
 {
-	const char *tmp = getenv("TMPDIR");
-	char data[4096], out[4096], *script = NULL;
+	char out[4096], *script = NULL;
 	size_t slen = 0;
 	int fd = -1, ret = -1;
 	struct stat st;
@@ -157,41 +166,38 @@ int bctl_plot_history(const json_t *samples, const char *title,
 		bctl_err("no working-set samples to plot; nothing written");
 		return -1;
 	}
-	snprintf(data, sizeof(data), "%s/balloon-ctl-plot.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	if ((size_t)snprintf(out, sizeof(out), "%s.XXXXXX", path) >= sizeof(out) ||
-	    !quotable(out) || !quotable(data) || !quotable(title)) {
-		bctl_err("cannot plot to '%s': a quote or line break in a path gnuplot reads",
+	/*
+	 * gnuplot never sees @path; a name that reads as a command is refused
+	 * all the same, so that nobody takes it for a pipe that ran.
+	 */
+	if (path[0] == '|') {
+		bctl_err("cannot plot to '%s': a file name, not a command, please",
 			 path);
 		return -1;
 	}
-	fd = mkstemp(data);
-	f = fd < 0 ? NULL : fdopen(fd, "w");
-	if (!f || write_data(f, samples) || fclose(f)) {
-		bctl_err("cannot write the plot's data to %s: %s", data,
-			 strerror(errno));
-		if (fd >= 0)
-			unlink(data);
+	if ((size_t)snprintf(out, sizeof(out), "%s.XXXXXX", path) >= sizeof(out) ||
+	    !quotable(title)) {
+		bctl_err("cannot plot to '%s': the path is too long or the title has a quote",
+			 path);
+		return -1;
+	}
+	f = open_memstream(&script, &slen);
+	if (!f || write_script(f, title, samples) || fclose(f)) {
+		bctl_err("cannot write the plot's script: %s", strerror(errno));
+		free(script);
 		return -1;
 	}
 	/* Beside the destination, so that rename() replaces it in one step. */
 	fd = mkstemp(out);
 	if (fd < 0) {
 		bctl_err("cannot create %s: %s", out, strerror(errno));
-		goto out_data;
+		goto out;
 	}
 	/* mkstemp() makes it 0600; a plot is as readable as any new file. */
 	mask = umask(0);
 	umask(mask);
 	fchmod(fd, 0666 & ~mask);
-	close(fd);
-	f = open_memstream(&script, &slen);
-	if (!f)
-		goto out_tmp;
-	write_script(f, title, data, out);
-	if (fclose(f))
-		goto out_tmp;
-	if (run_gnuplot(script) || stat(out, &st) || !st.st_size) {
+	if (run_gnuplot(script, fd) || fstat(fd, &st) || !st.st_size) {
 		bctl_err("%s failed to plot %s; nothing written", PLOT_PROG,
 			 path);
 		goto out_tmp;
@@ -202,10 +208,10 @@ int bctl_plot_history(const json_t *samples, const char *title,
 	}
 	ret = 0;
 out_tmp:
+	close(fd);
 	if (ret)
 		unlink(out);
-out_data:
-	unlink(data);
+out:
 	free(script);
 	return ret;
 }

@@ -172,6 +172,60 @@ static bool gnuplot_installed(void)
 	return !system("command -v gnuplot >/dev/null 2>&1");
 }
 
+/* Whether a file whose name starts with "pwned" is in @dir. */
+static bool pwned_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	while (d && (de = readdir(d)))
+		found |= !strncmp(de->d_name, "pwned", 5);
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * gnuplot runs "set output '|cmd'" through a shell: --plot must never
+ * hand it the name. Run from the plot directory, where a shell that ran
+ * "touch pwned..." would leave its file.
+ */
+static void test_plot_pipe(json_t *ret)
+{
+	char cwd[TPATH], inner[TPATH + 64];
+	struct stat st;
+	json_t *req;
+	struct run r;
+
+	if (!getcwd(cwd, sizeof(cwd)) || chdir(plotdir)) {
+		tap_ok(false, "cannot enter %s", plotdir);
+		tap_ok(false, "cannot enter %s", plotdir);
+		return;
+	}
+	converse(&r, sock, S("-s", sock, "-t", "10", "history", "--plot",
+			     "|touch pwned"),
+		 &req, "", json_pack("{s:O}", "return", ret));
+	run_ok(&r, r.status == 1 && has(r.err, "not a command") &&
+	       !pwned_in(plotdir),
+	       "history --plot '|cmd' is refused and runs nothing");
+	json_decref(req);
+	run_free(&r);
+
+	/* A '|' after the directory: gnuplot would open it; we write it. */
+	snprintf(inner, sizeof(inner), "%s/|touch pwned", plotdir);
+	converse(&r, sock, S("-s", sock, "-t", "10", "history", "--plot", inner),
+		 &req, "", json_pack("{s:O}", "return", ret));
+	run_ok(&r, r.status == 0 && !stat(inner, &st) && st.st_size > 0 &&
+	       !pwned_in(plotdir),
+	       "history --plot 'dir/|cmd' writes that file and runs nothing");
+	unlink(inner);
+	json_decref(req);
+	run_free(&r);
+	if (chdir(cwd))
+		tap_diag("cannot go back to %s", cwd);
+}
+
 static void test_history(void)
 {
 	json_t *req, *ret = history_return();
@@ -204,6 +258,8 @@ static void test_history(void)
 	if (!gnuplot_installed()) {
 		tap_skip("gnuplot is not installed", "history --plot writes an SVG");
 		tap_skip("gnuplot is not installed", "no temporary file is left");
+		tap_skip("gnuplot is not installed", "--plot '|cmd' is refused");
+		tap_skip("gnuplot is not installed", "--plot 'dir/|cmd' is a file");
 	} else {
 		converse(&r, sock, S("-s", sock, "-t", "10", "history", "--plot", svg),
 			 &req, "", json_pack("{s:O}", "return", ret));
@@ -217,6 +273,7 @@ static void test_history(void)
 		free(content);
 		json_decref(req);
 		run_free(&r);
+		test_plot_pipe(ret);
 	}
 
 	/* gnuplot missing: a clear error, the old file untouched. */
@@ -399,7 +456,7 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(24);
+	tap_plan(26);
 
 	test_wss();
 	test_top();
