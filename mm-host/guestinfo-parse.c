@@ -166,10 +166,19 @@ static void cpuinfo_line(const char *line, void *arg)
 	if (!strncmp(line, "model name", 10) &&
 	    !json_object_get(acc->obj, "model_name")) {
 		const char *v = colon + 1;
+		char clean[256];
+		size_t n;
 
 		while (*v == ' ')
 			v++;
-		json_object_set_new(acc->obj, "model_name", json_string(v));
+		/*
+		 * The guest's words go to terminals and JSON readers: control
+		 * codes and bidi overrides become '?', as vmrpc.rst promises.
+		 */
+		for (n = 0; v[n] && n < sizeof(clean) - 1; n++)
+			clean[n] = v[n] >= 0x20 && v[n] < 0x7f ? v[n] : '?';
+		clean[n] = '\0';
+		json_object_set_new(acc->obj, "model_name", json_string(clean));
 	}
 }
 

@@ -23,7 +23,10 @@ json_t *guestinfo_parse_vmstat(const char *text, size_t len);
  */
 int guestinfo_parse_loadavg(const char *text, size_t len, json_t *obj);
 
-/* /proc/cpuinfo into @obj: cpus (processor entries) and model_name. */
+/*
+ * /proc/cpuinfo into @obj: cpus (processor entries) and model_name (the
+ * first, anything but printable ASCII replaced by '?').
+ */
 void guestinfo_parse_cpuinfo(const char *text, size_t len, json_t *obj);
 
 #endif /* ZHOSTD_GUESTINFO_PARSE_H */

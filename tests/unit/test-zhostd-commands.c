@@ -109,6 +109,9 @@ static void test_vmstat_loadavg_cpuinfo(void)
 	static const char vmstat[] = "nr_free_pages 12345\npgfault 7\nbad line\n-1 2\n";
 	static const char cpu[] =
 		"processor\t: 0\nmodel name\t: QEMU TCG CPU\n\nprocessor\t: 1\nmodel name\t: other\n";
+	/* An escape sequence, U+202E (right-to-left override), a stray byte. */
+	static const char evil[] =
+		"processor\t: 0\nmodel name\t: Evil\033[2J\xe2\x80\xae CPU\xff\n";
 	json_t *v = guestinfo_parse_vmstat(vmstat, sizeof(vmstat) - 1);
 	json_t *o = json_object();
 
@@ -125,6 +128,13 @@ static void test_vmstat_loadavg_cpuinfo(void)
 	tap_ok(json_integer_value(json_object_get(o, "cpus")) == 2 &&
 	       !strcmp(json_string_value(json_object_get(o, "model_name")), "QEMU TCG CPU"),
 	       "cpuinfo: processors counted, first model name");
+	json_decref(o);
+	o = json_object();
+	guestinfo_parse_cpuinfo(evil, sizeof(evil) - 1, o);
+	tap_ok(json_is_string(json_object_get(o, "model_name")) &&
+	       !strcmp(json_string_value(json_object_get(o, "model_name")),
+		       "Evil?[2J??? CPU?"),
+	       "cpuinfo: control codes, bidi overrides and bad UTF-8 in the model name become '?'");
 	json_decref(v);
 	json_decref(o);
 }
@@ -185,7 +195,7 @@ static void test_sizes(void)
 int main(void)
 {
 	tap_timeout(60, NULL);
-	tap_plan(21);
+	tap_plan(22);
 	test_requests();
 	test_meminfo();
 	test_vmstat_loadavg_cpuinfo();
