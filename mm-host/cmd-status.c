@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zhostd control command query-status: the VM's connection, ABI and
- * memory as the host sees it, and the VMRPC counters.
+ * memory as the host sees it, the guest-triggered log lines and events
+ * the rate limit dropped, and the VMRPC counters.
  */
 #include <stdio.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 
 #include "cmd-memory.h"
 #include "commands.h"
+#include "ratelimit.h"
 
 static json_t *abi_json(uint32_t abi)
 {
@@ -44,7 +46,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -54,6 +56,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "abi", abi_json(VMRPC_ABI_VERSION),
 			 "guest_abi", abi_json(gabi),
 			 "memory", memory,
+			 "suppressed", zhostd_ratelimit_json(zd->rl),
 			 "stats",
 			 "g2h_calls", (json_int_t)st.g2h_calls,
 			 "g2h_errors", (json_int_t)st.g2h_errors,

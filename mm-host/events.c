@@ -8,6 +8,7 @@
 #include "control.h"
 #include "events.h"
 #include "log.h"
+#include "ratelimit.h"
 
 void zhostd_event(struct zhostd *zd, const char *name, json_t *data)
 {
@@ -57,6 +58,13 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 	}
 	pthread_mutex_unlock(&zd->lock);
 
+	/* The state above is kept; what a guest rebinding says is limited. */
+	if ((ev == VMRPC_HOST_EV_GUEST_READY ||
+	     ev == VMRPC_HOST_EV_GUEST_BAD_VERSION ||
+	     ev == VMRPC_HOST_EV_GUEST_GONE) &&
+	    !zhostd_ratelimit_allow(zd->rl, ZHOSTD_RL_DRIVER))
+		goto out;
+
 	if (ev == VMRPC_HOST_EV_GUEST_BAD_VERSION)
 		zlog_err("guest speaks VMRPC ABI %u.%u, zhostd %u.%u: calls disabled (%s)",
 			 VMRPC_ABI_MAJOR_OF(gabi), gabi & 0xffff,
@@ -80,7 +88,7 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 		json_object_set_new(data, "host_abi", json_string(s));
 	}
 	zhostd_event(zd, vmrpc_event_name(ev), data);
-
+out:
 	/* The VM is gone with all its memory: give the host all of it back. */
 	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED) {
 		int ret = zhostd_memory_reset(&zd->mem);
@@ -90,11 +98,35 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 	}
 }
 
+/*
+ * The bucket of a memory event the guest triggers (a reset too: a guest
+ * can unplug everything at will; zhostd's own, when QEMU left, shares the
+ * bucket), or ZHOSTD_RL_NR (never limited) for a new requested size, which
+ * only a control client or the policy sets.
+ */
+static enum zhostd_rl_kind memory_event_kind(enum zhostd_memory_change what)
+{
+	switch (what) {
+	case ZHOSTD_MEM_PLUGGED:
+	case ZHOSTD_MEM_UNPLUGGED:
+	case ZHOSTD_MEM_RESET:
+		return ZHOSTD_RL_MEMORY_CHANGED;
+	case ZHOSTD_MEM_ASKED:
+		return ZHOSTD_RL_GUEST_ASKED;
+	case ZHOSTD_MEM_DONE:
+		return ZHOSTD_RL_RESIZE_DONE;
+	default:
+		return ZHOSTD_RL_NR;
+	}
+}
+
 void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 {
 	struct zhostd *zd = opaque;
 	json_t *data;
 
+	if (!zhostd_ratelimit_allow(zd->rl, memory_event_kind(ev->what)))
+		return;
 	switch (ev->what) {
 	case ZHOSTD_MEM_PLUGGED:
 	case ZHOSTD_MEM_UNPLUGGED:
@@ -146,4 +178,19 @@ void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 				       "error", (json_int_t)ev->done.error));
 		break;
 	}
+}
+
+void zhostd_suppressed_event(void *opaque, const struct zhostd_rl_report *r)
+{
+	struct zhostd *zd = opaque;
+	const char *kind = zhostd_rl_kind_name(r->kind);
+
+	zlog_warn("guest flood%s: %llu %s log lines and events suppressed in %.1f s (limit %d, then %d/s)",
+		  r->ended ? " over" : " goes on",
+		  (unsigned long long)r->dropped, kind, r->ms / 1000.0,
+		  ZHOSTD_RL_BURST, ZHOSTD_RL_PER_S);
+	zhostd_event(zd, "EVENTS_SUPPRESSED",
+		     json_pack("{s:s, s:I, s:I, s:b}", "kind", kind,
+			       "count", (json_int_t)r->dropped,
+			       "ms", (json_int_t)r->ms, "ended", r->ended));
 }

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "memory.h"
+#include "ratelimit.h"
 #include "vmrpc-host.h"
 #include "zhostd.h"
 
@@ -31,7 +32,7 @@ void zhostd_event(struct zhostd *zd, const char *name, json_t *data);
  * @detail: the host's words on it, or NULL
  *
  * Tracks @zd->qemu_connected, @zd->guest_ready and @zd->guest_abi, logs
- * the event, sends it, and gives the host all of the data area back when
+ * the event and sends it (the guest driver's, within @zd->rl), and gives the host all of the data area back when
  * QEMU went away. Call it from the VMRPC host's on_event callback.
  */
 void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
@@ -39,8 +40,15 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 
 /*
  * The memory backend's on_event callback (@opaque is the daemon): a log
- * line and MEMORY_CHANGED, MEMORY_REQUESTED, GUEST_ASKED or RESIZE_DONE.
+ * line and MEMORY_CHANGED, MEMORY_REQUESTED, GUEST_ASKED or RESIZE_DONE;
+ * those the guest triggers within @zd->rl.
  */
 void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev);
+
+/*
+ * The rate limiter's report callback (@opaque is the daemon): one log line
+ * and EVENTS_SUPPRESSED for a guest flood that ended or goes on.
+ */
+void zhostd_suppressed_event(void *opaque, const struct zhostd_rl_report *r);
 
 #endif /* ZHOSTD_EVENTS_H */

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "guard.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "vm.h"
 #include "wss-poller.h"
 
@@ -87,6 +88,12 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 	zd->cfg.on_event = on_event;
 	zd->cfg.opaque = opaque;
 
+	/* Before anything the guest can trigger logs or events through. */
+	ret = zhostd_ratelimit_create(zhostd_suppressed_event, zd, &zd->rl);
+	if (ret) {
+		zlog_err("cannot set up the log rate limit: %s", strerror(-ret));
+		return ret;
+	}
 	ret = zhostd_control_open(zd, o->control_path, &zd->ctl);
 	if (ret) {
 		zlog_err("control socket %s: %s%s", o->control_path, strerror(-ret),
@@ -137,6 +144,11 @@ int zhostd_vm_start(struct zhostd *zd, const struct zhostd_options *o)
 		zlog_err("cannot start the memory guard: %s", strerror(-ret));
 		goto fail;
 	}
+	ret = zhostd_ratelimit_start(zd->rl);
+	if (ret) {
+		zlog_err("cannot start the log rate limit: %s", strerror(-ret));
+		goto fail;
+	}
 	return 0;
 fail:
 	zhostd_vm_stop(zd);
@@ -149,6 +161,8 @@ void zhostd_vm_stop(struct zhostd *zd)
 	if (zd->wss)
 		zhostd_wss_stop(zd->wss);
 	vmrpc_host_stop(zd->vh);
+	/* Last: the parts above may still report; a flood left open is told. */
+	zhostd_ratelimit_stop(zd->rl);
 }
 
 void zhostd_vm_close(struct zhostd *zd)
@@ -170,4 +184,6 @@ void zhostd_vm_close(struct zhostd *zd)
 	zd->wss = NULL;
 	zhostd_guard_destroy(zd->guard);
 	zd->guard = NULL;
+	zhostd_ratelimit_destroy(zd->rl);
+	zd->rl = NULL;
 }

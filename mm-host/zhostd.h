@@ -14,7 +14,7 @@
  *   guard.c, ticker.c       the threads run on ticker.c
  *   events.c                events to the control clients: the one call
  *                           upwards, through zhostd_control_event()
- *   memory.c, memory-enforce.c, policy.c, wss*.c, qmp.c,
+ *   memory.c, memory-enforce.c, policy.c, wss*.c, qmp.c, ratelimit.c,
  *   guestinfo-parse.c, unix-socket.c, log.c, errors.c
  *                           what needs no daemon: unit tests run them alone
  *   vmrpc/host/, mm-host/common/
@@ -37,6 +37,7 @@
 
 struct zhostd_control;
 struct zhostd_guard;
+struct zhostd_ratelimit;
 struct zhostd_wss;
 
 /**
@@ -53,6 +54,8 @@ struct zhostd_wss;
  * @mem: the memory backend (ZONE_HOST memory of the guest)
  * @wss: the working-set poller (wss-poller.h); NULL when not set up
  * @guard: the memory guard (guard.h); NULL when not set up
+ * @rl: the limit on guest-triggered log lines and events (ratelimit.h);
+ *	NULL lets everything through
  */
 struct zhostd {
 	const char *name;
@@ -67,6 +70,7 @@ struct zhostd {
 	struct zhostd_memory mem;
 	struct zhostd_wss *wss;
 	struct zhostd_guard *guard;
+	struct zhostd_ratelimit *rl;
 };
 
 #endif /* ZHOSTD_H */
