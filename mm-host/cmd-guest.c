@@ -152,45 +152,54 @@ static json_t *cmd_guest_vmstat(struct zhostd *zd, json_t *args,
 }
 ZHOSTD_COMMAND("guest-vmstat", cmd_guest_vmstat)
 
-static json_t *cmd_guest_loadavg(struct zhostd *zd, json_t *args,
+/*
+ * {"text": ..., and what @fill adds from it} for loadavg and cpuinfo; a
+ * text @fill refuses is a GuestError.
+ */
+static json_t *guest_text_filled(struct zhostd *zd, uint16_t proc,
+				 const char *what,
+				 int (*fill)(const char *, size_t, json_t *),
 				 struct zhostd_error *err)
 {
 	uint32_t len = 0;
-	char *text;
+	char *text = guest_text(zd, proc, what, &len, err);
 	json_t *ret;
 
-	(void)args;
-	text = guest_text(zd, VMRPC_GUESTINFO_LOADAVG, "loadavg", &len, err);
 	if (!text)
 		return NULL;
 	ret = json_pack("{s:o?}", "text", text_json(text, len));
-	if (ret && guestinfo_parse_loadavg(text, len, ret)) {
+	if (ret && fill(text, len, ret)) {
 		zhostd_error_set(err, ZERR_GUEST_ERROR,
-				 "guest returned a malformed loadavg");
+				 "guest returned a malformed %s", what);
 		json_decref(ret);
 		ret = NULL;
 	}
 	free(text);
 	return ret;
 }
+
+static json_t *cmd_guest_loadavg(struct zhostd *zd, json_t *args,
+				 struct zhostd_error *err)
+{
+	(void)args;
+	return guest_text_filled(zd, VMRPC_GUESTINFO_LOADAVG, "loadavg",
+				 guestinfo_parse_loadavg, err);
+}
 ZHOSTD_COMMAND("guest-loadavg", cmd_guest_loadavg)
+
+/* Any cpuinfo text will do: what it lacks is left out. */
+static int fill_cpuinfo(const char *text, size_t len, json_t *obj)
+{
+	guestinfo_parse_cpuinfo(text, len, obj);
+	return 0;
+}
 
 static json_t *cmd_guest_cpuinfo(struct zhostd *zd, json_t *args,
 				 struct zhostd_error *err)
 {
-	uint32_t len = 0;
-	char *text;
-	json_t *ret;
-
 	(void)args;
-	text = guest_text(zd, VMRPC_GUESTINFO_CPUINFO, "cpuinfo", &len, err);
-	if (!text)
-		return NULL;
-	ret = json_pack("{s:o?}", "text", text_json(text, len));
-	if (ret)
-		guestinfo_parse_cpuinfo(text, len, ret);
-	free(text);
-	return ret;
+	return guest_text_filled(zd, VMRPC_GUESTINFO_CPUINFO, "cpuinfo",
+				 fill_cpuinfo, err);
 }
 ZHOSTD_COMMAND("guest-cpuinfo", cmd_guest_cpuinfo)
 
