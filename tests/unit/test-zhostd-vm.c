@@ -77,7 +77,7 @@ static uint64_t requested(struct zhostd *zd)
 
 static bool all_gone(const struct zhostd *zd)
 {
-	return !zd->ctl && !zd->vh && !zd->wss && !zd->guard;
+	return !zd->ctl && !zd->vh && !zd->wss && !zd->guard && !zd->rl;
 }
 
 static void test_serve(void)
@@ -93,9 +93,9 @@ static void test_serve(void)
 		    "options for one VM"))
 		return;
 	ok = zhostd_vm_open(&zd, &o, on_event, &zd) == 0;
-	tap_ok(ok && zd.ctl && zd.vh && zd.wss && zd.guard &&
+	tap_ok(ok && zd.ctl && zd.vh && zd.wss && zd.guard && zd.rl &&
 	       requested(&zd) == 64 * MIB && zd.mem.info.max == 96 * MIB,
-	       "zhostd_vm_open builds the control socket, host, memory, poller and guard");
+	       "zhostd_vm_open builds the rate limit, control socket, host, memory, poller and guard");
 	if (!ok)
 		goto out;
 	tap_ok(zhostd_vm_start(&zd, &o) == 0, "zhostd_vm_start listens for QEMU");
