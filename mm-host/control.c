@@ -22,7 +22,13 @@
 #include "log.h"
 #include "unix-socket.h"
 
-/* A client that does not read its socket for this long is dropped. */
+/*
+ * A client that does not read its socket for this long is dropped. Events
+ * are sent under ctl->lock from the threads serving the guest: one client
+ * that stopped reading must not hold them up for longer. With the guest's
+ * events rate-limited (ratelimit.h), only a client that stops reading for
+ * long fills its socket buffer; a short pause drops nobody.
+ */
 #define ZHOSTD_CONTROL_SEND_TIMEOUT_S	2
 
 struct zhostd_client {
@@ -37,8 +43,11 @@ struct zhostd_control {
 	struct zhostd *zd;
 	int fd;
 	char *path;
-	pthread_mutex_t lock;		/* protects @clients */
+	pthread_mutex_t lock;		/* protects @clients to @refusing */
 	struct zhostd_client *clients;
+	unsigned int nr_clients;	/* in @clients */
+	unsigned int max_clients;	/* served at once */
+	bool refusing;			/* logged a refusal, none served since */
 };
 
 int zhostd_control_open(struct zhostd *zd, const char *path,
@@ -50,6 +59,7 @@ int zhostd_control_open(struct zhostd *zd, const char *path,
 	if (!ctl)
 		return -ENOMEM;
 	ctl->zd = zd;
+	ctl->max_clients = ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT;
 	ctl->path = strdup(path);
 	pthread_mutex_init(&ctl->lock, NULL);
 	if (!ctl->path) {
@@ -65,6 +75,14 @@ int zhostd_control_open(struct zhostd *zd, const char *path,
 	ctl->fd = ret;
 	*out = ctl;
 	return 0;
+}
+
+void zhostd_control_set_max_clients(struct zhostd_control *ctl,
+				    unsigned int max)
+{
+	pthread_mutex_lock(&ctl->lock);
+	ctl->max_clients = max ? max : 1;
+	pthread_mutex_unlock(&ctl->lock);
 }
 
 int zhostd_control_fd(const struct zhostd_control *ctl)
@@ -108,6 +126,7 @@ static void client_unlink(struct zhostd_control *ctl, struct zhostd_client *c)
 	for (struct zhostd_client **pp = &ctl->clients; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
+			ctl->nr_clients--;
 			break;
 		}
 	}
@@ -130,6 +149,11 @@ static bool client_request(struct zhostd_client *c, const char *line)
 		reply = zhostd_cmd_execute(c->ctl->zd, req);
 		json_decref(req);
 	}
+	/* A reply that cannot be built is still an error reply, no hang-up. */
+	if (!reply)
+		reply = json_pack("{s:{s:s, s:s}}", "error", "class",
+				  ZERR_GENERIC, "desc",
+				  "zhostd cannot build the reply to this request");
 	if (!reply)
 		return false;
 	ok = client_send(c, reply);
@@ -188,6 +212,42 @@ out:
 	return NULL;
 }
 
+/*
+ * Refuse the client on @fd when ctl->max_clients are served: an error line
+ * instead of the greeting, then close. Each client costs a thread and a
+ * buffer of up to ZHOSTD_CONTROL_MAX_REQUEST. Return: true if refused.
+ */
+static bool control_full(struct zhostd_control *ctl, int fd, int pid)
+{
+	unsigned int max;
+	bool full, first;
+	char line[192];
+	int n;
+
+	pthread_mutex_lock(&ctl->lock);
+	max = ctl->max_clients;
+	full = ctl->nr_clients >= max;
+	first = full && !ctl->refusing;
+	if (full)
+		ctl->refusing = true;
+	pthread_mutex_unlock(&ctl->lock);
+	if (!full)
+		return false;
+	/* One line per run of refusals: a client retrying must not flood. */
+	if (first)
+		zlog_warn("control socket: refusing pid %d: %u clients connected, the most zhostd serves (--max-clients)",
+			  pid, max);
+	n = snprintf(line, sizeof(line),
+		     "{\"error\": {\"class\": \"%s\", \"desc\": \"too many control clients: %u connected, the most zhostd serves (--max-clients)\"}}\n",
+		     ZERR_GENERIC, max);
+	if (n > 0 && (size_t)n < sizeof(line) &&
+	    send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		zlog_debug("control socket: cannot tell pid %d: %s", pid,
+			   strerror(errno));
+	close(fd);
+	return true;
+}
+
 void zhostd_control_accept(struct zhostd_control *ctl)
 {
 	struct timeval tv = { .tv_sec = ZHOSTD_CONTROL_SEND_TIMEOUT_S };
@@ -213,6 +273,8 @@ void zhostd_control_accept(struct zhostd_control *ctl)
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (control_full(ctl, fd, (int)cred.pid))
+		return;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
@@ -242,10 +304,13 @@ void zhostd_control_accept(struct zhostd_control *ctl)
 	pthread_mutex_lock(&ctl->lock);
 	c->next = ctl->clients;
 	ctl->clients = c;
+	ctl->nr_clients++;
+	ctl->refusing = false;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	if (pthread_create(&c->thread, &attr, client_thread, c)) {
 		ctl->clients = c->next;
+		ctl->nr_clients--;
 		pthread_mutex_unlock(&ctl->lock);
 		pthread_attr_destroy(&attr);
 		zlog_warn("control socket: cannot start a client thread");

@@ -14,6 +14,10 @@
 /* Longest request line accepted, in bytes. */
 #define ZHOSTD_CONTROL_MAX_REQUEST	(64 * 1024)
 
+/* Clients served at once unless set otherwise (zhostd --max-clients). */
+#define ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT	64
+#define ZHOSTD_CONTROL_MAX_CLIENTS_MAX		4096
+
 /**
  * zhostd_control_open() - listen on the control socket
  * @zd: the daemon whose commands the clients run
@@ -26,10 +30,20 @@
 int zhostd_control_open(struct zhostd *zd, const char *path,
 			struct zhostd_control **out);
 
+/*
+ * Serve at most @max clients at once (at least 1); one more gets an error
+ * line and is closed. ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT until called.
+ */
+void zhostd_control_set_max_clients(struct zhostd_control *ctl,
+				    unsigned int max);
+
 /* The listening socket, to poll for new clients. */
 int zhostd_control_fd(const struct zhostd_control *ctl);
 
-/* Accept one pending client and start its thread; logs failures. */
+/*
+ * Accept one pending client and start its thread; logs failures. A client
+ * over the limit gets {"error": ...} instead of the greeting.
+ */
 void zhostd_control_accept(struct zhostd_control *ctl);
 
 /**

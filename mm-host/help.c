@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 
+#include "control.h"
 #include "options.h"
 #include "runtime-dir.h"
 #include "zhostd.h"
@@ -30,6 +31,8 @@ void zhostd_usage(FILE *f)
 		"      --slot-size SIZE     bytes per slot (default: %uK)\n"
 		"      --workers N          threads serving guest calls (default: %u)\n"
 		"      --call-timeout MS    timeout of calls into the guest (default: %u)\n"
+		"      --max-clients N      control clients served at once; one more gets\n"
+		"                           an error (default: %u, at most %u)\n"
 		"      --initial SIZE       host memory the guest gets in ZONE_HOST at\n"
 		"                           boot, a multiple of 2M (default: 0)\n"
 		"      --max SIZE           the most it may ever get (default: the data\n"
@@ -80,7 +83,8 @@ void zhostd_usage(FILE *f)
 		ZHOSTD_NAME_DEFAULT, ZH_RUNTIME_DIR_ROOT,
 		VMRPC_HOST_BAR_SIZE_DEFAULT >> 20, VMRPC_NR_SLOTS_DEFAULT,
 		VMRPC_SLOT_SIZE_DEFAULT >> 10, VMRPC_HOST_WORKERS_DEFAULT,
-		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
+		ZHOSTD_CALL_TIMEOUT_MS_DEFAULT, ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT,
+		ZHOSTD_CONTROL_MAX_CLIENTS_MAX,
 		ZHOSTD_WSS_INTERVAL_MS_DEFAULT / 1000.0, ZHOSTD_WSS_HISTORY_DEFAULT,
 		ZHOSTD_WSS_HISTORY_MAX, ZHOSTD_POLICY_HEADROOM_DEFAULT >> 20,
 		ZHOSTD_POLICY_HYSTERESIS_DEFAULT >> 20,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control.h"
 #include "options.h"
 #include "runtime-dir.h"
 #include "size.h"
@@ -21,7 +22,7 @@ enum {
 	OPT_LOG_LEVEL, OPT_INITIAL, OPT_MAX, OPT_GUEST_ASK, OPT_WSS_INTERVAL,
 	OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM, OPT_HEADROOM_PCT, OPT_MIN,
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
-	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP,
+	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
 };
 
 static const struct option longopts[] = {
@@ -35,6 +36,7 @@ static const struct option longopts[] = {
 	{ "workers", required_argument, NULL, OPT_WORKERS },
 	{ "call-timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "on-disconnect", required_argument, NULL, OPT_DISCONNECT },
+	{ "max-clients", required_argument, NULL, OPT_MAX_CLIENTS },
 	{ "initial", required_argument, NULL, OPT_INITIAL },
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "guest-ask", required_argument, NULL, OPT_GUEST_ASK },
@@ -225,6 +227,7 @@ static void options_defaults(struct zhostd_options *o)
 		.runtime_dir = zh_runtime_dir(),
 		.log_level = ZLOG_INFO,
 		.call_timeout_ms = ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
+		.max_clients = ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT,
 		.max = UINT64_MAX,
 		.allow_ask = true,
 		.wss = {
@@ -290,6 +293,9 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 	case OPT_TIMEOUT:
 		return parse_uint(m, "--call-timeout", arg, 1,
 				  ZHOSTD_CALL_TIMEOUT_MS_MAX, &o->call_timeout_ms);
+	case OPT_MAX_CLIENTS:
+		return parse_uint(m, "--max-clients", arg, 1,
+				  ZHOSTD_CONTROL_MAX_CLIENTS_MAX, &o->max_clients);
 	case OPT_DISCONNECT:
 		if (parse_choice(m, "--on-disconnect", arg, "exit", "wait", &yes))
 			return -1;

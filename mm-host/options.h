@@ -52,6 +52,7 @@ enum zhostd_on_disconnect {
  * @cfg: the VMRPC host's geometry and @cfg.socket_path (== @socket_path);
  *	its callback is set by whoever creates the host
  * @call_timeout_ms: timeout of calls into the guest
+ * @max_clients: control clients served at once (--max-clients)
  * @initial: ZONE_HOST bytes at boot
  * @max: the most the guest may get; UINT64_MAX: the whole data area
  * @allow_ask: grant the guest's own requests for more memory
@@ -76,6 +77,7 @@ struct zhostd_options {
 	enum zhostd_on_disconnect on_disconnect;
 	struct vmrpc_host_config cfg;
 	unsigned int call_timeout_ms;
+	unsigned int max_clients;
 	uint64_t initial;
 	uint64_t max;
 	bool allow_ask;

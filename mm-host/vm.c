@@ -98,8 +98,11 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 	if (ret) {
 		zlog_err("control socket %s: %s%s", o->control_path, strerror(-ret),
 			 ret == -EADDRINUSE ? " (another zhostd serves this VM)" : "");
+		zhostd_ratelimit_destroy(zd->rl);
+		zd->rl = NULL;
 		return ret;
 	}
+	zhostd_control_set_max_clients(zd->ctl, o->max_clients);
 	ret = vmrpc_host_create(&zd->cfg, &zd->vh);
 	if (ret) {
 		zlog_err("cannot set up %llu MiB of shared memory: %s",

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../lib/tap.h"
+#include "control.h"
 #include "options.h"
 #include "vm-paths.h"
 #include "zhostd.h"
@@ -102,8 +103,9 @@ static void test_defaults(void)
 	       o.cfg.slot_size == VMRPC_SLOT_SIZE_DEFAULT &&
 	       o.cfg.workers == VMRPC_HOST_WORKERS_DEFAULT &&
 	       !o.cfg.on_event &&
-	       o.call_timeout_ms == ZHOSTD_CALL_TIMEOUT_MS_DEFAULT,
-	       "VMRPC geometry and call timeout defaults");
+	       o.call_timeout_ms == ZHOSTD_CALL_TIMEOUT_MS_DEFAULT &&
+	       o.max_clients == ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT,
+	       "VMRPC geometry, call timeout and control client defaults");
 	tap_ok(o.initial == 0 && o.max == UINT64_MAX && o.allow_ask,
 	       "no memory at boot, max the data area, guest asks granted");
 	tap_ok(o.wss.interval_ms == ZHOSTD_WSS_INTERVAL_MS_DEFAULT &&
@@ -123,7 +125,7 @@ static void test_every_option(void)
 		"--name", "vm1", "--runtime-dir", "/elsewhere",
 		"--socket", "/s/iv.sock", "--control", "/s/ctl.sock",
 		"--bar-size", "512M", "--slots", "8", "--slot-size", "8K",
-		"--workers", "3", "--call-timeout", "750",
+		"--workers", "3", "--call-timeout", "750", "--max-clients", "5",
 		"--on-disconnect", "exit", "--initial", "64M", "--max", "1T",
 		"--guest-ask", "deny", "--wss-interval", "0.25",
 		"--wss-history", "10", "--policy", "auto", "--headroom", "32M",
@@ -152,8 +154,8 @@ static void test_every_option(void)
 	       "names and paths as given");
 	tap_ok(o.cfg.bar_size == 512 * MIB && o.cfg.nr_slots == 8 &&
 	       o.cfg.slot_size == 8192 && o.cfg.workers == 3 &&
-	       o.call_timeout_ms == 750,
-	       "--bar-size, --slots, --slot-size, --workers, --call-timeout");
+	       o.call_timeout_ms == 750 && o.max_clients == 5,
+	       "--bar-size, --slots, --slot-size, --workers, --call-timeout, --max-clients");
 	tap_ok(o.on_disconnect == ZHOSTD_ON_DISCONNECT_EXIT && o.daemon &&
 	       o.log_level == ZLOG_DEBUG,
 	       "--on-disconnect exit, --daemon, --log-level debug");
@@ -268,6 +270,8 @@ static const struct refusal refusals[] = {
 	  "--workers: '257' is not a number from 1 to 256" },
 	{ { "--call-timeout", "0" }, ZHOSTD_OPTIONS_BAD,
 	  "--call-timeout: '0' is not a number from 1 to 3600000" },
+	{ { "--max-clients", "0" }, ZHOSTD_OPTIONS_BAD,
+	  "--max-clients: '0' is not a number from 1 to 4096" },
 	{ { "--on-disconnect", "stay" }, ZHOSTD_OPTIONS_BAD,
 	  "--on-disconnect: 'stay' is neither exit nor wait" },
 	{ { "--initial", "lots" }, ZHOSTD_OPTIONS_BAD,
@@ -375,7 +379,7 @@ static void test_policy_check(void)
 
 int main(void)
 {
-	tap_plan(73);
+	tap_plan(74);
 	/* The runtime directory's default is tested in test-runtime-dir. */
 	setenv("ZHOST_RUNTIME_DIR", "/rt", 1);
 	test_defaults();
