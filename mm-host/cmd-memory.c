@@ -9,8 +9,11 @@
  * guard's check, now: free what the guest used without plugging it).
  */
 #include <endian.h>
+#include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd-memory.h"
 #include "commands.h"
@@ -20,6 +23,42 @@
 
 /* Reverse calls made for a status must not hold a status up for long. */
 #define MEMORY_GUEST_TIMEOUT_MS		1000
+/*
+ * ... nor each of them: after a guest left one unanswered, statuses go
+ * without its view for this long (or until its driver binds again).
+ */
+#define MEMORY_GUEST_BACKOFF_MS		5000
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Ask the guest for its status, unless it left the last request unanswered. */
+static int guest_memory_status(struct zhostd *zd, struct vmrpc_mem_status *st,
+			       uint32_t *len, uint32_t *status)
+{
+	uint64_t now = now_ms();
+	bool skip;
+	int ret;
+
+	pthread_mutex_lock(&zd->lock);
+	skip = now < zd->guest_status_after;
+	pthread_mutex_unlock(&zd->lock);
+	if (skip)
+		return -ETIMEDOUT;
+	ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_STATUS, NULL, 0,
+			      st, sizeof(*st), len, status,
+			      MEMORY_GUEST_TIMEOUT_MS);
+	pthread_mutex_lock(&zd->lock);
+	zd->guest_status_after = ret == -ETIMEDOUT ?
+				 now_ms() + MEMORY_GUEST_BACKOFF_MS : 0;
+	pthread_mutex_unlock(&zd->lock);
+	return ret;
+}
 
 /*
  * The guest's own view, or JSON null when there is no guest or it did not
@@ -32,9 +71,7 @@ static json_t *guest_memory_json(struct zhostd *zd)
 	const char *state;
 
 	if (!vmrpc_host_guest_ready(zd->vh) ||
-	    vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_STATUS, NULL, 0,
-			    &st, sizeof(st), &len, &status,
-			    MEMORY_GUEST_TIMEOUT_MS) ||
+	    guest_memory_status(zd, &st, &len, &status) ||
 	    status != VMRPC_OK || len != sizeof(st))
 		return json_null();
 	state = zh_mem_state_name(le32toh(st.state));
@@ -157,12 +194,17 @@ static int check_guest_map(struct zhostd *zd, uint64_t *diff,
 {
 	const uint32_t cap = zd->cfg.slot_size - VMRPC_SLOT_HDR_SIZE;
 	const uint64_t nr = zhostd_memory_nr_subblocks(&zd->mem);
-	uint8_t bits[VMRPC_SLOT_SIZE_MAX];
+	/* On the heap: up to 1 MiB, more than a thread's stack may hold. */
+	uint8_t *bits = malloc(cap);
 	uint64_t first, at = 0, d;
 	uint32_t count, len, status;
 	int ret;
 
 	*diff = 0;
+	if (!bits) {
+		zhostd_error_set(err, ZERR_GENERIC, "out of memory");
+		return -1;
+	}
 	for (first = 0; first < nr; first += count) {
 		struct vmrpc_mem_range r = { .first = htole64(first) };
 
@@ -176,6 +218,7 @@ static int check_guest_map(struct zhostd *zd, uint64_t *diff,
 			zhostd_error_from_call(err, "the guest's memory map",
 					       ret, ret || status ? status :
 					       VMRPC_EINVAL);
+			free(bits);
 			return -1;
 		}
 		d = zhostd_memory_compare(&zd->mem, first, count, bits, &at);
@@ -183,6 +226,7 @@ static int check_guest_map(struct zhostd *zd, uint64_t *diff,
 			*first_diff = at;
 		*diff += d;
 	}
+	free(bits);
 	return 0;
 }
 

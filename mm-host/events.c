@@ -49,6 +49,8 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 	case VMRPC_HOST_EV_GUEST_BAD_VERSION:
 		zd->guest_ready = ev == VMRPC_HOST_EV_GUEST_READY;
 		zd->guest_abi = gabi = vmrpc_host_guest_abi(zd->vh);
+		/* A new driver: ask it, whatever the last one did. */
+		zd->guest_status_after = 0;
 		break;
 	case VMRPC_HOST_EV_GUEST_GONE:
 		zd->guest_ready = false;

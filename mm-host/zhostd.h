@@ -47,10 +47,13 @@ struct zhostd_wss;
  * @cfg: the configuration @vh was created with
  * @call_timeout_ms: timeout of reverse calls made for control commands
  * @ctl: the control socket server
- * @lock: protects @qemu_connected, @guest_ready and @guest_abi
+ * @lock: protects @qemu_connected, @guest_ready, @guest_abi and
+ *	@guest_status_after
  * @qemu_connected: QEMU is connected to the ivshmem socket
  * @guest_ready: a guest driver with our ABI is bound
  * @guest_abi: the guest driver's VMRPC_ABI_VERSION, 0 before it spoke
+ * @guest_status_after: CLOCK_MONOTONIC ms before which a status does not
+ *	ask the guest again: it did not answer the last time (cmd-memory.c)
  * @mem: the memory backend (ZONE_HOST memory of the guest)
  * @wss: the working-set poller (wss-poller.h); NULL when not set up
  * @guard: the memory guard (guard.h); NULL when not set up
@@ -67,6 +70,7 @@ struct zhostd {
 	bool qemu_connected;
 	bool guest_ready;
 	uint32_t guest_abi;
+	uint64_t guest_status_after;
 	struct zhostd_memory mem;
 	struct zhostd_wss *wss;
 	struct zhostd_guard *guard;
