@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmd-bench.h"
 #include "commands.h"
 
 #define BENCH_MAX_CALLS		1000000
@@ -17,6 +18,15 @@ static int cmp_i64(const void *a, const void *b)
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+uint64_t zhostd_bench_per_s(uint64_t units, int64_t ns)
+{
+	/* In floating point: units * 10^9 overflows 64 bits at 1 MiB x 10^6. */
+	double r = (double)units * 1e9 / (double)(ns > 0 ? ns : 1);
+
+	/* JSON integers are signed: the largest rate is INT64_MAX. */
+	return r >= 9223372036854775807.0 ? INT64_MAX : (uint64_t)r;
 }
 
 static int64_t now_ns(void)
@@ -97,8 +107,9 @@ static json_t *cmd_bench_guest_calls(struct zhostd *zd, json_t *args,
 			"min_ns", (json_int_t)ns[0],
 			"median_ns", (json_int_t)ns[count / 2],
 			"p99_ns", (json_int_t)ns[count * 99 / 100],
-			"calls_per_s", (json_int_t)(count * 1000000000LL / (total ? total : 1)),
-			"bytes_per_s", (json_int_t)(2 * size * count * 1000000000LL / (total ? total : 1)));
+			"calls_per_s", (json_int_t)zhostd_bench_per_s((uint64_t)count, total),
+			"bytes_per_s", (json_int_t)zhostd_bench_per_s(2 * (uint64_t)size *
+								      (uint64_t)count, total));
 out:
 	free(ns);
 	free(req);

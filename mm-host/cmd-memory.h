@@ -12,7 +12,8 @@
  * @zd: the daemon
  * @err: filled in on failure
  *
- * Has a reverse call in it when a guest is connected (at most a second).
+ * Has a reverse call in it when a guest is connected (at most a second;
+ * none for a few seconds after the guest left one unanswered).
  *
  * Return: a new object, or NULL with @err set.
  */

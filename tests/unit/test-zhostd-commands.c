@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/tap.h"
+#include "cmd-bench.h"
 #include "commands.h"
 #include "guard.h"
 #include "guestinfo-parse.h"
@@ -179,6 +180,18 @@ static void test_on_violation(void)
 	       "--on-violation: punch and stop, nothing else");
 }
 
+/* bench-guest-calls' rates at its largest arguments: no overflow. */
+static void test_bench_rates(void)
+{
+	const uint64_t most = 2ULL * (1 << 20) * 1000000;	/* 1 MiB, both ways, 10^6 calls */
+
+	tap_ok(zhostd_bench_per_s(most, 1000000000) == most &&
+	       zhostd_bench_per_s(most, 1) == INT64_MAX &&
+	       zhostd_bench_per_s(1000, 0) == 1000ULL * 1000000000 &&
+	       zhostd_bench_per_s(1000000, 2000000000) == 500000,
+	       "bench-guest-calls: rates of 2 TB moved, in 1 s and in 1 ns, without overflow");
+}
+
 static void test_sizes(void)
 {
 	uint64_t v = 0;
@@ -195,12 +208,13 @@ static void test_sizes(void)
 int main(void)
 {
 	tap_timeout(60, NULL);
-	tap_plan(22);
+	tap_plan(23);
 	test_requests();
 	test_meminfo();
 	test_vmstat_loadavg_cpuinfo();
 	test_hostile();
 	test_sizes();
 	test_on_violation();
+	test_bench_rates();
 	return tap_done();
 }
