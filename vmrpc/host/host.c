@@ -209,13 +209,16 @@ static void host_disconnected(struct vmrpc_host *h)
 
 	ivshmem_server_disconnect(&h->server);
 	was_ready = host_guest_lost(h);
-	/* Nothing uses a slot now; a new VM starts from a clean area. */
+	/*
+	 * Nothing uses a slot now; a new VM starts from a clean area, before
+	 * this thread accepts it.
+	 */
 	ret = vmrpc_layout_forget_guest(&h->layout);
 	h->seen_valid = false;
 	if (was_ready)
 		host_emit(h, VMRPC_HOST_EV_GUEST_GONE, "QEMU disconnected");
 	snprintf(detail, sizeof(detail), "connection closed%s%s",
-		 ret ? "; cannot free the spare control area: " : "",
+		 ret ? "; cannot free the control area: " : "",
 		 ret ? strerror(-ret) : "");
 	host_emit(h, VMRPC_HOST_EV_QEMU_DISCONNECTED, detail);
 }

@@ -85,8 +85,12 @@ void vmrpc_layout_data_area(const struct vmrpc_layout *l, uint64_t *offset,
 	*subblock_size = VMRPC_SUBBLOCK_SIZE_DEFAULT;
 }
 
-/* Publish the geometry; the memfd is fresh, so every other byte is zero. */
-static void layout_write_superblock(const struct vmrpc_layout *l)
+/*
+ * Publish the geometry with @host_state; the control area is fresh (or
+ * punched), so every other byte is zero.
+ */
+static void layout_write_superblock(const struct vmrpc_layout *l,
+				    uint32_t host_state)
 {
 	volatile struct vmrpc_superblock *sb = l->bar;
 	uint64_t data_offset, data_size;
@@ -107,7 +111,7 @@ static void layout_write_superblock(const struct vmrpc_layout *l)
 	sb->g2h_slots = htole16((uint16_t)l->nr_slots);
 	sb->h2g_slots = htole16((uint16_t)l->nr_slots);
 	sb->host_features = htole64(VMRPC_F_REVERSE_CALLS);
-	vmrpc_layout_set_host_state(l, VMRPC_HOST_STARTING);
+	vmrpc_layout_set_host_state(l, host_state);
 	/* The magic last: a reader that sees it sees a complete superblock. */
 	__atomic_store_n(&sb->magic, htole64(VMRPC_MAGIC), __ATOMIC_RELEASE);
 }
@@ -147,7 +151,7 @@ int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
 		l->bar = NULL;
 		goto err;
 	}
-	layout_write_superblock(l);
+	layout_write_superblock(l, VMRPC_HOST_STARTING);
 	return 0;
 
 err:
@@ -199,20 +203,6 @@ void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
 	g->generation = le32toh(sb->guest_generation);
 }
 
-/* Zero a slot header; the state word last, so no reader sees a half reset. */
-static void layout_clear_slot(volatile void *slot)
-{
-	volatile struct vmrpc_slot *s = slot;
-	volatile uint64_t *w = slot;
-	unsigned int i;
-
-	s->flags = 0;
-	/* Word 0 holds state and flags; the rest of the header follows. */
-	for (i = 1; i < VMRPC_SLOT_HDR_SIZE / sizeof(*w); i++)
-		w[i] = 0;
-	vmrpc_slot_set_state(slot, VMRPC_SLOT_FREE);
-}
-
 void vmrpc_layout_spare(const struct vmrpc_layout *l, uint64_t *offset,
 			uint64_t *size)
 {
@@ -228,28 +218,21 @@ void vmrpc_layout_spare(const struct vmrpc_layout *l, uint64_t *offset,
 
 int vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
 {
-	volatile struct vmrpc_superblock *sb = l->bar;
-	uint64_t spare, spare_size;
-	uint32_t i;
+	int ret = 0;
 
-	sb->guest_abi_version = 0;
-	sb->guest_features = 0;
-	sb->guest_generation = 0;
-	__atomic_store_n(&sb->guest_state, htole32(VMRPC_GUEST_ABSENT),
-			 __ATOMIC_RELEASE);
-	for (i = 0; i < l->nr_slots; i++) {
-		layout_clear_slot(vmrpc_layout_g2h_slot(l, i));
-		layout_clear_slot(vmrpc_layout_h2g_slot(l, i));
-	}
 	/*
-	 * A guest that wrote past the slots left host memory there that
-	 * nothing else frees (the data area is the memory backend's): give
-	 * it back now that no guest can touch it.
+	 * The guest could write anywhere in the control area: over the
+	 * host's superblock fields (where the data area is, how many slots),
+	 * into slot payloads and past the slots. Free all of it, so that the
+	 * next VM finds zeros (every slot FREE) and the host gets its memory
+	 * back, then publish the host's superblock again: one page allocated.
 	 */
-	vmrpc_layout_spare(l, &spare, &spare_size);
-	if (spare_size &&
-	    fallocate(l->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)spare, (off_t)spare_size))
-		return -errno;
-	return 0;
+	if (fallocate(l->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+		      (off_t)l->ctrl_size))
+		ret = -errno;
+	if (ret)	/* Cannot free it: at least the slots must be FREE. */
+		memset(l->bar, 0, l->h2g_offset +
+		       (uint64_t)l->nr_slots * l->slot_size);
+	layout_write_superblock(l, VMRPC_HOST_READY);
+	return ret;
 }

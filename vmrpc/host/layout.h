@@ -150,15 +150,17 @@ void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
 			     struct vmrpc_guest_view *g);
 
 /**
- * vmrpc_layout_forget_guest() - clear what a guest that went away left in
- * the control area: the guest superblock fields and every slot header,
- * and the host memory behind the spare part (vmrpc_layout_spare())
+ * vmrpc_layout_forget_guest() - give the next VM a control area as new:
+ * everything the last guest wrote there (superblock, slots, payloads, the
+ * spare part) freed, the host's superblock published again, host_state
+ * VMRPC_HOST_READY
  * @l: the layout
  *
- * Call only when no guest is attached (QEMU disconnected) and nothing of
- * the host is using a slot.
+ * Call only while the host serves (it publishes READY), no guest is
+ * attached (QEMU disconnected) and nothing of the host is using a slot.
  *
- * Return: 0, or a negative errno when the spare part could not be freed.
+ * Return: 0, or a negative errno when the memory could not be freed (the
+ * superblock and slots are zeroed then, the rest left as it is).
  */
 int vmrpc_layout_forget_guest(const struct vmrpc_layout *l);
 
