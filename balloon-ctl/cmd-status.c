@@ -2,7 +2,8 @@
 /*
  * balloon-ctl status: zhostd's query-status as aligned "key: value" lines,
  * sizes in binary units, booleans as yes/no, then the ZONE_HOST memory as
- * the host and the guest see it, then the VMRPC counters.
+ * the host and the guest see it, the guest's events zhostd's rate limit
+ * dropped, then the VMRPC counters.
  * Fields this client does not know (a newer zhostd) are printed too, after
  * the known ones, so nothing zhostd says is hidden.
  */
@@ -62,6 +63,7 @@ static const struct status_field guest_fields[] = {
 #define STATUS_MEMORY	"memory"
 #define STATUS_GUEST	"guest"
 #define STATUS_STATS	"stats"
+#define STATUS_SUPPRESSED "suppressed"
 #define STATUS_INDENT	"  "	/* before each counter of the stats block */
 
 static const struct status_field *status_field_find(const char *key)
@@ -150,6 +152,36 @@ static void status_memory(const json_t *mem, int width, int *need)
 		status_line(STATUS_INDENT, "guest", "none", width, need);
 }
 
+/*
+ * The guest-triggered events zhostd's rate limit dropped: the total, the
+ * limit, and the kinds that had any.
+ */
+static void status_suppressed(const json_t *sup, int width, int *need)
+{
+	const json_t *limit = json_object_get(sup, "limit");
+	char buf[256];
+	size_t n;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(sup))
+		return;
+	n = (size_t)snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT
+			     " guest events (limit %" JSON_INTEGER_FORMAT
+			     " at once, then %" JSON_INTEGER_FORMAT "/s)",
+			     json_integer_value(json_object_get(sup, "total")),
+			     json_integer_value(json_object_get(limit, "burst")),
+			     json_integer_value(json_object_get(limit, "per_second")));
+	json_object_foreach((json_t *)sup, key, v) {
+		if (n >= sizeof(buf) || !json_is_integer(v) ||
+		    !json_integer_value(v) || !strcmp(key, "total"))
+			continue;
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, ", %s %" JSON_INTEGER_FORMAT,
+				      key, json_integer_value(v));
+	}
+	status_line("", STATUS_SUPPRESSED, buf, width, need);
+}
+
 /* Print the reply @ret; with @width 0, measure the labels into *@need. */
 static void status_walk(const json_t *ret, int width, int *need)
 {
@@ -168,12 +200,13 @@ static void status_walk(const json_t *ret, int width, int *need)
 	}
 	json_object_foreach((json_t *)ret, key, v) {
 		if (!status_field_find(key) && strcmp(key, STATUS_STATS) &&
-		    strcmp(key, STATUS_MEMORY))
+		    strcmp(key, STATUS_MEMORY) && strcmp(key, STATUS_SUPPRESSED))
 			status_line("", key, status_value(v, STATUS_PLAIN, buf,
 							  sizeof(buf)),
 				    width, need);
 	}
 	status_memory(json_object_get(ret, STATUS_MEMORY), width, need);
+	status_suppressed(json_object_get(ret, STATUS_SUPPRESSED), width, need);
 	if (!json_is_object(stats))
 		return;
 	if (width)

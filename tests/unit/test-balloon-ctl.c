@@ -36,13 +36,17 @@ static void cleanup(void)
 
 static json_t *status_reply(void)
 {
-	return json_pack("{s:{s:s, s:i, s:I, s:I, s:b, s:b, s:s, s:n, s:{"
+	return json_pack("{s:{s:s, s:i, s:I, s:I, s:b, s:b, s:s, s:n, "
+			 "s:{s:{s:i, s:i}, s:i, s:i, s:i, s:i, s:i}, s:{"
 			 "s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}}}",
 			 "return", "name", "vm1", "pid", 4242,
 			 "bar_size", (json_int_t)1 << 30,
 			 "memfd_allocated", (json_int_t)12800 * 1024,
 			 "qemu_connected", 1, "guest_ready", 0,
 			 "abi", "1.0", "guest_abi",
+			 "suppressed", "limit", "burst", 20, "per_second", 5,
+			 "memory_changed", 0, "guest_asked", 1980,
+			 "resize_done", 0, "driver", 3, "total", 1983,
 			 "stats", "g2h_calls", 7, "g2h_errors", 0,
 			 "g2h_malformed", 0, "h2g_calls", 12, "h2g_errors", 1,
 			 "h2g_timeouts", 0, "h2g_malformed", 0,
@@ -61,6 +65,7 @@ static void test_status(void)
 		"guest ready:     no\n"
 		"host abi:        1.0\n"
 		"guest abi:       none\n"
+		"suppressed:      1983 guest events (limit 20 at once, then 5/s), guest_asked 1980, driver 3\n"
 		"stats:\n"
 		"  g2h_calls:     7\n"
 		"  g2h_errors:    0\n"
@@ -81,7 +86,7 @@ static void test_status(void)
 		 json_deep_copy(reply));
 	tap_ok(req_is(req, "query-status", NULL), "status sends query-status");
 	run_ok(&r, r.status == 0 && !strcmp(r.out, want) && !*r.err,
-	       "status prints aligned lines, sizes, yes/no and the stats");
+	       "status prints aligned lines, sizes, yes/no, what was suppressed and the stats");
 	json_decref(req);
 	run_free(&r);
 
