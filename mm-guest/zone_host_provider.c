@@ -27,10 +27,19 @@
 #include "zone_host_wss.h"
 
 /*
+ * Messages about the device name it by the copy taken at attach: the
+ * device itself may be gone by the time the attach work runs.
+ */
+#define zh_err(zp, fmt, ...)	pr_err("%s: " fmt, (zp)->dev_name, ##__VA_ARGS__)
+#define zh_warn(zp, fmt, ...)	pr_warn("%s: " fmt, (zp)->dev_name, ##__VA_ARGS__)
+#define zh_info(zp, fmt, ...)	pr_info("%s: " fmt, (zp)->dev_name, ##__VA_ARGS__)
+
+/*
  * Check the data area against what memory hot-add accepts. Every failure
  * is a host or VM configuration problem, so say what to change.
  */
-static int zone_host_check_area(const struct vmrpc_data_area *a, u64 *usable)
+static int zone_host_check_area(struct zone_host_provider *zp,
+				const struct vmrpc_data_area *a, u64 *usable)
 {
 	const u64 block = memory_block_size_bytes();
 	const u64 pageblock = PAGE_SIZE << pageblock_order;
@@ -38,47 +47,63 @@ static int zone_host_check_area(const struct vmrpc_data_area *a, u64 *usable)
 
 	if (!is_power_of_2(a->subblock_size) || a->subblock_size < pageblock ||
 	    a->subblock_size > block) {
-		dev_err(a->dev, "zone_host: subblock size %u is not a power of two from %llu to the memory block size %llu\n",
-			a->subblock_size, pageblock, block);
+		zh_err(zp, "subblock size %u is not a power of two from %llu to the memory block size %llu\n",
+		       a->subblock_size, pageblock, block);
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED(a->start, block)) {
-		dev_err(a->dev, "zone_host: data area at %pa is not aligned to this guest's %llu MiB memory blocks (guests of 64 GiB or more have blocks larger than the 128 MiB control area): ZONE_HOST stays empty\n",
-			&a->start, block >> 20);
+		zh_err(zp, "data area at %pa is not aligned to this guest's %llu MiB memory blocks (guests of 64 GiB or more have blocks larger than the 128 MiB control area): ZONE_HOST stays empty\n",
+		       &a->start, block >> 20);
 		return -EINVAL;
 	}
 	*usable = round_down(a->size, block);
 	if (!*usable) {
-		dev_err(a->dev, "zone_host: data area of %llu MiB is smaller than one memory block (%llu MiB); make BAR2 larger\n",
-			a->size >> 20, block >> 20);
+		zh_err(zp, "data area of %llu MiB is smaller than one memory block (%llu MiB); make BAR2 larger\n",
+		       a->size >> 20, block >> 20);
 		return -EINVAL;
 	}
 	if (a->start < pluggable.start ||
 	    a->start + *usable - 1 > pluggable.end) {
-		dev_err(a->dev, "zone_host: data area %pa+%llu MiB is outside the range memory can be hot-added to ([%#llx-%#llx])\n",
-			&a->start, *usable >> 20, pluggable.start, pluggable.end);
+		zh_err(zp, "data area %pa+%llu MiB is outside the range memory can be hot-added to ([%#llx-%#llx])\n",
+		       &a->start, *usable >> 20, pluggable.start, pluggable.end);
 		return -ERANGE;
 	}
 	if (*usable != a->size)
-		dev_warn(a->dev, "zone_host: using %llu of the %llu MiB data area: the rest is not a whole memory block\n",
-			 *usable >> 20, a->size >> 20);
+		zh_warn(zp, "using %llu of the %llu MiB data area: the rest is not a whole memory block\n",
+			*usable >> 20, a->size >> 20);
 	return 0;
 }
 
+/*
+ * Set @attached, unless the device went (or went and came back) since the
+ * attach that generation @gen stands for. Return: whether it was set.
+ */
+static bool zone_host_publish_attached(struct zone_host_provider *zp, u64 gen)
+{
+	bool live;
+
+	spin_lock(&zp->req_lock);
+	live = zp->bind_gen == gen;
+	if (live)
+		WRITE_ONCE(zp->attached, true);
+	spin_unlock(&zp->req_lock);
+	return live;
+}
+
 static int zone_host_setup(struct zone_host_provider *zp,
-			   const struct vmrpc_data_area *a)
+			   const struct vmrpc_data_area *a, u64 gen)
 {
 	u64 usable, requested, max;
 	int nid, ret;
 
-	ret = zone_host_check_area(a, &usable);
+	ret = zone_host_check_area(zp, a, &usable);
 	if (ret)
 		return ret;
 	if (zp->mgid >= 0) {
 		/* A device bound again: only the same area can be reused. */
 		if (a->start != zp->start || usable != zp->size ||
 		    a->subblock_size != zp->sb_size) {
-			dev_err(a->dev, "zone_host: a different data area than the one already in use; not using it\n");
+			zh_err(zp, "a different data area than the one already in use; not using it\n");
 			return -EBUSY;
 		}
 	} else {
@@ -109,22 +134,24 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		/* A fresh guest uses nothing the host may still count. */
 		ret = zone_host_call_unplug_all();
 		if (ret) {
-			dev_err(a->dev, "zone_host: the host did not reset the memory state: %d\n",
-				ret);
+			zh_err(zp, "the host did not reset the memory state: %d\n",
+			       ret);
 			goto err_group;
 		}
 	}
 	ret = zone_host_call_config(&requested, &max);
 	if (ret) {
-		dev_err(a->dev, "zone_host: cannot read the memory configuration from the host: %d\n",
-			ret);
+		zh_err(zp, "cannot read the memory configuration from the host: %d\n",
+		       ret);
 		return ret;
 	}
-	zp->max = min(max, zp->size);
-	WRITE_ONCE(zp->attached, true);
-	dev_info(a->dev, "zone_host: data area %pa, %llu MiB in %lu memory blocks of %llu MiB, subblocks of %llu MiB; host grants up to %llu MiB\n",
-		 &zp->start, zp->size >> 20, zp->nr_blocks,
-		 zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
+	WRITE_ONCE(zp->max, min(max, zp->size));
+	/* Attached only if the device did not go while this ran. */
+	if (!zone_host_publish_attached(zp, gen))
+		return -ENODEV;
+	zh_info(zp, "data area %pa, %llu MiB in %lu memory blocks of %llu MiB, subblocks of %llu MiB; host grants up to %llu MiB\n",
+		&zp->start, zp->size >> 20, zp->nr_blocks,
+		zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
 	atomic64_inc(&zp->stats.requests);
 	zone_host_request(zp, requested);
 	queue_delayed_work(zp->wq, &zp->pressure, HZ);
@@ -152,10 +179,16 @@ static void zone_host_attach_work(struct work_struct *work)
 {
 	struct zone_host_provider *zp =
 		container_of(work, struct zone_host_provider, attach_work);
+	struct vmrpc_data_area area;
+	u64 gen;
 	int ret;
 
+	spin_lock(&zp->req_lock);
+	area = zp->area;
+	gen = zp->bind_gen;
+	spin_unlock(&zp->req_lock);
 	mutex_lock(&zp->lock);
-	ret = zone_host_setup(zp, &zp->area);
+	ret = zone_host_setup(zp, &area, gen);
 	if (ret)
 		WRITE_ONCE(zp->error, -ret);
 	mutex_unlock(&zp->lock);
@@ -176,24 +209,43 @@ static void zone_host_attach_cb(struct vmrpc_client *client,
 		dev_info(area->dev, "zone_host: kdump kernel, not using the data area\n");
 		return;
 	}
+	spin_lock(&zp->req_lock);
 	zp->area = *area;
+	zp->area.dev = NULL;
+	strscpy(zp->dev_name, dev_name(area->dev), sizeof(zp->dev_name));
+	zp->bind_gen++;
+	spin_unlock(&zp->req_lock);
 	queue_work(zp->wq, &zp->attach_work);
 }
+
+/*
+ * The device is going. This must not wait for @zp->lock, nor for work
+ * that holds it: an ACPI eject detaches under device_hotplug_lock, which
+ * a resize holding @zp->lock may be waiting for in
+ * add_memory_driver_managed(). It need not wait either: the driver failed
+ * every call before detaching, so a resize in progress ends with its
+ * step, sees @attached clear and stops; an attach in progress sees
+ * @bind_gen change and does not attach. Nothing they use is freed.
+ */
 
 static void zone_host_detach_cb(struct vmrpc_client *client)
 {
 	struct zone_host_provider *zp =
 		container_of(client, struct zone_host_provider, client);
+	unsigned long plugged;
 
-	cancel_work_sync(&zp->attach_work);
-	mutex_lock(&zp->lock);
+	spin_lock(&zp->req_lock);
+	zp->bind_gen++;
 	WRITE_ONCE(zp->attached, false);
-	mutex_unlock(&zp->lock);
+	spin_unlock(&zp->req_lock);
+	cancel_work(&zp->attach_work);
+	cancel_work(&zp->work);
+	/* The pressure worker takes no lock, and its calls fail now. */
 	cancel_delayed_work_sync(&zp->pressure);
-	cancel_work_sync(&zp->work);
-	if (zp->nr_plugged)
+	plugged = READ_ONCE(zp->nr_plugged);
+	if (plugged)
 		pr_warn("zonehost device gone with %lu MiB plugged: that memory stays in use\n",
-			(zp->nr_plugged * zp->sb_pages) >> (20 - PAGE_SHIFT));
+			(plugged * zp->sb_pages) >> (20 - PAGE_SHIFT));
 }
 
 /*
@@ -333,3 +385,5 @@ err_free:
 	return ret;
 }
 device_initcall(zone_host_provider_init);
+
+#include "zone_host_provider_kunit.h"

@@ -77,9 +77,10 @@ struct zone_host_stats {
  * set, or that run under @lock, need no lock for them.
  *
  * @lock: serializes setup, detach and resizing (one resize at a time)
- * @attached: a device is bound and the data area is valid. Written under
- *	@lock with WRITE_ONCE(); read with READ_ONCE() anywhere, and read
- *	again after every resize step, so that a detach stops a resize
+ * @attached: a device is bound and the data area is valid. Set by setup
+ *	under @lock and @req_lock, cleared by detach under @req_lock only
+ *	(detach must not wait for @lock); read with READ_ONCE() anywhere,
+ *	and again after every resize step, so that a detach stops a resize
  * @start: geometry: guest-physical start of the data area
  * @size: geometry: bytes of the data area used (whole memory blocks)
  * @block_size: geometry: the guest's memory block size
@@ -105,8 +106,9 @@ struct zone_host_stats {
  * @nr_plugged: subblocks set in @plugged; written under @lock with
  *	WRITE_ONCE(), read without it with READ_ONCE() (one step old at worst)
  * @nr_added: memory blocks set in @added; as @nr_plugged
- * @req_lock: protects @requested, @req_seq and @stuck against each other;
- *	never held across anything that sleeps
+ * @req_lock: protects @requested, @req_seq, @stuck, @bind_gen, @area and
+ *	@dev_name, and orders the writes of @attached; never held across
+ *	anything that sleeps
  * @requested: bytes the host wants plugged; written under @req_lock, not
  *	@lock (a reverse call must not wait for a resize), read with
  *	READ_ONCE() where a stale value is harmless
@@ -132,8 +134,12 @@ struct zone_host_stats {
  * @work: runs zone_host_resize()
  * @pressure: runs zone_host_pressure() five times a second while attached
  * @attach_work: runs setup once a device binds
- * @area: the data area the device published; written by the attach
- *	callback before it queues @attach_work, read by that work only
+ * @bind_gen: incremented when a device binds and when it goes, under
+ *	@req_lock; setup attaches only if it did not change meanwhile
+ * @area: the data area the device published (without its device
+ *	pointer: the device may go before the work runs); written by the
+ *	attach callback, copied by @attach_work, both under @req_lock
+ * @dev_name: the device's name, for messages; as @area
  * @client: this provider as a VMRPC client (attach and detach callbacks)
  * @memory_nb: refuses to offline the data area's memory blocks
  * @pm_nb: refuses hibernation while host memory is plugged
@@ -173,7 +179,9 @@ struct zone_host_provider {
 	struct work_struct work;
 	struct delayed_work pressure;
 	struct work_struct attach_work;
+	u64 bind_gen;
 	struct vmrpc_data_area area;
+	char dev_name[32];
 	struct vmrpc_client client;
 	struct notifier_block memory_nb;
 	struct notifier_block pm_nb;

@@ -56,14 +56,7 @@ static u64 zone_host_requested(struct zone_host_provider *zp, u64 *seq)
  */
 const char *zone_host_reason_name(u32 reason)
 {
-	static const char *const names[] = {
-		[VMRPC_MEM_R_NONE] = "reached",
-		[VMRPC_MEM_R_FLOOR] = "floor",
-		[VMRPC_MEM_R_BUSY] = "busy",
-		[VMRPC_MEM_R_REFUSED] = "refused",
-		[VMRPC_MEM_R_ERROR] = "error",
-		[VMRPC_MEM_R_NO_ROOM] = "no-room",
-	};
+	static const char *const names[] = { VMRPC_MEM_REASON_NAMES };
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : "unknown";
 }

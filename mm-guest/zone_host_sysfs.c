@@ -96,12 +96,7 @@ ZH_ATTR_RO(data_start);
 static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
 			  char *buf)
 {
-	static const char *const names[] = {
-		[VMRPC_MEM_S_NONE] = "none",
-		[VMRPC_MEM_S_IDLE] = "idle",
-		[VMRPC_MEM_S_RESIZING] = "resizing",
-		[VMRPC_MEM_S_STUCK] = "stuck",
-	};
+	static const char *const names[] = { VMRPC_MEM_STATE_NAMES };
 
 	return sysfs_emit(buf, "%s\n", names[zone_host_state(to_zp(kobj))]);
 }
