@@ -121,7 +121,9 @@ static void zone_host_wss_free_samples(void)
  */
 static unsigned int zone_host_wss_stride_for(unsigned long spanned)
 {
-	unsigned long pages = DIV_ROUND_UP(spanned, ZONE_HOST_WSS_SAMPLES_AUTO);
+	/* Rounded up without DIV_ROUND_UP(), which wraps near ULONG_MAX. */
+	unsigned long pages = spanned / ZONE_HOST_WSS_SAMPLES_AUTO +
+			      !!(spanned % ZONE_HOST_WSS_SAMPLES_AUTO);
 
 	if (pages <= ZONE_HOST_WSS_STRIDE_DEFAULT)
 		return ZONE_HOST_WSS_STRIDE_DEFAULT;
