@@ -36,7 +36,7 @@ grep -q '^working set' "$VM_TMP/top" && [ "$(grep -c '^balloon-ctl top' "$VM_TMP
 tap_ok $? "balloon-ctl top: two frames with the working set"
 
 # Wait for the shrink itself (or the end of the phases, when it never
-# came), then keep the history.
+# came, or of the program, when it was killed), then keep the history.
 vm_wait "$name" '^wss-phase: 100 MiB for 90' 240
 # A sample after the peak with the requested size down to 160 MiB.
 shrunk() {
@@ -46,7 +46,7 @@ shrunk() {
 			$k != null and ([$s[($k + 1):][] | select(.requested <= 160 * 1048576)] | length > 0)' \
 			"$VM_TMP/history.json" >/dev/null
 }
-phases_over() { grep -q '^wss-phase: done' "$log"; }
+phases_over() { grep -qE '^(wss-phase: done|zonehost-guest: exit)' "$log"; }
 vm_until $((bound + 60)) eval 'shrunk || phases_over'
 bctl history --json >"$VM_TMP/history.json" 2>&1
 bctl history --plot "$VM_TMP/policy.svg" >/dev/null 2>&1 &&

@@ -78,6 +78,9 @@ VM_CONSOLE_IGNORE=$(sed -n 's/^# console-ignore: *//p' "$0" 2>/dev/null | head -
 
 vm_cleanup() {
 	local st=$? name pidf pid log problems
+	# A second signal (timeout sends one to the script, then one to its
+	# process group) must not cut the cleanup short.
+	trap '' TERM INT HUP
 	for name in "${VM_NAMES[@]}"; do
 		pidf=$ZHOST_RUNTIME_DIR/$name/qemu.pid
 		pid=$(cat "$pidf" 2>/dev/null || true)
@@ -111,6 +114,9 @@ vm_cleanup() {
 	exit $st
 }
 trap vm_cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
 
 vm_require_guest() {
 	local f
