@@ -2,31 +2,40 @@
 /*
  * Asking the host for more memory when the guest runs short.
  *
- * Five times a second the provider looks at two things: whether ZONE_HOST is
- * nearly full (free pages below its high watermark plus 16 MiB) and
- * whether the guest as a whole is short (MemAvailable below 1/8 of
- * MemTotal). When both hold and the host's maximum leaves room, it asks
- * for more (VMRPC_MEM_ASK): 1/4 of what it has plugged, at least 128 MiB.
+ * The provider looks at two things: whether ZONE_HOST is nearly full
+ * (free pages below its high watermark plus 16 MiB) and whether the guest
+ * as a whole is short (MemAvailable below 1/8 of MemTotal). It looks when
+ * the kernel starts reclaiming (a shrinker that frees nothing tells it),
+ * five times a second while MemAvailable is below 1/4 of MemTotal, and
+ * otherwise once a second on a deferrable timer, which does not wake an
+ * idle CPU: a guest far from short costs next to nothing, one close to it
+ * is watched closely, since a workload ramping at 50 MiB/s under TCG
+ * crosses the 1/8 line in about a second.
+ *
+ * When both hold and the host's maximum leaves room, it asks for more
+ * (VMRPC_MEM_ASK): 1/4 of what it has plugged, at least 128 MiB.
  * The host grants it (the requested size grows and the guest plugs it) or
  * refuses; after a refusal the guest waits 30 s before it asks again and
  * meanwhile reclaims as any guest would. An ask that gets no answer may
  * have been granted, so the guest then reads the requested size back
  * (VMRPC_MEM_CONFIG) rather than guess. The worker runs on the provider's
- * own WQ_MEM_RECLAIM queue: it may wait for the host for seconds. It also waits 5 s after the host
- * lowered its size, so that it does not ask straight back for what the
- * host just took.
+ * own WQ_MEM_RECLAIM queue: it may wait for the host for seconds. It also
+ * waits 5 s after the host lowered its size, so that it does not ask
+ * straight back for what the host just took.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/shrinker.h>
 #include <linux/vmstat.h>
 #include <linux/workqueue.h>
 
 #include "zone_host_provider.h"
 
-#define ZONE_HOST_PRESSURE_PERIOD	(HZ / 5)
+#define ZONE_HOST_PRESSURE_PERIOD	(HZ / 5)	/* close to short */
+#define ZONE_HOST_PRESSURE_IDLE_PERIOD	HZ		/* far from it */
 /*
  * What one ask wants: a quarter of what is plugged, at least 128 MiB. An
  * eighth and 64 MiB grew a guest by about 45 MiB/s under TCG, less than a
@@ -65,8 +74,14 @@ static void zone_host_resync(struct zone_host_provider *zp)
 	}
 }
 
+/* Whether MemAvailable is below 1/4 of MemTotal: look often. */
+static bool zone_host_close_to_short(void)
+{
+	return si_mem_available() < (long)(totalram_pages() / 4);
+}
+
 /**
- * zone_host_pressure() - the periodic look for memory pressure
+ * zone_host_pressure() - look for memory pressure, ask the host if short
  * @work: the provider's delayed work
  */
 void zone_host_pressure(struct work_struct *work)
@@ -107,5 +122,57 @@ void zone_host_pressure(struct work_struct *work)
 				more >> 20, ret);
 		}
 	}
-	queue_delayed_work(zp->wq, &zp->pressure, ZONE_HOST_PRESSURE_PERIOD);
+	queue_delayed_work(zp->wq, &zp->pressure,
+			   zone_host_close_to_short() ?
+			   ZONE_HOST_PRESSURE_PERIOD :
+			   ZONE_HOST_PRESSURE_IDLE_PERIOD);
+}
+
+/*
+ * Reclaim calls every shrinker: the moment to look at once rather than at
+ * the next tick. Nothing is freed here, and the look runs on the
+ * provider's queue, since it may wait for the host.
+ */
+static unsigned long zone_host_pressure_count(struct shrinker *shrinker,
+					      struct shrink_control *sc)
+{
+	struct zone_host_provider *zp = shrinker->private_data;
+
+	if (READ_ONCE(zp->attached))
+		mod_delayed_work(zp->wq, &zp->pressure, 0);
+	return 0;
+}
+
+static unsigned long zone_host_pressure_scan(struct shrinker *shrinker,
+					     struct shrink_control *sc)
+{
+	return SHRINK_STOP;
+}
+
+/**
+ * zone_host_pressure_init() - be told when the kernel starts reclaiming
+ * @zp: the provider
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int zone_host_pressure_init(struct zone_host_provider *zp)
+{
+	zp->shrinker = shrinker_alloc(0, "zone_host");
+	if (!zp->shrinker)
+		return -ENOMEM;
+	zp->shrinker->count_objects = zone_host_pressure_count;
+	zp->shrinker->scan_objects = zone_host_pressure_scan;
+	zp->shrinker->private_data = zp;
+	shrinker_register(zp->shrinker);
+	return 0;
+}
+
+/**
+ * zone_host_pressure_exit() - stop being told
+ * @zp: the provider given to zone_host_pressure_init()
+ */
+void zone_host_pressure_exit(struct zone_host_provider *zp)
+{
+	shrinker_free(zp->shrinker);
+	zp->shrinker = NULL;
 }

@@ -317,7 +317,7 @@ static struct zone_host_provider *zone_host_provider_alloc(void)
 	zp->nid = NUMA_NO_NODE;
 	zp->floor_margin = ZONE_HOST_FLOOR_MARGIN_DEFAULT;
 	INIT_WORK(&zp->work, zone_host_resize);
-	INIT_DELAYED_WORK(&zp->pressure, zone_host_pressure);
+	INIT_DEFERRABLE_WORK(&zp->pressure, zone_host_pressure);
 	INIT_WORK(&zp->attach_work, zone_host_attach_work);
 	zp->client.name = "zone_host";
 	zp->client.attach = zone_host_attach_cb;
@@ -347,9 +347,12 @@ static int __init zone_host_provider_init(void)
 	ret = register_pm_notifier(&zp->pm_nb);
 	if (ret)
 		goto err_memory_nb;
-	ret = zone_host_serve_init(zp);
+	ret = zone_host_pressure_init(zp);
 	if (ret)
 		goto err_pm_nb;
+	ret = zone_host_serve_init(zp);
+	if (ret)
+		goto err_pressure;
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS)) {
 		ret = zone_host_wss_init();
 		if (ret)
@@ -376,6 +379,8 @@ err_wss:
 		zone_host_wss_exit();
 err_serve:
 	zone_host_serve_exit(zp);
+err_pressure:
+	zone_host_pressure_exit(zp);
 err_pm_nb:
 	unregister_pm_notifier(&zp->pm_nb);
 err_memory_nb:

@@ -132,7 +132,11 @@ struct zone_host_stats {
  * @wq: the provider's workqueue (WQ_MEM_RECLAIM) for resize, pressure and
  *	attach work, which wait for the host; set once at init
  * @work: runs zone_host_resize()
- * @pressure: runs zone_host_pressure() five times a second while attached
+ * @pressure: runs zone_host_pressure() while attached: five times a
+ *	second when close to short, else every second (deferrable), and at once
+ *	when reclaim calls @shrinker
+ * @shrinker: frees nothing; tells the provider that reclaim started; set
+ *	once at init
  * @attach_work: runs setup once a device binds
  * @bind_gen: incremented when a device binds and when it goes, under
  *	@req_lock; setup attaches only if it did not change meanwhile
@@ -178,6 +182,7 @@ struct zone_host_provider {
 	struct workqueue_struct *wq;
 	struct work_struct work;
 	struct delayed_work pressure;
+	struct shrinker *shrinker;
 	struct work_struct attach_work;
 	u64 bind_gen;
 	struct vmrpc_data_area area;
@@ -241,6 +246,8 @@ u32 zone_host_state(struct zone_host_provider *zp);
 
 /* zone_host_pressure.c */
 void zone_host_pressure(struct work_struct *work);
+int zone_host_pressure_init(struct zone_host_provider *zp);
+void zone_host_pressure_exit(struct zone_host_provider *zp);
 
 /* zone_host_serve.c */
 int zone_host_serve_init(struct zone_host_provider *zp);
