@@ -191,7 +191,7 @@ demo: deps
 	@scripts/demo.sh
 
 # Benchmarks: each compares zonehost with today's baseline in one run and
-# writes its results to build/bench/*.md (Documentation/design/benchmarks.md
+# writes its results to build/bench/*.md (Documentation/benchmarks.md
 # keeps the recorded ones).
 bench: deps
 	@$(MAKE) -s all guest
