@@ -21,7 +21,10 @@
  * (VMRPC_MEM_CONFIG) rather than guess. The worker runs on the provider's
  * own WQ_MEM_RECLAIM queue: it may wait for the host for seconds. It also
  * waits 5 s after the host lowered its size, so that it does not ask
- * straight back for what the host just took.
+ * straight back for what the host just took, unless its own use (MemTotal
+ * - MemAvailable, which unplugging leaves alone) grew by 32 MiB since: a
+ * workload that starts right after a shrink must not wait for the
+ * hold-off to end and be OOM-killed meanwhile.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
@@ -74,6 +77,38 @@ static void zone_host_resync(struct zone_host_provider *zp)
 	}
 }
 
+/**
+ * zone_host_pages_used() - pages in use: MemTotal - MemAvailable
+ *
+ * Unplugging takes as much from one as from the other, so this moves with
+ * the guest's demand only.
+ *
+ * Return: the pages, 0 if MemAvailable exceeds MemTotal.
+ */
+unsigned long zone_host_pages_used(void)
+{
+	long avail = si_mem_available();
+	unsigned long total = totalram_pages();
+
+	return avail < 0 ? total : total - min_t(unsigned long, avail, total);
+}
+
+/*
+ * Whether the guest may ask now: not within the backoff after a refusal,
+ * and not within the hold-off after the host shrank it unless its own use
+ * grew since (a workload starting just after a shrink is new demand, not
+ * the guest pulling back what the host took).
+ */
+static bool zone_host_may_ask(struct zone_host_provider *zp)
+{
+	if (time_before(jiffies, READ_ONCE(zp->ask_after)))
+		return false;
+	if (time_after_eq(jiffies, READ_ONCE(zp->shrunk_until)))
+		return true;
+	return zone_host_pages_used() >
+	       READ_ONCE(zp->used_at_shrink) + ZONE_HOST_ASK_NEW_DEMAND;
+}
+
 /* Whether MemAvailable is below 1/4 of MemTotal: look often. */
 static bool zone_host_close_to_short(void)
 {
@@ -96,7 +131,7 @@ void zone_host_pressure(struct work_struct *work)
 		return;
 	if (zp->resync)
 		zone_host_resync(zp);
-	if (!zp->resync && time_after_eq(jiffies, READ_ONCE(zp->ask_after)) &&
+	if (!zp->resync && zone_host_may_ask(zp) &&
 	    requested < zp->max && zone_host_plugged_bytes(zp) == requested &&
 	    zone_host_short(zp)) {
 		more = max(round_down(requested / 4, zp->sb_size),

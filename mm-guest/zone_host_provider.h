@@ -41,13 +41,15 @@
 #define ZONE_HOST_RESOURCE_NAME		"System RAM (zonehost)"
 
 /*
- * How long the guest does not ask for more after the host shrank it: long
- * enough not to pull back at once what the host just took, short enough
- * that a workload growing right after a shrink (a host policy shrinks
- * routinely) gets memory before the OOM killer runs. The host has the last
- * word anyway (zhostd --guest-ask, its policy's --ask-holdoff).
+ * How long the guest does not ask for more after the host shrank it, unless
+ * its own use grew by ZONE_HOST_ASK_NEW_DEMAND since: long enough not to
+ * pull back at once what the host just took, while a workload growing
+ * right after a shrink (a host policy shrinks routinely) still gets memory
+ * before the OOM killer runs. The host has the last word anyway (zhostd
+ * --guest-ask, its policy's --ask-holdoff).
  */
 #define ZONE_HOST_ASK_HOLDOFF		(5 * HZ)
+#define ZONE_HOST_ASK_NEW_DEMAND	((32UL << 20) >> PAGE_SHIFT)
 
 /* The free memory kept above the kernel's reserves when unplugging. */
 #define ZONE_HOST_FLOOR_MARGIN_DEFAULT	(64ULL << 20)
@@ -123,9 +125,14 @@ struct zone_host_stats {
  * @error: errno of the last failed step, 0 after a step that succeeded;
  *	written under @lock with WRITE_ONCE(), read with READ_ONCE()
  * @reason: VMRPC_MEM_R_* of the last resize; as @error
- * @ask_after: jiffies before which the guest does not ask the host again;
- *	written by the pressure worker and by the host's SET_REQUESTED call,
- *	with no lock (both only delay the next ask; the later write wins)
+ * @ask_after: jiffies before which the guest does not ask the host again
+ *	after a refusal; pressure worker only
+ * @shrunk_until: jiffies before which the guest does not ask after the
+ *	host lowered its size, unless its use grew since; written by the
+ *	host's SET_REQUESTED call with WRITE_ONCE() and no lock, read by the
+ *	pressure worker with READ_ONCE()
+ * @used_at_shrink: pages in use (MemTotal - MemAvailable, which unplugging
+ *	does not change) when the host last lowered the size; as @shrunk_until
  * @resync: an ask got no answer, so the host may have raised the
  *	requested size without the guest knowing; the pressure worker reads
  *	the configuration again until it gets it. Pressure worker only
@@ -178,6 +185,8 @@ struct zone_host_provider {
 	int error;
 	u32 reason;
 	unsigned long ask_after;
+	unsigned long shrunk_until;
+	unsigned long used_at_shrink;
 	bool resync;
 	struct workqueue_struct *wq;
 	struct work_struct work;
@@ -245,6 +254,7 @@ const char *zone_host_reason_name(u32 reason);
 u32 zone_host_state(struct zone_host_provider *zp);
 
 /* zone_host_pressure.c */
+unsigned long zone_host_pages_used(void);
 void zone_host_pressure(struct work_struct *work);
 int zone_host_pressure_init(struct zone_host_provider *zp);
 void zone_host_pressure_exit(struct zone_host_provider *zp);

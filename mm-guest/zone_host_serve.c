@@ -52,8 +52,10 @@ static int zone_host_set_requested(struct zone_host_provider *zp,
 		return -ENODEV;
 	atomic64_inc(&zp->stats.requests);
 	/* The host wants memory back: do not ask for it again at once. */
-	if (le64_to_cpu(r->requested_size) < READ_ONCE(zp->requested))
-		WRITE_ONCE(zp->ask_after, jiffies + ZONE_HOST_ASK_HOLDOFF);
+	if (le64_to_cpu(r->requested_size) < READ_ONCE(zp->requested)) {
+		WRITE_ONCE(zp->used_at_shrink, zone_host_pages_used());
+		WRITE_ONCE(zp->shrunk_until, jiffies + ZONE_HOST_ASK_HOLDOFF);
+	}
 	zone_host_request(zp, le64_to_cpu(r->requested_size));
 	return 0;
 }
