@@ -275,8 +275,11 @@ static int zone_host_memory_notifier(struct notifier_block *nb,
  * Hibernation saves and restores the guest's RAM by page frame. After
  * resume the boot kernel has not hot-added the data area, so the image
  * would refer to frames that do not exist, and the host may have taken
- * back what the image holds. Refuse while any host memory is plugged, as
- * virtio-mem does; shrink to 0 (balloon-ctl set 0) to hibernate.
+ * back what the image holds. Refuse while any host memory is plugged or
+ * any block of the data area is added, as virtio-mem refuses while it has
+ * memory. Added blocks stay added after a shrink to 0 (removing them is
+ * not implemented), so a guest that ever had host memory cannot hibernate
+ * until it reboots.
  */
 static int zone_host_pm_notifier(struct notifier_block *nb,
 				 unsigned long action, void *arg)
