@@ -40,7 +40,17 @@ if ! flock -n 9; then
 	zh_log "another kernel build is running; waiting for it"
 	flock 9
 fi
-[ "$from" != 0000 ] || : >"$summary"
+# A resumed run keeps what earlier runs said about the steps before
+# --from (a result line and the indented lines under it), and nothing else.
+if [ "$from" = 0000 ] || [ ! -f "$summary" ]; then
+	: >"$summary"
+else
+	awk -v from="step-$from" '
+		/^step-[0-9]+ / { keep = ($1 < from) }
+		/^[^ ]/ && !/^step-[0-9]+ / { keep = 0 }
+		keep' "$summary" >"$summary.new"
+	mv "$summary.new" "$summary"
+fi
 
 say() { echo "$*" | tee -a "$summary"; }
 kmake() { make -s -C "$tree" O="$obj" ARCH=x86_64 "$@"; }
