@@ -227,7 +227,6 @@ static void zone_host_attach_cb(struct vmrpc_client *client,
  * step, sees @attached clear and stops; an attach in progress sees
  * @bind_gen change and does not attach. Nothing they use is freed.
  */
-
 static void zone_host_detach_cb(struct vmrpc_client *client)
 {
 	struct zone_host_provider *zp =
