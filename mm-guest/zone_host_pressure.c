@@ -49,13 +49,13 @@
 #define ZONE_HOST_ASK_BACKOFF		(30 * HZ)
 #define ZONE_HOST_ASK_SLACK_PAGES	((16UL << 20) >> PAGE_SHIFT)
 
-static bool zone_host_short(struct zone_host_provider *zp)
+static bool zone_host_short(struct zone_host_provider *zp, long avail)
 {
 	struct zone *zone = zone_host_zone(zp);
 
 	return zone_page_state(zone, NR_FREE_PAGES) <
 	       high_wmark_pages(zone) + ZONE_HOST_ASK_SLACK_PAGES &&
-	       si_mem_available() < (long)(totalram_pages() / 8);
+	       avail < (long)(totalram_pages() / 8);
 }
 
 /*
@@ -77,6 +77,14 @@ static void zone_host_resync(struct zone_host_provider *zp)
 	}
 }
 
+/* MemTotal - MemAvailable, with @avail pages available; 0 at the least. */
+static unsigned long zone_host_used(long avail)
+{
+	unsigned long total = totalram_pages();
+
+	return avail < 0 ? total : total - min_t(unsigned long, avail, total);
+}
+
 /**
  * zone_host_pages_used() - pages in use: MemTotal - MemAvailable
  *
@@ -87,10 +95,7 @@ static void zone_host_resync(struct zone_host_provider *zp)
  */
 unsigned long zone_host_pages_used(void)
 {
-	long avail = si_mem_available();
-	unsigned long total = totalram_pages();
-
-	return avail < 0 ? total : total - min_t(unsigned long, avail, total);
+	return zone_host_used(si_mem_available());
 }
 
 /*
@@ -99,20 +104,20 @@ unsigned long zone_host_pages_used(void)
  * grew since (a workload starting just after a shrink is new demand, not
  * the guest pulling back what the host took).
  */
-static bool zone_host_may_ask(struct zone_host_provider *zp)
+static bool zone_host_may_ask(struct zone_host_provider *zp, long avail)
 {
 	if (time_before(jiffies, READ_ONCE(zp->ask_after)))
 		return false;
 	if (time_after_eq(jiffies, READ_ONCE(zp->shrunk_until)))
 		return true;
-	return zone_host_pages_used() >
+	return zone_host_used(avail) >
 	       READ_ONCE(zp->used_at_shrink) + ZONE_HOST_ASK_NEW_DEMAND;
 }
 
 /* Whether MemAvailable is below 1/4 of MemTotal: look often. */
-static bool zone_host_close_to_short(void)
+static bool zone_host_close_to_short(long avail)
 {
-	return si_mem_available() < (long)(totalram_pages() / 4);
+	return avail < (long)(totalram_pages() / 4);
 }
 
 /**
@@ -125,15 +130,17 @@ void zone_host_pressure(struct work_struct *work)
 		container_of(to_delayed_work(work), struct zone_host_provider,
 			     pressure);
 	u64 requested = READ_ONCE(zp->requested), more, granted;
+	/* One reading for every decision of this look. */
+	long avail = si_mem_available();
 	int ret;
 
 	if (!READ_ONCE(zp->attached))
 		return;
 	if (zp->resync)
 		zone_host_resync(zp);
-	if (!zp->resync && zone_host_may_ask(zp) &&
+	if (!zp->resync && zone_host_may_ask(zp, avail) &&
 	    requested < zp->max && zone_host_plugged_bytes(zp) == requested &&
-	    zone_host_short(zp)) {
+	    zone_host_short(zp, avail)) {
 		more = max(round_down(requested / 4, zp->sb_size),
 			   ZONE_HOST_ASK_MIN);
 		more = min(more, zp->max - requested);
@@ -158,7 +165,7 @@ void zone_host_pressure(struct work_struct *work)
 		}
 	}
 	queue_delayed_work(zp->wq, &zp->pressure,
-			   zone_host_close_to_short() ?
+			   zone_host_close_to_short(avail) ?
 			   ZONE_HOST_PRESSURE_PERIOD :
 			   ZONE_HOST_PRESSURE_IDLE_PERIOD);
 }
