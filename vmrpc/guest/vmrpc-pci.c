@@ -220,6 +220,13 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	BUILD_BUG_ON(sizeof(struct vmrpc_mem_done) != 64);
 	BUILD_BUG_ON(sizeof(struct vmrpc_wss_region) != 160);
 	BUILD_BUG_ON(sizeof(struct vmrpc_wss_report) != 400);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_op) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_batch) != 8);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_result) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_status) != 64);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holders_request) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holder) != 32);
+	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holders) != 16);
 	BUILD_BUG_ON(offsetof(struct vmrpc_wss_report, region) != 80);
 	BUILD_BUG_ON(offsetof(struct vmrpc_superblock, guest_abi_version) != 96);
 

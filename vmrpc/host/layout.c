@@ -33,6 +33,14 @@ _Static_assert(sizeof(struct vmrpc_mem_status) == 128, "mem_status is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_done) == 64, "mem_done is ABI");
 _Static_assert(sizeof(struct vmrpc_wss_region) == 160, "wss_region is ABI");
 _Static_assert(sizeof(struct vmrpc_wss_report) == 400, "wss_report is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_op) == 16, "pin_op is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_batch) == 8, "pin_batch is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_result) == 16, "pin_result is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_status) == 64, "pin_status is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_holders_request) == 16,
+	       "pin_holders_request is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_holder) == 32, "pin_holder is ABI");
+_Static_assert(sizeof(struct vmrpc_pin_holders) == 16, "pin_holders is ABI");
 _Static_assert(offsetof(struct vmrpc_wss_report, region) == 80, "wss layout");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");

@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			3
+#define VMRPC_ABI_MINOR			4
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -307,6 +307,8 @@ struct vmrpc_drop_caches {
 #define VMRPC_MEM_R_REFUSED		3	/* the host refused a plug */
 #define VMRPC_MEM_R_ERROR		4	/* a step failed; see error */
 #define VMRPC_MEM_R_NO_ROOM		5	/* the data area is full */
+/* the subblocks left hold mlocked pages: the host pins them (module 4) */
+#define VMRPC_MEM_R_PINNED		6
 
 /*
  * The reasons' names, as the guest shows them in sysfs and zhostd in its
@@ -319,7 +321,8 @@ struct vmrpc_drop_caches {
 	[VMRPC_MEM_R_BUSY]	= "busy",	\
 	[VMRPC_MEM_R_REFUSED]	= "refused",	\
 	[VMRPC_MEM_R_ERROR]	= "error",	\
-	[VMRPC_MEM_R_NO_ROOM]	= "no-room"
+	[VMRPC_MEM_R_NO_ROOM]	= "no-room",	\
+	[VMRPC_MEM_R_PINNED]	= "pinned"
 
 /**
  * struct vmrpc_mem_config - reply of VMRPC_MEM_CONFIG
@@ -515,6 +518,164 @@ struct vmrpc_wss_report {
 	__le64 pgmajfault;
 	__le64 reserved[2];		/* zero */
 	struct vmrpc_wss_region region[VMRPC_WSS_NR_REGIONS];
+};
+
+/*
+ * Module 4: pinning (ABI 1.4). A subblock that holds mlocked guest pages
+ * asks to be pinned: the host keeps the host memory behind it resident
+ * (it mlocks that range of the memfd) until the guest unpins it. The guest
+ * counts mlocked pages per subblock as the page allocator's mlock state
+ * changes, and sends the changes in batches; it never unplugs a subblock
+ * it asked to be pinned. The host may pin less than asked (a ceiling, its
+ * RLIMIT_MEMLOCK): the guest's mlock() still succeeds, and both sides show
+ * the shortfall. See Documentation/design/pinning.rst.
+ */
+#define VMRPC_MOD_PIN			4
+/* guest -> host: struct vmrpc_pin_batch -> struct vmrpc_pin_result[nr] */
+#define VMRPC_PIN_UPDATE		0
+/* host -> guest */
+#define VMRPC_PIN_STATUS		16	/* none -> struct vmrpc_pin_status */
+/*
+ * struct vmrpc_pin_holders_request -> struct vmrpc_pin_holders: which guest
+ * processes hold mlocked pages in a range of subblocks
+ */
+#define VMRPC_PIN_HOLDERS		17
+
+/* vmrpc_pin_op.op */
+#define VMRPC_PIN_OP_UNPIN		0	/* the guest no longer needs them */
+#define VMRPC_PIN_OP_PIN		1	/* keep them resident */
+
+/* vmrpc_pin_result.reason: why fewer subblocks than asked were pinned. */
+#define VMRPC_PIN_R_NONE		0	/* all of them were */
+#define VMRPC_PIN_R_CEILING		1	/* the host's ceiling (--max-pinned) */
+#define VMRPC_PIN_R_RLIMIT		2	/* the host's RLIMIT_MEMLOCK */
+#define VMRPC_PIN_R_NOT_PLUGGED		3	/* a subblock was not plugged */
+#define VMRPC_PIN_R_ERROR		4	/* the host failed; see error */
+#define VMRPC_PIN_R_DISABLED		5	/* this host does not pin */
+
+/* The reasons' names, as VMRPC_MEM_REASON_NAMES. */
+#define VMRPC_PIN_REASON_NAMES			\
+	[VMRPC_PIN_R_NONE]	= "pinned",	\
+	[VMRPC_PIN_R_CEILING]	= "ceiling",	\
+	[VMRPC_PIN_R_RLIMIT]	= "rlimit",	\
+	[VMRPC_PIN_R_NOT_PLUGGED] = "not-plugged", \
+	[VMRPC_PIN_R_ERROR]	= "error",	\
+	[VMRPC_PIN_R_DISABLED]	= "disabled"
+
+/**
+ * struct vmrpc_pin_op - one run of subblocks to pin or unpin
+ * @first: index of the first subblock
+ * @count: number of subblocks, at least 1
+ * @op: VMRPC_PIN_OP_*
+ * @reserved: zero
+ */
+struct vmrpc_pin_op {
+	__le64 first;
+	__le32 count;
+	__le16 op;
+	__le16 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_pin_batch - request of VMRPC_PIN_UPDATE
+ * @nr: entries in @ops, at least 1; the request is exactly
+ *	8 + 16 * @nr bytes
+ * @reserved: zero
+ * @ops: runs, applied in order; runs never overlap
+ */
+struct vmrpc_pin_batch {
+	__le32 nr;
+	__le32 reserved;		/* zero */
+	struct vmrpc_pin_op ops[];
+};
+
+/**
+ * struct vmrpc_pin_result - the reply of VMRPC_PIN_UPDATE holds one per
+ *	entry of the batch, in its order
+ * @done: subblocks of the run that are now in the state asked for, counted
+ *	from its first: an unpin is always complete, a pin may stop early
+ * @reason: VMRPC_PIN_R_*, why @done is short of the run's count
+ * @error: errno of the host's failure when @reason is VMRPC_PIN_R_ERROR
+ *	(positive), else 0
+ * @reserved: zero
+ */
+struct vmrpc_pin_result {
+	__le32 done;
+	__le16 reason;
+	__le16 error;
+	__le64 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_pin_status - reply of VMRPC_PIN_STATUS: the guest's view
+ * @mlocked_pages: pages of ZONE_HOST that are mlocked
+ * @wanted: subblocks that hold mlocked pages
+ * @pinned: of them, subblocks the host confirmed pinned
+ * @short_sb: of them, subblocks the host refused to pin (the shortfall)
+ * @updates: VMRPC_PIN_UPDATE calls the guest made
+ * @refused: runs the host pinned in part or not at all
+ * @reason: VMRPC_PIN_R_* of the last refusal, VMRPC_PIN_R_NONE before any
+ * @enabled: 1 when the guest tracks mlocked pages (the host answered), 0
+ *	when it does not
+ * @reserved: zero
+ */
+struct vmrpc_pin_status {
+	__le64 mlocked_pages;
+	__le64 wanted;
+	__le64 pinned;
+	__le64 short_sb;
+	__le64 updates;
+	__le64 refused;
+	__le32 reason;
+	__le32 enabled;
+	__le64 reserved[1];		/* zero */
+};
+
+/**
+ * struct vmrpc_pin_holders_request - request of VMRPC_PIN_HOLDERS
+ * @first: first subblock to look at
+ * @count: subblocks to look at, at least 1
+ * @reserved: zero
+ */
+struct vmrpc_pin_holders_request {
+	__le64 first;
+	__le32 count;
+	__le32 reserved;		/* zero */
+};
+
+/* vmrpc_pin_holders.flags */
+/* more holders than the reply could carry; ask again from next_first */
+#define VMRPC_PIN_HOLDERS_F_TRUNCATED	(1U << 0)
+
+/**
+ * struct vmrpc_pin_holder - one process holding mlocked pages in a subblock
+ * @subblock: index of the subblock
+ * @pid: the process's thread-group id in the guest's initial pid
+ *	namespace, 0 when the pages are mlocked but no process could be named
+ *	(they are being unmapped, or their mapping is not a process's)
+ * @pages: pages of the subblock it has mlocked
+ * @comm: its command name, NUL-padded (not necessarily NUL-terminated),
+ *	as the guest saw it: untrusted text
+ */
+struct vmrpc_pin_holder {
+	__le64 subblock;
+	__le32 pid;
+	__le32 pages;
+	char comm[16];
+};
+
+/**
+ * struct vmrpc_pin_holders - reply of VMRPC_PIN_HOLDERS
+ * @nr: entries in @holders
+ * @flags: VMRPC_PIN_HOLDERS_F_*
+ * @next_first: when truncated, the first subblock not fully reported
+ * @holders: sorted by subblock; a process may appear once per subblock
+ */
+struct vmrpc_pin_holders {
+	__le32 nr;
+	__le32 flags;
+	__le64 next_first;
+	struct vmrpc_pin_holder holders[];
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */
