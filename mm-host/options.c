@@ -13,6 +13,7 @@
 #include "options.h"
 #include "runtime-dir.h"
 #include "size.h"
+#include "socket-owner.h"
 #include "vm-paths.h"
 #include "zhostd.h"
 
@@ -23,12 +24,14 @@ enum {
 	OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM, OPT_HEADROOM_PCT, OPT_MIN,
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
+	OPT_SOCKET_OWNER,
 };
 
 static const struct option longopts[] = {
 	{ "name", required_argument, NULL, 'n' },
 	{ "runtime-dir", required_argument, NULL, OPT_RUNTIME },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "socket-owner", required_argument, NULL, OPT_SOCKET_OWNER },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "bar-size", required_argument, NULL, OPT_BAR },
 	{ "slots", required_argument, NULL, OPT_SLOTS },
@@ -268,6 +271,12 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 		return 0;
 	case OPT_SOCKET:
 		return set_path(&o->socket_path, arg) ? -ENOMEM : 0;
+	case OPT_SOCKET_OWNER:
+		if (zhostd_socket_owner_parse(arg, &o->cfg.sock_uid,
+					      &o->cfg.sock_gid, m->buf, m->len))
+			return -1;
+		o->cfg.sock_chown = true;
+		return 0;
 	case OPT_CONTROL:
 		return set_path(&o->control_path, arg) ? -ENOMEM : 0;
 	case OPT_QMP:

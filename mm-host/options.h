@@ -49,7 +49,8 @@ enum zhostd_on_disconnect {
  * @log_level: messages above it are dropped
  * @daemon: detach once the sockets listen
  * @on_disconnect: what to do when QEMU goes away
- * @cfg: the VMRPC host's geometry and @cfg.socket_path (== @socket_path);
+ * @cfg: the VMRPC host's geometry, @cfg.socket_path (== @socket_path) and
+ *	its owner (--socket-owner);
  *	its callback is set by whoever creates the host
  * @call_timeout_ms: timeout of calls into the guest
  * @max_clients: control clients served at once (--max-clients)

@@ -4,7 +4,8 @@
  * handshake messages and their fds in order, doorbells in both
  * directions, one VM per server, reconnection with fresh eventfds, and the
  * socket file's life (stale file removed, live server kept, non-socket
- * untouched, removed at the end).
+ * untouched, removed at the end), and a socket given to another user
+ * (zhostd --socket-owner).
  */
 #include <fcntl.h>
 #include <linux/kcmp.h>
@@ -189,6 +190,41 @@ static void test_socket_files(void)
 	fq_env_teardown(&e);
 }
 
+/*
+ * A socket given to another user is theirs, still mode 0600; giving it away
+ * needs CAP_CHOWN, so without it starting fails with -EPERM.
+ */
+static void test_socket_owner(void)
+{
+	const uid_t uid = 4242;
+	const gid_t gid = 4243;
+	struct vmrpc_host_config cfg;
+	struct stat st;
+	struct fq_env e;
+	int ret;
+
+	ret = fq_env_create(&e, 4, 1);
+	vmrpc_host_destroy(e.h);
+	e.h = NULL;
+	cfg = fq_config(&e, 4, 1);
+	cfg.sock_chown = true;
+	cfg.sock_uid = uid;
+	cfg.sock_gid = gid;
+	ret = ret ? ret : vmrpc_host_create(&cfg, &e.h);
+	ret = ret ? ret : vmrpc_host_start(e.h);
+	if (geteuid() == 0)
+		tap_ok(!ret && lstat(e.sock, &st) == 0 && S_ISSOCK(st.st_mode) &&
+		       st.st_uid == uid && st.st_gid == gid &&
+		       (st.st_mode & 07777) == 0600,
+		       "--socket-owner: the socket is %u:%u's, mode 0600 (%s)",
+		       (unsigned int)uid, (unsigned int)gid, strerror(-ret));
+	else
+		tap_ok(ret == -EPERM && lstat(e.sock, &st) < 0,
+		       "--socket-owner without CAP_CHOWN: -EPERM, no socket left (%s)",
+		       strerror(-ret));
+	fq_env_teardown(&e);
+}
+
 int main(void)
 {
 	struct fake_qemu q2, q3, old;
@@ -203,7 +239,7 @@ int main(void)
 	bool ok;
 
 	tap_timeout(30, fq_cleanup_paths);
-	tap_plan(28);
+	tap_plan(29);
 	fq_init(&q2);
 	fq_init(&q3);
 	fq_init(&old);
@@ -346,5 +382,6 @@ out:
 	fq_close(&old);
 	fq_env_teardown(&e);
 	test_socket_files();
+	test_socket_owner();
 	return tap_done();
 }

@@ -227,6 +227,56 @@ static bool untouched(const struct zhostd_options *o)
 	return !memcmp(o, &p, sizeof(p));
 }
 
+/* --socket-owner USER[:GROUP], by name or number; what it refuses. */
+static void test_socket_owner(void)
+{
+	static const struct {
+		const char *arg;
+		bool ok;
+		unsigned int uid, gid;
+		const char *why;
+	} cases[] = {
+		{ "root", true, 0, 0, "a user: its primary group" },
+		{ "0", true, 0, 0, "a numeric user with a passwd entry" },
+		{ "root:4243", true, 0, 4243, "USER:GID" },
+		{ "4242:4243", true, 4242, 4243, "ids without passwd entries" },
+		{ "root:root", true, 0, 0, "USER:GROUP by names" },
+		{ "4242", false, 0, 0, "a numeric user without an entry needs :GROUP" },
+		{ "no-such-user-zh", false, 0, 0, "an unknown user" },
+		{ "root:no-such-group-zh", false, 0, 0, "an unknown group" },
+		{ "root:", false, 0, 0, "an empty group" },
+		{ ":root", false, 0, 0, "an empty user" },
+		{ "4294967295:0", false, 0, 0, "the id chown() reads as 'unchanged'" },
+	};
+	struct zhostd_options o;
+
+	if (tap_ok(parse((const char *[]){ NULL }, &o) == ZHOSTD_OPTIONS_RUN &&
+		   !o.cfg.sock_chown, "no --socket-owner: the socket stays ours"))
+		zhostd_options_free(&o);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum zhostd_options_result r;
+
+		r = parse((const char *[]){ "--socket-owner", cases[i].arg, NULL },
+			  &o);
+		if (cases[i].ok) {
+			tap_ok(r == ZHOSTD_OPTIONS_RUN && o.cfg.sock_chown &&
+			       o.cfg.sock_uid == cases[i].uid &&
+			       o.cfg.sock_gid == cases[i].gid,
+			       "--socket-owner %s: %u:%u, %s (%s)", cases[i].arg,
+			       cases[i].uid, cases[i].gid, cases[i].why, msg);
+			if (r == ZHOSTD_OPTIONS_RUN)
+				zhostd_options_free(&o);
+		} else {
+			tap_ok(r == ZHOSTD_OPTIONS_BAD &&
+			       !strncmp(msg, "--socket-owner: ", 16),
+			       "--socket-owner %s refused: %s (%s)", cases[i].arg,
+			       cases[i].why, msg);
+			if (r == ZHOSTD_OPTIONS_RUN)
+				zhostd_options_free(&o);
+		}
+	}
+}
+
 static void test_help_version(void)
 {
 	struct zhostd_options o;
@@ -379,12 +429,13 @@ static void test_policy_check(void)
 
 int main(void)
 {
-	tap_plan(74);
+	tap_plan(86);
 	/* The runtime directory's default is tested in test-runtime-dir. */
 	setenv("ZHOST_RUNTIME_DIR", "/rt", 1);
 	test_defaults();
 	test_every_option();
 	test_short_and_repeated();
+	test_socket_owner();
 	test_help_version();
 	test_refusals();
 	test_policy_check();

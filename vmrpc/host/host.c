@@ -347,6 +347,8 @@ int vmrpc_host_create(const struct vmrpc_host_config *cfg,
 	ret = ivshmem_server_init(&h->server, h->socket_path, h->layout.memfd);
 	if (ret)
 		goto err;
+	if (cfg->sock_chown)
+		ivshmem_server_set_owner(&h->server, cfg->sock_uid, cfg->sock_gid);
 	h->server_ok = true;
 	ret = vmrpc_dispatch_create(&h->dispatch, &h->layout, &h->stats,
 				    cfg->workers, host_raise, h);

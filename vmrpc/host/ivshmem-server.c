@@ -105,6 +105,13 @@ static bool server_is_probe(int sock)
 		!memcmp(peer.sun_path + 1, IVSHMEM_PROBE_PREFIX, plen);
 }
 
+void ivshmem_server_set_owner(struct ivshmem_server *s, uid_t uid, gid_t gid)
+{
+	s->chown = true;
+	s->uid = uid;
+	s->gid = gid;
+}
+
 int ivshmem_server_listen(struct ivshmem_server *s)
 {
 	struct sockaddr_un sa;
@@ -136,10 +143,17 @@ int ivshmem_server_listen(struct ivshmem_server *s)
 	s->bound = true;
 	/*
 	 * Whoever connects gets the guest's memory: owner only. A QEMU that
-	 * runs as another user (libvirt) needs the socket chown'ed to it.
+	 * runs as another user (libvirt) gets the socket given to it; lchown
+	 * so that a link planted after bind() hands nothing over.
 	 */
-	if (chmod(s->path, 0600) < 0 || stat(s->path, &st) < 0)
+	if (chmod(s->path, 0600) < 0 ||
+	    (s->chown && lchown(s->path, s->uid, s->gid) < 0) ||
+	    lstat(s->path, &st) < 0)
 		goto err;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		goto err;
+	}
 	s->sock_dev = st.st_dev;
 	s->sock_ino = st.st_ino;
 	if (listen(s->listen_fd, IVSHMEM_LISTEN_BACKLOG) < 0)

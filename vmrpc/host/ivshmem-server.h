@@ -58,6 +58,9 @@ enum ivshmem_accept {
  * @sock_dev: device of the socket file we bound, to unlink only ours
  * @sock_ino: inode of the socket file we bound
  * @bound: we created the socket file
+ * @chown: give the socket file to @uid:@gid once bound
+ * @uid: its owner when @chown
+ * @gid: its group when @chown
  * @memfd: shared memory sent to clients (not owned)
  * @client_fd: the connected client, -1 if none
  * @host_fd: eventfds the guest rings the host through (peer 0's vectors);
@@ -71,6 +74,9 @@ struct ivshmem_server {
 	dev_t sock_dev;
 	ino_t sock_ino;
 	bool bound;
+	bool chown;
+	uid_t uid;
+	gid_t gid;
 	int memfd;
 	int client_fd;
 	int host_fd[VMRPC_NR_VECTORS];
@@ -92,10 +98,24 @@ int ivshmem_server_init(struct ivshmem_server *s, const char *path,
 			int memfd);
 
 /**
+ * ivshmem_server_set_owner() - who may connect, when not the caller
+ * @s: the server, initialized and not listening yet
+ * @uid: the socket file's owner
+ * @gid: its group
+ *
+ * The socket stays mode 0600: only @uid can connect (QEMU run by libvirt
+ * as libvirt-qemu). Changing the owner needs CAP_CHOWN, so
+ * ivshmem_server_listen() fails with -EPERM without it.
+ */
+void ivshmem_server_set_owner(struct ivshmem_server *s, uid_t uid, gid_t gid);
+
+/**
  * ivshmem_server_listen() - create the socket and listen
  * @s: the server, initialized
  *
  * A socket file left by a dead server is removed; a live one is not.
+ * The socket file is mode 0600, owned by the caller or by whom
+ * ivshmem_server_set_owner() named.
  *
  * Return: 0, -EADDRINUSE when another server accepts connections on the
  * path, -EEXIST when the path is not a socket, or another negative errno.

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <linux/vmrpc.h>
 
@@ -60,6 +61,10 @@ typedef uint32_t (*vmrpc_handler_fn)(void *opaque, uint16_t proc,
  * @slot_size: bytes per slot, a power of two in
  *	[VMRPC_SLOT_SIZE_MIN, VMRPC_SLOT_SIZE_MAX]
  * @workers: threads running guest->host handlers (>= 1)
+ * @sock_chown: give the ivshmem socket to @sock_uid:@sock_gid (mode stays
+ *	0600), for a QEMU that runs as another user; needs CAP_CHOWN
+ * @sock_uid: the socket's owner when @sock_chown
+ * @sock_gid: its group when @sock_chown
  * @on_event: called on the library's thread when the VM connects,
  *	disconnects, binds or unbinds its driver; may be NULL
  * @opaque: passed to @on_event
@@ -70,6 +75,9 @@ struct vmrpc_host_config {
 	uint32_t nr_slots;
 	uint32_t slot_size;
 	unsigned int workers;
+	bool sock_chown;
+	uid_t sock_uid;
+	gid_t sock_gid;
 	void (*on_event)(void *opaque, enum vmrpc_host_event ev,
 			 const char *detail);
 	void *opaque;
