@@ -37,9 +37,9 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Ask the guest for its status, unless it left the last request unanswered. */
-static int guest_memory_status(struct zhostd *zd, struct vmrpc_mem_status *st,
-			       uint32_t *len, uint32_t *status)
+int zhostd_guest_status_call(struct zhostd *zd, uint16_t module, uint16_t proc,
+			     void *resp, uint32_t cap, uint32_t *len,
+			     uint32_t *status)
 {
 	uint64_t now = now_ms();
 	bool skip;
@@ -50,9 +50,8 @@ static int guest_memory_status(struct zhostd *zd, struct vmrpc_mem_status *st,
 	pthread_mutex_unlock(&zd->lock);
 	if (skip)
 		return -ETIMEDOUT;
-	ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_STATUS, NULL, 0,
-			      st, sizeof(*st), len, status,
-			      MEMORY_GUEST_TIMEOUT_MS);
+	ret = vmrpc_host_call(zd->vh, module, proc, NULL, 0, resp, cap, len,
+			      status, MEMORY_GUEST_TIMEOUT_MS);
 	pthread_mutex_lock(&zd->lock);
 	zd->guest_status_after = ret == -ETIMEDOUT ?
 				 now_ms() + MEMORY_GUEST_BACKOFF_MS : 0;
@@ -71,7 +70,8 @@ static json_t *guest_memory_json(struct zhostd *zd)
 	const char *state;
 
 	if (!vmrpc_host_guest_ready(zd->vh) ||
-	    guest_memory_status(zd, &st, &len, &status) ||
+	    zhostd_guest_status_call(zd, VMRPC_MOD_MEM, VMRPC_MEM_STATUS,
+				     &st, sizeof(st), &len, &status) ||
 	    status != VMRPC_OK || len != sizeof(st))
 		return json_null();
 	state = zh_mem_state_name(le32toh(st.state));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zhostd control command query-status: the VM's connection, ABI and
- * memory as the host sees it, the guest-triggered log lines and events
+ * memory as the host sees it, what it keeps pinned, the guest-triggered log lines and events
  * the rate limit dropped, and the VMRPC counters.
  */
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd-memory.h"
+#include "cmd-pins.h"
 #include "commands.h"
 #include "ratelimit.h"
 
@@ -26,7 +27,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 				struct zhostd_error *err)
 {
 	struct vmrpc_host_stats st;
-	json_t *memory;
+	json_t *memory, *pins;
 	struct stat sb;
 	bool qemu, guest;
 	uint32_t gabi;
@@ -39,6 +40,12 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	memory = zhostd_memory_json(zd, err);
 	if (!memory)
 		return NULL;
+	pins = zhostd_pins_json(zd);
+	if (!pins) {
+		json_decref(memory);
+		zhostd_error_set(err, ZERR_GENERIC, "out of memory");
+		return NULL;
+	}
 	vmrpc_host_get_stats(zd->vh, &st);
 	pthread_mutex_lock(&zd->lock);
 	qemu = zd->qemu_connected;
@@ -46,7 +53,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -56,6 +63,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "abi", abi_json(VMRPC_ABI_VERSION),
 			 "guest_abi", abi_json(gabi),
 			 "memory", memory,
+			 "pins", pins,
 			 "suppressed", zhostd_ratelimit_json(zd->rl),
 			 "stats",
 			 "g2h_calls", (json_int_t)st.g2h_calls,

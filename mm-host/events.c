@@ -182,6 +182,27 @@ void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 	}
 }
 
+void zhostd_pin_event(void *opaque, const struct zhostd_pin_refusal *r)
+{
+	struct zhostd *zd = opaque;
+	const char *reason = zh_pin_reason_name(r->reason);
+
+	if (!zhostd_ratelimit_allow(zd->rl, ZHOSTD_RL_PIN_REFUSED))
+		return;
+	zlog_warn("guest pin of subblocks %llu+%u: %u pinned, %llu MiB not pinned: %s%s%s",
+		  (unsigned long long)r->first, r->count, r->done,
+		  (unsigned long long)(r->bytes >> 20), reason,
+		  r->error ? ": " : "", r->error ? strerror(r->error) : "");
+	zhostd_event(zd, "PIN_REFUSED",
+		     json_pack("{s:I, s:I, s:I, s:I, s:s, s:I}",
+			       "first", (json_int_t)r->first,
+			       "count", (json_int_t)r->count,
+			       "pinned", (json_int_t)r->done,
+			       "not_pinned", (json_int_t)r->bytes,
+			       "reason", reason,
+			       "error", (json_int_t)r->error));
+}
+
 void zhostd_suppressed_event(void *opaque, const struct zhostd_rl_report *r)
 {
 	struct zhostd *zd = opaque;

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "memory.h"
+#include "pin.h"
 #include "ratelimit.h"
 #include "vmrpc-host.h"
 #include "zhostd.h"
@@ -44,6 +45,13 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
  * those the guest triggers within @zd->rl.
  */
 void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev);
+
+/*
+ * The pinned set's on_refused callback (@opaque is the daemon): a log
+ * line and PIN_REFUSED, saying how many bytes were not pinned and why,
+ * within @zd->rl.
+ */
+void zhostd_pin_event(void *opaque, const struct zhostd_pin_refusal *r);
 
 /*
  * The rate limiter's report callback (@opaque is the daemon): one log line

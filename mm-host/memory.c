@@ -116,6 +116,8 @@ static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 	}
 	memset(m->map + *first, 1, *count);
 	m->nr_plugged += *count;
+	if (m->pin)
+		zhostd_pin_plugged_locked(m->pin, *first, *count);
 	return VMRPC_OK;
 }
 
@@ -130,6 +132,9 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 	if (st)
 		return st;
 	m->info.unplug_calls++;
+	/* Out of zhostd's page tables before the pages go. */
+	if (m->pin)
+		zhostd_pin_unplugging_locked(m->pin, *first, *count);
 	ret = memory_punch(m, *first, *count);
 	if (ret) {
 		/* Still counted as plugged: the guest may retry. */
@@ -209,7 +214,11 @@ static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 /* Unplug everything; call with the lock held. */
 static int memory_reset_locked(struct zhostd_memory *m)
 {
-	int ret = memory_punch(m, 0, m->nr_sb);
+	int ret;
+
+	if (m->pin)
+		zhostd_pin_unplugging_locked(m->pin, 0, m->nr_sb);
+	ret = memory_punch(m, 0, m->nr_sb);
 
 	if (ret)
 		return ret;
@@ -408,6 +417,22 @@ uint64_t zhostd_memory_compare(struct zhostd_memory *m, uint64_t first,
 	}
 	pthread_mutex_unlock(&m->lock);
 	return diff;
+}
+
+void zhostd_memory_set_pin(struct zhostd_memory *m, struct zhostd_pin *pin)
+{
+	pthread_mutex_lock(&m->lock);
+	m->pin = pin;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void zhostd_memory_locked(struct zhostd_memory *m,
+			  void (*fn)(void *arg, const uint8_t *plugged),
+			  void *arg)
+{
+	pthread_mutex_lock(&m->lock);
+	fn(arg, m->map);
+	pthread_mutex_unlock(&m->lock);
 }
 
 uint64_t zhostd_memory_nr_subblocks(const struct zhostd_memory *m)

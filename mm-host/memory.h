@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pin.h"
 #include "vmrpc-host.h"
 
 /**
@@ -123,6 +124,9 @@ struct zhostd_memory_event {
  * @spare_size: its size, 0 for none
  * @enforce_next: the subblock the next enforcement scan starts at: a scan
  *	that ran out of budget resumes there
+ * @pin: the pinned set (pin.h), NULL for none; set before the guest's
+ *	calls are served. Its state changes under @lock only: plugs and
+ *	unplugs call its hooks here, before an unplug punches the hole.
  */
 struct zhostd_memory {
 	pthread_mutex_t lock;
@@ -138,6 +142,7 @@ struct zhostd_memory {
 	uint64_t spare_offset;
 	uint64_t spare_size;
 	uint64_t enforce_next;
+	struct zhostd_pin *pin;
 };
 
 /**
@@ -238,6 +243,31 @@ int zhostd_memory_check_memfd(struct zhostd_memory *m,
 uint64_t zhostd_memory_compare(struct zhostd_memory *m, uint64_t first,
 			       uint64_t count, const uint8_t *bits,
 			       uint64_t *first_diff);
+
+/**
+ * zhostd_memory_set_pin() - pin and unpin with the plugged map
+ * @m: the backend
+ * @pin: the pinned set, initialized for the same data area
+ *
+ * From now on a plug calls zhostd_pin_plugged_locked() and an unplug or
+ * reset zhostd_pin_unplugging_locked() before it punches. Call before the
+ * guest's calls are served.
+ */
+void zhostd_memory_set_pin(struct zhostd_memory *m, struct zhostd_pin *pin);
+
+/**
+ * zhostd_memory_locked() - run @fn under the backend's lock
+ * @m: the backend
+ * @fn: called once, with @arg and the plugged map (one byte per subblock,
+ *	1 when plugged; valid during the call only)
+ * @arg: for @fn
+ *
+ * For pin-serve.c: the pinned set changes only while the map cannot.
+ * @fn must not call back into @m.
+ */
+void zhostd_memory_locked(struct zhostd_memory *m,
+			  void (*fn)(void *arg, const uint8_t *plugged),
+			  void *arg);
 
 /* Names for logs and the control protocol. */
 const char *zhostd_memory_change_name(enum zhostd_memory_change what);

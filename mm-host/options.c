@@ -24,7 +24,7 @@ enum {
 	OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM, OPT_HEADROOM_PCT, OPT_MIN,
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
-	OPT_SOCKET_OWNER,
+	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL,
 };
 
 static const struct option longopts[] = {
@@ -43,6 +43,8 @@ static const struct option longopts[] = {
 	{ "initial", required_argument, NULL, OPT_INITIAL },
 	{ "max", required_argument, NULL, OPT_MAX },
 	{ "guest-ask", required_argument, NULL, OPT_GUEST_ASK },
+	{ "max-pinned", required_argument, NULL, OPT_MAX_PINNED },
+	{ "lock-all", no_argument, NULL, OPT_LOCK_ALL },
 	{ "wss-interval", required_argument, NULL, OPT_WSS_INTERVAL },
 	{ "wss-history", required_argument, NULL, OPT_WSS_HISTORY },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -233,6 +235,7 @@ static void options_defaults(struct zhostd_options *o)
 		.max_clients = ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT,
 		.max = UINT64_MAX,
 		.allow_ask = true,
+		.max_pinned = ZHOSTD_PIN_NO_CEILING,
 		.wss = {
 			.interval_ms = ZHOSTD_WSS_INTERVAL_MS_DEFAULT,
 			.history = ZHOSTD_WSS_HISTORY_DEFAULT,
@@ -318,6 +321,11 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 	case OPT_GUEST_ASK:
 		return parse_choice(m, "--guest-ask", arg, "allow", "deny",
 				    &o->allow_ask);
+	case OPT_MAX_PINNED:
+		return parse_size_opt(m, "--max-pinned", arg, &o->max_pinned);
+	case OPT_LOCK_ALL:
+		o->lock_all = true;
+		return 0;
 	case OPT_WSS_INTERVAL:
 		return parse_ms(m, "--wss-interval", arg, ZHOSTD_INTERVAL_S_MAX,
 				&o->wss.interval_ms);

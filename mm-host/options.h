@@ -14,6 +14,7 @@
 
 #include "guard.h"
 #include "log.h"
+#include "pin.h"
 #include "wss-poller.h"
 
 /* Limits of the options that have one beyond their type. */
@@ -57,6 +58,9 @@ enum zhostd_on_disconnect {
  * @initial: ZONE_HOST bytes at boot
  * @max: the most the guest may get; UINT64_MAX: the whole data area
  * @allow_ask: grant the guest's own requests for more memory
+ * @max_pinned: ceiling on the bytes the guest may have pinned (--max-pinned);
+ *	ZHOSTD_PIN_NO_CEILING: none, 0: guest pinning disabled
+ * @lock_all: lock every plugged subblock on the host (--lock-all)
  * @wss: the working-set poller and the policy; sizes that depend on the
  *	subblock are checked once the shared memory exists
  * @ask_holdoff_s: --ask-holdoff, also in @wss.params.ask_holdoff_ns
@@ -82,6 +86,8 @@ struct zhostd_options {
 	uint64_t initial;
 	uint64_t max;
 	bool allow_ask;
+	uint64_t max_pinned;
+	bool lock_all;
 	struct zhostd_wss_config wss;
 	unsigned int ask_holdoff_s;
 	struct zhostd_guard_config guard;

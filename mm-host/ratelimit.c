@@ -169,6 +169,7 @@ const char *zhostd_rl_kind_name(enum zhostd_rl_kind kind)
 		[ZHOSTD_RL_GUEST_ASKED] = "guest_asked",
 		[ZHOSTD_RL_RESIZE_DONE] = "resize_done",
 		[ZHOSTD_RL_DRIVER] = "driver",
+		[ZHOSTD_RL_PIN_REFUSED] = "pin_refused",
 	};
 
 	return (unsigned int)kind < ZHOSTD_RL_NR ? names[kind] : "unknown";

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "guard.h"
 #include "log.h"
+#include "pin-serve.h"
 #include "ratelimit.h"
 #include "vm.h"
 #include "wss-poller.h"
@@ -75,6 +76,31 @@ static int vm_open_memory(struct zhostd *zd, const struct zhostd_options *o)
 	return ret;
 }
 
+/*
+ * The pinned set over the same data area, attached to the memory backend
+ * (which calls it on every plug and unplug), serving the guest's pins.
+ */
+static int vm_open_pin(struct zhostd *zd, const struct zhostd_options *o)
+{
+	int ret;
+
+	ret = zhostd_pin_init(&zd->pin, zd->mem.memfd, &zd->mem.area,
+			      o->max_pinned, o->lock_all);
+	if (ret) {
+		zlog_err("cannot map the data area for pinning: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	zd->pin.on_refused = zhostd_pin_event;
+	zd->pin.opaque = zd;
+	zhostd_memory_set_pin(&zd->mem, &zd->pin);
+	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_PIN, zhostd_pin_serve,
+				  &zd->mem);
+	if (ret)
+		zlog_err("cannot serve the pin calls: %s", strerror(-ret));
+	return ret;
+}
+
 int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 		   void (*on_event)(void *opaque, enum vmrpc_host_event ev,
 				    const char *detail),
@@ -111,6 +137,9 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 		goto fail;
 	}
 	ret = vm_open_memory(zd, o);
+	if (ret)
+		goto fail;
+	ret = vm_open_pin(zd, o);
 	if (ret)
 		goto fail;
 	ret = vm_open_wss(zd, o);
@@ -182,6 +211,8 @@ void zhostd_vm_close(struct zhostd *zd)
 		vmrpc_host_destroy(zd->vh);
 		zd->vh = NULL;
 		zhostd_memory_destroy(&zd->mem);
+		/* After the memory: nothing plugs or unplugs any more. */
+		zhostd_pin_destroy(&zd->pin);
 	}
 	zhostd_wss_destroy(zd->wss);
 	zd->wss = NULL;

@@ -6,6 +6,7 @@
  *   control socket    commands and events for balloon-ctl (control.h)
  *   VMRPC host        shared memory, ivshmem server, calls (vmrpc-host.h)
  *   memory backend    the guest's ZONE_HOST memory (memory.h)
+ *   pinned set        what is locked on the host, and why (pin.h)
  *   working-set poller and policy (wss-poller.h)
  *   memory guard      (guard.h)
  *

@@ -14,8 +14,9 @@
  *   guard.c, ticker.c       the threads run on ticker.c
  *   events.c                events to the control clients: the one call
  *                           upwards, through zhostd_control_event()
- *   memory.c, memory-enforce.c, policy.c, wss*.c, qmp.c, ratelimit.c,
- *   guestinfo-parse.c, unix-socket.c, log.c, errors.c
+ *   pin-serve.c             the guest's pin calls, under memory.c's lock
+ *   memory.c, memory-enforce.c, pin.c, pin-wire.c, policy.c, wss*.c,
+ *   qmp.c, ratelimit.c, guestinfo-parse.c, unix-socket.c, log.c, errors.c
  *                           what needs no daemon: unit tests run them alone
  *   vmrpc/host/, mm-host/common/
  */
@@ -55,6 +56,7 @@ struct zhostd_wss;
  * @guest_status_after: CLOCK_MONOTONIC ms before which a status does not
  *	ask the guest again: it did not answer the last time (cmd-memory.c)
  * @mem: the memory backend (ZONE_HOST memory of the guest)
+ * @pin: the pinned set (pin.h), attached to @mem
  * @wss: the working-set poller (wss-poller.h); NULL when not set up
  * @guard: the memory guard (guard.h); NULL when not set up
  * @rl: the limit on guest-triggered log lines and events (ratelimit.h);
@@ -72,6 +74,7 @@ struct zhostd {
 	uint32_t guest_abi;
 	uint64_t guest_status_after;
 	struct zhostd_memory mem;
+	struct zhostd_pin pin;
 	struct zhostd_wss *wss;
 	struct zhostd_guard *guard;
 	struct zhostd_ratelimit *rl;
