@@ -19,30 +19,6 @@ static uint32_t payload_cap(const struct zhostd *zd)
 	return zd->cfg.slot_size - VMRPC_SLOT_HDR_SIZE;
 }
 
-/*
- * The guest's text as a JSON string. The guest is untrusted and JSON
- * needs valid UTF-8, so anything but printable ASCII, tab and newline
- * becomes '?'.
- */
-static json_t *text_json(const char *buf, size_t len)
-{
-	char *clean = malloc(len + 1);
-	json_t *s;
-
-	if (!clean)
-		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = buf[i];
-
-		clean[i] = (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) ?
-			   (char)c : '?';
-	}
-	clean[len] = '\0';
-	s = json_stringn(clean, len);
-	free(clean);
-	return s;
-}
-
 /* Reverse call GUESTINFO/@proc returning text; NULL with @err on failure. */
 static char *guest_text(struct zhostd *zd, uint16_t proc, const char *what,
 			uint32_t *len, struct zhostd_error *err)
@@ -128,7 +104,7 @@ static json_t *guest_fields(struct zhostd *zd, uint16_t proc, const char *what,
 
 	if (!text)
 		return NULL;
-	ret = json_pack("{s:o?, s:o?}", "text", text_json(text, len),
+	ret = json_pack("{s:o?, s:o?}", "text", guestinfo_text_json(text, len),
 			"fields", parse(text, len));
 	free(text);
 	return ret;
@@ -167,7 +143,7 @@ static json_t *guest_text_filled(struct zhostd *zd, uint16_t proc,
 
 	if (!text)
 		return NULL;
-	ret = json_pack("{s:o?}", "text", text_json(text, len));
+	ret = json_pack("{s:o?}", "text", guestinfo_text_json(text, len));
 	if (ret && fill(text, len, ret)) {
 		zhostd_error_set(err, ZERR_GUEST_ERROR,
 				 "guest returned a malformed %s", what);

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "guard.h"
 #include "mem-names.h"
+#include "mem-status.h"
 #include "resize.h"
 
 /* Reverse calls made for a status must not hold a status up for long. */
@@ -67,29 +68,15 @@ static json_t *guest_memory_json(struct zhostd *zd)
 {
 	struct vmrpc_mem_status st;
 	uint32_t len = 0, status = 0;
-	const char *state;
+	json_t *obj;
 
 	if (!vmrpc_host_guest_ready(zd->vh) ||
 	    zhostd_guest_status_call(zd, VMRPC_MOD_MEM, VMRPC_MEM_STATUS,
 				     &st, sizeof(st), &len, &status) ||
-	    status != VMRPC_OK || len != sizeof(st))
+	    status != VMRPC_OK)
 		return json_null();
-	state = zh_mem_state_name(le32toh(st.state));
-	if (!state)
-		return json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:s, s:I}",
-			 "plugged", (json_int_t)le64toh(st.plugged_size),
-			 "requested", (json_int_t)le64toh(st.requested_size),
-			 "added", (json_int_t)le64toh(st.added_size),
-			 "block_size", (json_int_t)le64toh(st.block_size),
-			 "zone_managed", (json_int_t)le64toh(st.zone_managed),
-			 "zone_free", (json_int_t)le64toh(st.zone_free),
-			 "mem_total", (json_int_t)le64toh(st.mem_total),
-			 "mem_free", (json_int_t)le64toh(st.mem_free),
-			 "state", state,
-			 "error", (json_int_t)le32toh(st.error),
-			 "reason", zh_mem_reason_name(le32toh(st.reason)),
-			 "floor", (json_int_t)le64toh(st.floor));
+	obj = zhostd_mem_status_json(&st, len);
+	return obj ? obj : json_null();
 }
 
 static json_t *last_resize_json(const struct zhostd_memory_info *mi)

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "control-request.h"
 #include "control.h"
 #include "log.h"
 #include "unix-socket.h"
@@ -134,26 +136,37 @@ static void client_unlink(struct zhostd_control *ctl, struct zhostd_client *c)
 }
 
 /* Handle one request line; false when the client must be dropped. */
-static bool client_request(struct zhostd_client *c, const char *line)
+static bool client_request(struct zhostd_client *c, const char *line,
+			   size_t len)
 {
-	json_error_t jerr;
-	json_t *req, *reply;
+	json_t *reply = zhostd_control_request(c->ctl->zd, line, len);
 	bool ok;
 
-	req = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-	if (!req) {
-		reply = json_pack("{s:{s:s, s:s+}}", "error", "class",
-				  ZERR_GENERIC, "desc", "JSON parse error: ",
-				  jerr.text);
-	} else {
-		reply = zhostd_cmd_execute(c->ctl->zd, req);
-		json_decref(req);
-	}
-	/* A reply that cannot be built is still an error reply, no hang-up. */
 	if (!reply)
-		reply = json_pack("{s:{s:s, s:s}}", "error", "class",
-				  ZERR_GENERIC, "desc",
-				  "zhostd cannot build the reply to this request");
+		return false;
+	ok = client_send(c, reply);
+	json_decref(reply);
+	return ok;
+}
+
+/*
+ * A request longer than ZHOSTD_CONTROL_MAX_REQUEST: one error reply, then
+ * its bytes are dropped up to its newline and the connection goes on.
+ * Logged once per connection: a client must not flood the log.
+ */
+static bool client_oversized(struct zhostd_client *c, bool *logged)
+{
+	char desc[64];
+	json_t *reply;
+	bool ok;
+
+	if (!*logged)
+		zlog_warn("control client sent a request over %d bytes; refusing it",
+			  ZHOSTD_CONTROL_MAX_REQUEST);
+	*logged = true;
+	snprintf(desc, sizeof(desc), "request longer than %d bytes",
+		 ZHOSTD_CONTROL_MAX_REQUEST);
+	reply = zhostd_control_error(ZERR_GENERIC, desc);
 	if (!reply)
 		return false;
 	ok = client_send(c, reply);
@@ -166,6 +179,8 @@ static void *client_thread(void *arg)
 	struct zhostd_client *c = arg;
 	size_t cap = 4096, used = 0;
 	char *buf = malloc(cap);
+	bool skipping = false;	/* dropping an oversized request's rest */
+	bool logged = false;	/* an oversized request was logged */
 
 	if (!buf)
 		goto out;
@@ -177,15 +192,17 @@ static void *client_thread(void *arg)
 			char *bigger;
 
 			if (cap >= ZHOSTD_CONTROL_MAX_REQUEST) {
-				zlog_warn("control client sent a request over %d bytes; dropping it",
-					  ZHOSTD_CONTROL_MAX_REQUEST);
-				break;
+				if (!skipping && !client_oversized(c, &logged))
+					break;
+				skipping = true;
+				used = 0;
+			} else {
+				bigger = realloc(buf, cap * 2);
+				if (!bigger)
+					break;
+				buf = bigger;
+				cap *= 2;
 			}
-			bigger = realloc(buf, cap * 2);
-			if (!bigger)
-				break;
-			buf = bigger;
-			cap *= 2;
 		}
 		n = recv(c->fd, buf + used, cap - used, 0);
 		if (n < 0 && errno == EINTR)
@@ -196,9 +213,10 @@ static void *client_thread(void *arg)
 		while ((nl = memchr(buf, '\n', used))) {
 			size_t linelen = (size_t)(nl - buf);
 
-			*nl = '\0';
-			if (linelen && !client_request(c, buf))
+			if (!skipping && linelen &&
+			    !client_request(c, buf, linelen))
 				goto out;
+			skipping = false;
 			used -= linelen + 1;
 			memmove(buf, nl + 1, used);
 		}

@@ -11,7 +11,10 @@
 
 #include "zhostd.h"
 
-/* Longest request line accepted, in bytes. */
+/*
+ * Longest request line accepted, in bytes; a longer one gets an error
+ * reply and the connection goes on with the next line.
+ */
 #define ZHOSTD_CONTROL_MAX_REQUEST	(64 * 1024)
 
 /* Clients served at once unless set otherwise (zhostd --max-clients). */

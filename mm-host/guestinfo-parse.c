@@ -189,3 +189,27 @@ void guestinfo_parse_cpuinfo(const char *text, size_t len, json_t *obj)
 	for_each_line(text, len, cpuinfo_line, &acc);
 	json_object_set_new(obj, "cpus", json_integer(acc.cpus));
 }
+
+/*
+ * The guest's text as a JSON string. The guest is untrusted and JSON
+ * needs valid UTF-8, so anything but printable ASCII, tab and newline
+ * becomes '?'.
+ */
+json_t *guestinfo_text_json(const char *buf, size_t len)
+{
+	char *clean = malloc(len + 1);
+	json_t *s;
+
+	if (!clean)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = buf[i];
+
+		clean[i] = (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) ?
+			   (char)c : '?';
+	}
+	clean[len] = '\0';
+	s = json_stringn(clean, len);
+	free(clean);
+	return s;
+}

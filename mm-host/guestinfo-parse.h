@@ -29,4 +29,14 @@ int guestinfo_parse_loadavg(const char *text, size_t len, json_t *obj);
  */
 void guestinfo_parse_cpuinfo(const char *text, size_t len, json_t *obj);
 
+/**
+ * guestinfo_text_json() - the guest's text as a JSON string
+ * @buf: the text (any bytes)
+ * @len: its length
+ *
+ * Return: a new string with anything but printable ASCII, tab and newline
+ * replaced by '?' (JSON needs valid UTF-8), or NULL when out of memory.
+ */
+json_t *guestinfo_text_json(const char *buf, size_t len);
+
 #endif /* ZHOSTD_GUESTINFO_PARSE_H */
