@@ -6,6 +6,7 @@
 #   make deps       install the Debian packages needed (root; no-op when present)
 #   make guest      guest kernel and initramfs into build/guest/ (incremental)
 #   make check      fast host unit tests (no VM)
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (default 60)
 #   make test       deps, build, unit tests and end-to-end tests in QEMU
 #   make demo       deps, build, and the narrated demo
 #   make bench      deps, build, benchmarks against today's baselines
@@ -59,12 +60,21 @@ BCTL_OBJS      := $(BCTL_SRCS:%.c=$(BUILD)/obj/%.o)
 BCTL_SAN_OBJS  := $(BCTL_SRCS:%.c=$(BUILD)/obj-san/%.o)
 HOST_PROGS     += $(BIN)/balloon-ctl
 
-# libFuzzer harnesses (tests/fuzz/), built only where clang is installed;
-# tests/unit/test-fuzz-*.sh run them.
+# libFuzzer harnesses (tests/fuzz/fuzz-*.c), built only where clang is
+# installed (`make deps` installs it); tests/unit/test-fuzz.sh runs each
+# briefly over its corpus (tests/fuzz/corpus/NAME/), `make fuzz` for long.
+# Each links the code it fuzzes built a third time, by clang with
+# coverage for libFuzzer: zhostd without main(), vmrpc and common; the
+# fuzz-bctl-* ones balloon-ctl instead, its main() renamed bctl_main().
 CLANG       ?= $(shell command -v clang 2>/dev/null || command -v clang-14 2>/dev/null)
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	       -fno-sanitize-recover=all
-FUZZ_PROGS  := $(if $(CLANG),$(BUILD)/fuzz/fuzz-slot)
+FUZZ_CFLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_PROGS  := $(if $(CLANG),$(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%))
+FUZZ_ZHOSTD_OBJS := $(filter-out %/main.o,$(ZHOSTD_SRCS:%.c=$(BUILD)/obj-fuzz/%.o)) \
+		    $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-fuzz/%.o) \
+		    $(COMMON_SRCS:%.c=$(BUILD)/obj-fuzz/%.o)
+FUZZ_BCTL_OBJS := $(BCTL_SRCS:%.c=$(BUILD)/obj-fuzz/%.o) \
+		  $(COMMON_SRCS:%.c=$(BUILD)/obj-fuzz/%.o)
 
 .PHONY: all
 all: $(HOST_PROGS) $(UNIT_PROGS) $(FUZZ_PROGS)
@@ -89,19 +99,31 @@ $(BUILD)/tests/test-%: $(BUILD)/obj-san/tests/unit/test-%.o $(LIB_SAN_OBJS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
-# The slot parser alone, with libFuzzer's main().
-$(BUILD)/fuzz/fuzz-slot: tests/fuzz/fuzz-slot.c vmrpc/host/slot.c \
-		vmrpc/host/slot.h vmrpc/include/uapi/linux/vmrpc.h
+$(BUILD)/obj-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(HOST_CPPFLAGS) -std=c11 $(WARNINGS) $(FUZZ_CFLAGS) \
-		-o $@ $(filter %.c,$^)
+	$(CLANG) $(HOST_CPPFLAGS) $(HOST_CFLAGS) $(FUZZ_CFLAGS) \
+		-fsanitize=fuzzer-no-link -c -o $@ $<
+
+# balloon-ctl's main() becomes a function the harness calls (which
+# declares it).
+$(BUILD)/obj-fuzz/balloon-ctl/main.o: HOST_CPPFLAGS += -Dmain=bctl_main
+$(BUILD)/obj-fuzz/balloon-ctl/main.o: HOST_CFLAGS += -Wno-missing-prototypes
+
+# With libFuzzer's main(); every harness links all of them.
+$(BUILD)/fuzz/fuzz-%: $(BUILD)/obj-fuzz/tests/fuzz/fuzz-%.o $(FUZZ_ZHOSTD_OBJS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
+$(BUILD)/fuzz/fuzz-bctl-%: $(BUILD)/obj-fuzz/tests/fuzz/fuzz-bctl-%.o $(FUZZ_BCTL_OBJS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
 # The tests of balloon-ctl against a fake zhostd (tests/unit/fake-zhostd.h).
 BCTL_TESTS := test-balloon-ctl test-balloon-ctl-wss test-balloon-ctl-dirs
 BCTL_TEST_PROGS := $(BCTL_TESTS:%=$(BUILD)/tests/%)
 
-$(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BCTL_TESTS:%=$(BUILD)/obj-san/tests/unit/%.o): \
-	HOST_CPPFLAGS += $(JANSSON_CFLAGS)
+$(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BCTL_TESTS:%=$(BUILD)/obj-san/tests/unit/%.o) \
+$(FUZZ_BCTL_OBJS): HOST_CPPFLAGS += $(JANSSON_CFLAGS)
 
 $(BIN)/balloon-ctl: $(BCTL_OBJS) $(COMMON_OBJS) | $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
@@ -127,7 +149,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/tests/bench/%.o
 $(BIN):
 	mkdir -p $@
 
--include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz -name '*.d' 2>/dev/null)
 
 # --- dependencies -----------------------------------------------------------
 
@@ -178,9 +200,15 @@ guest-clean:
 
 # --- tests and demo ---------------------------------------------------------
 
-.PHONY: check test demo bench
+.PHONY: check test demo bench fuzz
 check: all
 	@tests/run --unit
+
+# Each libFuzzer harness for FUZZ_SECONDS (scripts/fuzz.sh), one after the
+# other; inputs found and crashes in build/fuzz-runs/, a summary at the end.
+FUZZ_SECONDS ?= 60
+fuzz: all
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
 
 test: deps
 	@$(MAKE) -s all guest

@@ -58,6 +58,7 @@ static const struct bctl_cmd *cmd_at(const struct bctl_cmd *group, size_t i)
 }
 
 /* "balloon-ctl: <message>" on stderr, without a newline. */
+__attribute__((format(printf, 1, 0)))
 static void vbctl_err(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", BCTL_PROG);
