@@ -2,8 +2,9 @@
 /*
  * balloon-ctl's working-set commands against a fake zhostd: wss (text,
  * --json, --refresh, no sample yet), history (table, --limit, --json,
- * --plot producing a valid SVG with no file left behind, and a failed
- * plot that leaves the destination untouched), top in its non-terminal
+ * --plot producing a valid SVG with no file left behind, never running
+ * a command, replacing a link planted at the destination without
+ * following it, and a failed plot that leaves the destination untouched), top in its non-terminal
  * mode (plain frames, --count) and on a terminal (redrawn in place, q
  * quits, the terminal restored), and their usage errors.
  */
@@ -193,12 +194,15 @@ static bool pwned_in(const char *dir)
  */
 static void test_plot_pipe(json_t *ret)
 {
-	char cwd[TPATH], inner[TPATH + 64];
+	char cwd[TPATH], inner[TPATH + 64], *content;
 	struct stat st;
 	json_t *req;
 	struct run r;
+	int victim;
+	bool planted;
 
 	if (!getcwd(cwd, sizeof(cwd)) || chdir(plotdir)) {
+		tap_ok(false, "cannot enter %s", plotdir);
 		tap_ok(false, "cannot enter %s", plotdir);
 		tap_ok(false, "cannot enter %s", plotdir);
 		return;
@@ -220,6 +224,32 @@ static void test_plot_pipe(json_t *ret)
 	       !pwned_in(plotdir),
 	       "history --plot 'dir/|cmd' writes that file and runs nothing");
 	unlink(inner);
+	json_decref(req);
+	run_free(&r);
+
+	/*
+	 * A symbolic link planted where the plot goes (as in a directory
+	 * others can write to): replaced by the plot, never followed.
+	 */
+	snprintf(inner, sizeof(inner), "%s/victim", plotdir);
+	victim = open(inner, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (victim >= 0) {
+		if (write(victim, "mine\n", 5) != 5)
+			tap_diag("cannot write %s", inner);
+		close(victim);
+	}
+	unlink(svg);
+	planted = !symlink("victim", svg);
+	converse(&r, sock, S("-s", sock, "-t", "10", "history", "--plot", svg),
+		 &req, "", json_pack("{s:O}", "return", ret));
+	content = slurp_file(inner);
+	run_ok(&r, planted && r.status == 0 && !lstat(svg, &st) &&
+	       S_ISREG(st.st_mode) &&
+	       content && !strcmp(content, "mine\n"),
+	       "history --plot replaces a link planted at FILE, the file it points to untouched");
+	free(content);
+	unlink(inner);
+	unlink(svg);
 	json_decref(req);
 	run_free(&r);
 	if (chdir(cwd))
@@ -260,6 +290,7 @@ static void test_history(void)
 		tap_skip("gnuplot is not installed", "no temporary file is left");
 		tap_skip("gnuplot is not installed", "--plot '|cmd' is refused");
 		tap_skip("gnuplot is not installed", "--plot 'dir/|cmd' is a file");
+		tap_skip("gnuplot is not installed", "--plot replaces a planted link");
 	} else {
 		converse(&r, sock, S("-s", sock, "-t", "10", "history", "--plot", svg),
 			 &req, "", json_pack("{s:O}", "return", ret));
@@ -456,7 +487,7 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(26);
+	tap_plan(27);
 
 	test_wss();
 	test_top();
