@@ -2,8 +2,9 @@
 /*
  * balloon-ctl status: zhostd's query-status as aligned "key: value" lines,
  * sizes in binary units, booleans as yes/no, then the ZONE_HOST memory as
- * the host and the guest see it, the guest's events zhostd's rate limit
- * dropped, then the VMRPC counters.
+ * the host and the guest see it, what the host keeps pinned and the
+ * guest's view of it, the guest's events zhostd's rate limit dropped,
+ * then the VMRPC counters.
  * Fields this client does not know (a newer zhostd) are printed too, after
  * the known ones, so nothing zhostd says is hidden.
  */
@@ -59,9 +60,30 @@ static const struct status_field guest_fields[] = {
 	{ "error",		"guest error",		STATUS_PLAIN },
 };
 
+/* The "pins" object: what the host keeps locked... */
+static const struct status_field pins_fields[] = {
+	{ "locked",		"locked",		STATUS_SIZE },
+	{ "guest_pinned",	"guest-pinned",		STATUS_SIZE },
+	{ "shortfall",		"shortfall",		STATUS_SIZE },
+	{ "max_pinned",		"max pinned",		STATUS_SIZE },
+	{ "lock_all",		"lock-all",		STATUS_PLAIN },
+	{ "lock_all_missing",	"lock-all could not lock", STATUS_SIZE },
+};
+
+/* ... and the guest's view of its pins, in "pins"."guest". */
+static const struct status_field pins_guest_fields[] = {
+	{ "mlocked_pages",	"guest mlocked pages",	STATUS_PLAIN },
+	{ "wanted",		"guest wants pinned",	STATUS_SIZE },
+	{ "pinned",		"guest sees pinned",	STATUS_SIZE },
+	{ "short",		"guest sees short",	STATUS_SIZE },
+	{ "refused",		"guest runs refused",	STATUS_PLAIN },
+	{ "last_reason",	"guest last refusal",	STATUS_PLAIN },
+};
+
 #define STATUS_NFIELDS	BCTL_ARRAY_SIZE(status_fields)
 #define STATUS_MEMORY	"memory"
 #define STATUS_GUEST	"guest"
+#define STATUS_PINS	"pins"
 #define STATUS_STATS	"stats"
 #define STATUS_SUPPRESSED "suppressed"
 #define STATUS_INDENT	"  "	/* before each counter of the stats block */
@@ -153,6 +175,40 @@ static void status_memory(const json_t *mem, int width, int *need)
 }
 
 /*
+ * The "pins" block: bytes locked, the ceiling ("none" for null), the last
+ * refusal, and the guest's view ("none" when it is away or older).
+ */
+static void status_pins(const json_t *pins, int width, int *need)
+{
+	const json_t *guest = json_object_get(pins, STATUS_GUEST);
+	const json_t *last = json_object_get(pins, "last_refusal");
+	char buf[64];
+
+	if (!json_is_object(pins))
+		return;
+	if (width)
+		printf("%s:\n", STATUS_PINS);
+	status_fields_print(pins, pins_fields, BCTL_ARRAY_SIZE(pins_fields),
+			    width, need);
+	if (json_is_object(last)) {
+		const char *reason = json_string_value(json_object_get(last, "reason"));
+		uint64_t error = bctl_json_u64(last, "error");
+
+		if (error)
+			snprintf(buf, sizeof(buf), "%s, errno %llu", reason ?: "?",
+				 (unsigned long long)error);
+		else
+			snprintf(buf, sizeof(buf), "%s", reason ?: "?");
+		status_line(STATUS_INDENT, "last refusal", buf, width, need);
+	}
+	if (json_is_object(guest))
+		status_fields_print(guest, pins_guest_fields,
+				    BCTL_ARRAY_SIZE(pins_guest_fields), width, need);
+	else
+		status_line(STATUS_INDENT, "guest", "none", width, need);
+}
+
+/*
  * The guest-triggered events zhostd's rate limit dropped: the total, the
  * limit, and the kinds that had any.
  */
@@ -200,12 +256,14 @@ static void status_walk(const json_t *ret, int width, int *need)
 	}
 	json_object_foreach((json_t *)ret, key, v) {
 		if (!status_field_find(key) && strcmp(key, STATUS_STATS) &&
-		    strcmp(key, STATUS_MEMORY) && strcmp(key, STATUS_SUPPRESSED))
+		    strcmp(key, STATUS_MEMORY) && strcmp(key, STATUS_SUPPRESSED) &&
+		    strcmp(key, STATUS_PINS))
 			status_line("", key, status_value(v, STATUS_PLAIN, buf,
 							  sizeof(buf)),
 				    width, need);
 	}
 	status_memory(json_object_get(ret, STATUS_MEMORY), width, need);
+	status_pins(json_object_get(ret, STATUS_PINS), width, need);
 	status_suppressed(json_object_get(ret, STATUS_SUPPRESSED), width, need);
 	if (!json_is_object(stats))
 		return;
