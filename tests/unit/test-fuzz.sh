@@ -3,7 +3,7 @@
 # Every libFuzzer harness (tests/fuzz/fuzz-*.c, built into build/fuzz/):
 # each input of its seed corpus (tests/fuzz/corpus/NAME/, where the inputs
 # of crashes found stay as regression tests) runs clean, then the harness
-# fuzzes for 5 seconds with a fixed seed from that corpus: it must run,
+# fuzzes for 3 seconds with a fixed seed from that corpus: it must run,
 # find no crash and leave no artifact. `make fuzz` runs them for longer.
 # Skips only when clang is not installed (then make builds no harness).
 # timeout: 240
@@ -11,7 +11,7 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/tap.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${ZH_BUILD:-$root/build}
-seconds=5
+seconds=3
 
 names=()
 for src in "$root"/tests/fuzz/fuzz-*.c; do
