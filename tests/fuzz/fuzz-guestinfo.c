@@ -37,10 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	len = size - 1;
-	text = malloc(len ? len : 1);
-	if (!text)
-		abort();
-	memcpy(text, data + 1, len);
+	text = fuzz_dup(data + 1, len);
 
 	s = guestinfo_text_json(text, len);
 	fuzz_check(json_string_length(s) == len);

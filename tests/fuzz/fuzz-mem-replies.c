@@ -13,13 +13,8 @@
  * printable JSON, and the compare must count what a plain loop counts.
  */
 #include <endian.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "fuzz.h"
-#include "log.h"
 #include "mem-names.h"
 #include "mem-status.h"
 #include "memory.h"
@@ -27,18 +22,8 @@
 #define NR_SB		64
 #define SB_SIZE		4096u
 
+/* The backend's memfd, made at the first MAP input. */
 static int memfd = -1;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	memfd = memfd_create("fuzz-mem", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, (off_t)NR_SB * SB_SIZE) ||
-	    zlog_open(ZLOG_ERR, "/dev/null", 0))
-		abort();
-	return 0;
-}
 
 static void fuzz_status(const uint8_t *reply, size_t len)
 {
@@ -69,6 +54,8 @@ static void fuzz_map(const uint8_t *ours, uint64_t first, const uint8_t *bits,
 	struct zhostd_memory m;
 	char err[128];
 
+	if (memfd < 0)
+		memfd = fuzz_memfd("fuzz-mem", (off_t)NR_SB * SB_SIZE);
 	if (zhostd_memory_init(&m, memfd, &area, 0, 0, err, sizeof(err)))
 		abort();
 	for (int i = 0; i < NR_SB; i++)
@@ -97,17 +84,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (size < 10)
 			return 0;
 		len = size - 10;
-		reply = malloc(len ? len : 1);
-		if (!reply)
-			abort();
-		memcpy(reply, data + 10, len);
+		reply = fuzz_dup(data + 10, len);
 		fuzz_map(data + 1, data[9] % NR_SB, reply, len);
 	} else {
 		len = size - 1;
-		reply = malloc(len ? len : 1);
-		if (!reply)
-			abort();
-		memcpy(reply, data + 1, len);
+		reply = fuzz_dup(data + 1, len);
 		fuzz_status(reply, len);
 	}
 	free(reply);

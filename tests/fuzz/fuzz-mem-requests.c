@@ -17,11 +17,6 @@
  * backend's promises are checked: the plugged count matches the map,
  * requested <= max <= data area, a granted plug keeps plugged <= requested.
  */
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include "events.h"
 #include "fuzz.h"
 #include "log.h"
@@ -37,9 +32,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	memfd = memfd_create("fuzz-mem", MFD_CLOEXEC);
-	if (memfd < 0 || ftruncate(memfd, (off_t)NR_SB * SB_SIZE) ||
-	    zlog_open(ZLOG_ERR, "/dev/null", 0))
+	memfd = fuzz_memfd("fuzz-mem", (off_t)NR_SB * SB_SIZE);
+	if (zlog_open(ZLOG_ERR, "/dev/null", 0))
 		abort();
 	return 0;
 }
@@ -67,13 +61,12 @@ static void guest_call(struct zhostd_memory *m, uint16_t proc,
 		       const uint8_t *payload, uint32_t len, uint32_t resp_cap)
 {
 	struct zhostd_memory_info mi;
-	uint8_t *req = malloc(len ? len : 1);
+	uint8_t *req = fuzz_dup(payload, len);
 	uint8_t *resp = malloc(resp_cap ? resp_cap : 1);
 	uint32_t st, resp_len = 0xdeadbeef;
 
-	if (!req || !resp)
+	if (!resp)
 		abort();
-	memcpy(req, payload, len);
 	st = zhostd_memory_serve(m, proc, req, len, resp, resp_cap, &resp_len);
 	fuzz_check(st < VMRPC_NR_ERRORS);
 	fuzz_check(resp_len <= resp_cap);

@@ -87,13 +87,10 @@ static void use_report(const struct zhostd_wss_report *r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *buf = malloc(size ? size : 1);
+	uint8_t *buf = fuzz_dup(data, size);
 	struct zhostd_wss_report r;
 	char why[256];
 
-	if (!buf)
-		abort();
-	memcpy(buf, data, size);
 	memset(why, 0, sizeof(why));
 	if (!zhostd_wss_decode(buf, size, &r, why, sizeof(why))) {
 		fuzz_check(size == sizeof(struct vmrpc_wss_report));

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -18,5 +22,28 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 		if (!(cond))			\
 			__builtin_trap();	\
 	} while (0)
+
+/*
+ * A copy of @len bytes of @data in a buffer of exactly that size, so that
+ * ASan sees a read past it; aborts when out of memory.
+ */
+static inline void *fuzz_dup(const void *data, size_t len)
+{
+	void *p = malloc(len ? len : 1);
+
+	if (!p)
+		abort();
+	return len ? memcpy(p, data, len) : p;
+}
+
+/* A memfd of @size bytes, the VM's memory for a backend; aborts on failure. */
+static inline int fuzz_memfd(const char *name, off_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, size))
+		abort();
+	return fd;
+}
 
 #endif /* ZH_FUZZ_H */
