@@ -164,7 +164,7 @@ void zhostd_pin_plugged_locked(struct zhostd_pin *p, uint64_t first,
 			zlog_warn("--lock-all: cannot lock subblock %llu: %s (%s); further failures are counted in query-status",
 				  (unsigned long long)i, strerror(-ret),
 				  lock_reason(-ret) == VMRPC_PIN_R_RLIMIT ?
-				  "RLIMIT_MEMLOCK" : "error");
+				  "RLIMIT_MEMLOCK reached" : "error");
 		}
 	}
 }

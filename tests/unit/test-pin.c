@@ -113,6 +113,37 @@ static bool resident(uint64_t first, uint64_t count)
 	return all;
 }
 
+/* /proc/kpageflags bits (Documentation/admin-guide/mm/pagemap.rst). */
+#define KPF_UNEVICTABLE	18
+#define KPF_MLOCKED	33
+
+/*
+ * The page flags of the page @addr maps, through /proc/self/pagemap and
+ * /proc/kpageflags: 0 with *@flags set, -1 when they cannot be read (not
+ * root, no page there).
+ */
+static int page_flags(const void *addr, uint64_t *flags, uint64_t *pfn)
+{
+	const long page = sysconf(_SC_PAGESIZE);
+	uint64_t ent = 0;
+	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	int ret = -1;
+
+	if (pm >= 0 && kf >= 0 &&
+	    pread(pm, &ent, 8, (off_t)((uintptr_t)addr / (uintptr_t)page * 8)) == 8 &&
+	    (ent >> 63) && (ent & ((1ULL << 55) - 1))) {
+		*pfn = ent & ((1ULL << 55) - 1);
+		if (pread(kf, flags, 8, (off_t)(*pfn * 8)) == 8)
+			ret = 0;
+	}
+	if (pm >= 0)
+		close(pm);
+	if (kf >= 0)
+		close(kf);
+	return ret;
+}
+
 /* Bytes of the memfd allocated behind subblocks [first, first + count). */
 static uint64_t memfd_data(uint64_t first, uint64_t count)
 {
@@ -232,6 +263,36 @@ static void teardown(void)
 	zhostd_memory_destroy(&m);
 }
 
+/*
+ * What keeps a page resident: the one page both mappings map is mlocked
+ * and unevictable while pinned, whichever mapping is looked through, and
+ * neither once unpinned (pins 2+4 held, QEMU's mapping touched them).
+ */
+static void test_page_flags(void)
+{
+	const uint8_t *ours = (const uint8_t *)zhostd_pin_mapping(&pin) + 3 * SB;
+	uint64_t f1 = 0, f2 = 0, pfn1 = 0, pfn2 = 0;
+	uint16_t reason;
+	bool ok;
+
+	if (page_flags(ours, &f1, &pfn1) || page_flags(qemu + OFFSET + 3 * SB, &f2, &pfn2)) {
+		tap_skip("pinned page mlocked and unevictable, then neither",
+			 "/proc/self/pagemap gives no page frame numbers here (not root?)");
+		return;
+	}
+	tap_ok(pfn1 == pfn2 && (f1 >> KPF_MLOCKED & 1) && (f1 >> KPF_UNEVICTABLE & 1),
+	       "the page both map is one frame, mlocked and unevictable while pinned (flags %#llx)",
+	       (unsigned long long)f1);
+	pin1(2, 4, VMRPC_PIN_OP_UNPIN, &reason);
+	f2 = ~0ULL;
+	ok = !page_flags(qemu + OFFSET + 3 * SB, &f2, &pfn2);
+	tap_ok(ok && pfn2 == pfn1 &&
+	       !(f2 >> KPF_MLOCKED & 1) && !(f2 >> KPF_UNEVICTABLE & 1),
+	       "after unpin the same frame is neither (flags %#llx)",
+	       (unsigned long long)f2);
+	pin1(2, 4, VMRPC_PIN_OP_PIN, &reason);
+}
+
 static void test_pin_unpin(void)
 {
 	long long lck0 = vm_locked();
@@ -267,6 +328,7 @@ static void test_pin_unpin(void)
 	       mapping_field("Locked") == (long long)(2 * SB) &&
 	       vm_locked() - lck0 == (long long)(4 * SB),
 	       "with a second mapping: Rss and VmLck 8 MiB, Locked 4 MiB (the proportional share)");
+	test_page_flags();
 	pin1(2, 4, VMRPC_PIN_OP_UNPIN, &reason);
 	madvise(qemu + OFFSET, DATA, MADV_DONTNEED);
 	tap_ok(pin1(2, 4, VMRPC_PIN_OP_UNPIN, &reason) == 4 && reason == VMRPC_PIN_R_NONE,
@@ -514,7 +576,7 @@ static void test_rlimit(void)
 int main(void)
 {
 	tap_timeout(60, NULL);
-	tap_plan(31);
+	tap_plan(33);
 	memfd = memfd_create("test-pin", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
