@@ -22,6 +22,10 @@ pkgs=(
 	# the kernel series: make export-patches, check-series, and the
 	# kernel's checkpatch.pl (its SPDX check needs ply and GitPython)
 	git python3-ply python3-git
+	# libvirt domains (tests/e2e/test-libvirt.sh; the hook parses the
+	# domain XML with xmllint), the systemd unit's check, the package
+	libvirt-daemon-system libvirt-clients libxml2-utils systemd
+	dpkg-dev lintian
 )
 
 missing=()
@@ -55,6 +59,19 @@ fi
 if [ $need_update -eq 1 ]; then
 	zh_log "apt-get update"
 	apt-get update -q
+fi
+
+# Where systemd is not PID 1, the maintainer scripts of libvirt-daemon-system
+# would start libvirtd through its init script: a system libvirtd that
+# nobody asked for, and that would share /run/libvirt with the one
+# tests/e2e/test-libvirt.sh starts. policy-rc.d (invoke-rc.d and
+# deb-systemd-invoke ask it) refuses every start while we install; one that
+# exists already is the machine's own and stays as it is.
+policy=/usr/sbin/policy-rc.d
+if [ "$(cat /proc/1/comm 2>/dev/null)" != systemd ] && [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\n# zonehost scripts/deps.sh: no services start while it installs\nexit 101\n' >"$policy"
+	chmod 0755 "$policy"
+	trap 'rm -f "$policy"' EXIT
 fi
 
 export DEBIAN_FRONTEND=noninteractive
