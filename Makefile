@@ -10,6 +10,7 @@
 #   make test       deps, build, unit tests and end-to-end tests in QEMU
 #   make demo       deps, build, and the narrated demo
 #   make bench      deps, build, benchmarks against today's baselines
+#   make deb        the Debian package zonehost_VERSION_amd64.deb in build/deb/
 #   make export-patches  the series as linux-mm would receive it, in build/patches/
 #   make check-series    build the kernel after every patch (about an hour)
 #   make check-reproducible  build the guest twice, compare (about 30 minutes)
@@ -225,6 +226,15 @@ demo: deps
 bench: deps
 	@$(MAKE) -s all guest
 	@tests/bench/run
+
+# --- the Debian package -----------------------------------------------------
+
+# The host programs built afresh with Debian's flags, the libvirt hook, the
+# systemd unit, man pages and the admin guide (scripts/mkdeb.sh; the guest
+# stays a build product: Documentation/admin-guide/packaging.rst).
+.PHONY: deb
+deb:
+	@scripts/mkdeb.sh
 
 # --- cleaning ---------------------------------------------------------------
 

@@ -56,7 +56,10 @@ VM_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 VM_ROOT=${ZH_ROOT:-$(cd "$VM_LIB/../.." && pwd)}
 VM_BUILD=${ZH_BUILD:-$VM_ROOT/build}
-VM_BIN=$VM_BUILD/bin
+# ZH_BIN tests other programs than the build's: those a package installed
+# (tests/e2e/test-deb.sh). The guest is the build's either way.
+VM_BIN=${ZH_BIN:-$VM_BUILD/bin}
+export ZHOST_GUEST_DIR=${ZHOST_GUEST_DIR:-$VM_BUILD/guest}
 ZHOST_RUN=$VM_BIN/zhost-run
 BCTL=$VM_BIN/balloon-ctl
 # Run on its own, a script gets a runtime directory of its own too.
