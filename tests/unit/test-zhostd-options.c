@@ -17,7 +17,7 @@
 #include "zhostd.h"
 
 #define MIB		(1ULL << 20)
-#define MAX_ARGS	64
+#define MAX_ARGS	80
 
 /* A writable argv (getopt_long() may reorder it) from a NULL-ended list. */
 struct args {
@@ -106,8 +106,9 @@ static void test_defaults(void)
 	       o.call_timeout_ms == ZHOSTD_CALL_TIMEOUT_MS_DEFAULT &&
 	       o.max_clients == ZHOSTD_CONTROL_MAX_CLIENTS_DEFAULT,
 	       "VMRPC geometry, call timeout and control client defaults");
-	tap_ok(o.initial == 0 && o.max == UINT64_MAX && o.allow_ask,
-	       "no memory at boot, max the data area, guest asks granted");
+	tap_ok(o.initial == 0 && o.max == UINT64_MAX && o.allow_ask &&
+	       o.max_pinned == ZHOSTD_PIN_NO_CEILING && !o.lock_all,
+	       "no memory at boot, max the data area, guest asks granted, pins unlimited, no lock-all");
 	tap_ok(o.wss.interval_ms == ZHOSTD_WSS_INTERVAL_MS_DEFAULT &&
 	       o.wss.history == ZHOSTD_WSS_HISTORY_DEFAULT && !o.wss.policy &&
 	       !memcmp(&o.wss.params, &pd, sizeof(pd)) &&
@@ -127,7 +128,8 @@ static void test_every_option(void)
 		"--bar-size", "512M", "--slots", "8", "--slot-size", "8K",
 		"--workers", "3", "--call-timeout", "750", "--max-clients", "5",
 		"--on-disconnect", "exit", "--initial", "64M", "--max", "1T",
-		"--guest-ask", "deny", "--wss-interval", "0.25",
+		"--guest-ask", "deny", "--max-pinned", "96M", "--lock-all",
+		"--wss-interval", "0.25",
 		"--wss-history", "10", "--policy", "auto", "--headroom", "32M",
 		"--headroom-percent", "15", "--min", "16M",
 		"--hysteresis", "8M", "--shrink-after", "4",
@@ -160,7 +162,8 @@ static void test_every_option(void)
 	       o.log_level == ZLOG_DEBUG,
 	       "--on-disconnect exit, --daemon, --log-level debug");
 	tap_ok(o.initial == 64 * MIB && o.max == 1024 * 1024 * MIB &&
-	       !o.allow_ask, "--initial, --max 1T, --guest-ask deny");
+	       !o.allow_ask && o.max_pinned == 96 * MIB && o.lock_all,
+	       "--initial, --max 1T, --guest-ask deny, --max-pinned 96M, --lock-all");
 	tap_ok(o.wss.interval_ms == 250 && o.wss.history == 10 &&
 	       o.wss.policy && o.wss.params.headroom == 32 * MIB &&
 	       o.wss.params.headroom_percent == 15 &&
@@ -330,6 +333,10 @@ static const struct refusal refusals[] = {
 	  "--max: '1Q' is not a size" },
 	{ { "--guest-ask", "yes" }, ZHOSTD_OPTIONS_BAD,
 	  "--guest-ask: 'yes' is neither allow nor deny" },
+	{ { "--max-pinned", "some" }, ZHOSTD_OPTIONS_BAD,
+	  "--max-pinned: 'some' is not a size" },
+	{ { "--lock-all=yes" }, ZHOSTD_OPTIONS_UNKNOWN,
+	  "option '--lock-all' doesn't allow an argument" },
 	{ { "--wss-interval", "-1" }, ZHOSTD_OPTIONS_BAD,
 	  "--wss-interval: '-1' is not a number of seconds" },
 	{ { "--wss-interval", "0.001" }, ZHOSTD_OPTIONS_BAD,
@@ -429,7 +436,7 @@ static void test_policy_check(void)
 
 int main(void)
 {
-	tap_plan(86);
+	tap_plan(88);
 	/* The runtime directory's default is tested in test-runtime-dir. */
 	setenv("ZHOST_RUNTIME_DIR", "/rt", 1);
 	test_defaults();
