@@ -75,8 +75,7 @@ json_t *zhostd_pins_json(struct zhostd *zd)
 	totals_json(obj, &pi);
 	json_object_set_new(obj, "last_refusal", s->refused_runs ?
 		json_pack("{s:s, s:i}", "reason", zh_pin_reason_name(s->last_reason),
-			  "error", s->last_reason == VMRPC_PIN_R_NONE ? 0 :
-				   s->last_error) : json_null());
+			  "error", s->last_refusal_error) : json_null());
 	json_object_set_new(obj, "stats",
 		json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			  "updates", (json_int_t)s->updates,

@@ -250,6 +250,7 @@ bool zhostd_pin_apply_locked(struct zhostd_pin *p, const uint8_t *plugged,
 	p->st.refused_runs++;
 	p->st.refused_bytes += res->bytes;
 	p->st.last_reason = res->reason;
+	p->st.last_refusal_error = res->error;
 	return true;
 }
 

@@ -51,6 +51,7 @@
  * @lock_failures: mlock() calls that failed, guest pins and --lock-all
  * @unlock_failures: munlock() or madvise() calls that failed
  * @last_reason: VMRPC_PIN_R_* of the last refused run
+ * @last_refusal_error: its errno (VMRPC_PIN_R_RLIMIT, _ERROR), else 0
  * @last_error: errno of the last failed mlock(), 0 before any
  */
 struct zhostd_pin_stats {
@@ -63,6 +64,7 @@ struct zhostd_pin_stats {
 	uint64_t lock_failures;
 	uint64_t unlock_failures;
 	uint32_t last_reason;
+	int last_refusal_error;
 	int last_error;
 };
 

@@ -545,7 +545,8 @@ static int rlimit_child(void)
 	if (done != 2 || reason != VMRPC_PIN_R_RLIMIT)
 		return 10 + (int)(done & 7);
 	if (info().guest_pinned != 2 * SB || info().shortfall != 2 * SB ||
-	    last_refusal.error == 0 || vm_locked() != (long long)(2 * SB))
+	    last_refusal.error == 0 || !info().stats.last_refusal_error ||
+	    vm_locked() != (long long)(2 * SB))
 		return 20;
 	return 0;
 }
