@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * zone_host_pin_latency: the guest side of tests/bench/pin.sh. How long
+ * one read of a page of a 32 MiB working set takes while the host is
+ * short of memory.
+ *
+ * The kernel command line says zonehost.pin_lat=MODE,PASSES,HOG_MIB:
+ * MODE "mlock" mlocks the working set (zonehost pins it on the host),
+ * "plain" does not. The program writes the working set, then a hog region
+ * of HOG_MIB, both in ZONE_HOST. Each pass writes the whole hog region
+ * once, which in a host cgroup smaller than the VM pushes whatever the
+ * host may swap out of memory, then reads the working set page by page,
+ * timing each read with clock_gettime(). It prints per pass and over all
+ * passes the percentiles of those times:
+ *
+ *   zone-host-pin-lat: pass N p50_ns A p99_ns B max_ns C
+ *   zone-host-pin-lat: result mode MODE p50_ns A p99_ns B p999_ns C max_ns D
+ *	samples N zone_host_pct P pinned_mib M
+ *
+ * and then waits for "done" on the host channel, so that the host can
+ * read what QEMU and zhostd lock while the guest still holds it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host_channel.h"
+#include "zone_host_pagemap.h"
+#include "zone_host_util.h"
+
+#define MIB		((size_t)1 << 20)
+#define WS_MIB		32
+#define PLUG_WAIT_S	120
+#define PIN_WAIT_S	120
+#define HOST_WAIT_MS	(600 * 1000)
+#define TAG		"zone-host-pin-lat: "
+
+static char *map_region(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
+static void write_pages(char *p, size_t len, uint64_t v)
+{
+	for (size_t off = 0; off < len; off += ZH_PAGE)
+		*(volatile uint64_t *)(p + off) = v + off;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @per_mille'th value of sorted @v (@n > 0). */
+static uint64_t pct(const uint64_t *v, size_t n, unsigned int per_mille)
+{
+	size_t i = n * per_mille / 1000;
+
+	return v[i < n ? i : n - 1];
+}
+
+/* Time one read of each page of @ws into @t. */
+static void timed_pass(const char *ws, size_t len, uint64_t *t)
+{
+	for (size_t off = 0, i = 0; off < len; off += ZH_PAGE, i++) {
+		uint64_t t0 = now_ns();
+
+		(void)*(const volatile uint64_t *)(ws + off);
+		t[i] = now_ns() - t0;
+	}
+}
+
+/* Wait until pin/pinned_bytes reads at least @want; the last value. */
+static long long wait_pinned(long long want)
+{
+	long long v = -1;
+
+	for (int i = 0; i < PIN_WAIT_S * 10; i++) {
+		v = read_ll("/sys/kernel/mm/zone_host/pin/pinned_bytes");
+		if (v >= want)
+			break;
+		usleep(100000);
+	}
+	return v;
+}
+
+static int fail(const char *what)
+{
+	printf(TAG "error %s: %s\n", what, strerror(errno));
+	fflush(stdout);
+	return 1;
+}
+
+int main(void)
+{
+	char arg[64], mode[16] = "plain";
+	size_t ws_len = WS_MIB * MIB, hog_len, per, passes = 6, hog_mib = 384;
+	struct zh_geometry g;
+	unsigned char *sbs;
+	uint64_t *all, *t;
+	long n = 0, pages = 0;
+	long long pinned = 0;
+	char *ws, *hog;
+	bool lock;
+	int chan = host_channel_open();
+
+	cmdline_string("zonehost.pin_lat=", "plain,6,384", arg, sizeof(arg));
+	if (sscanf(arg, "%15[a-z],%zu,%zu", mode, &passes, &hog_mib) < 1 ||
+	    !passes || passes > 1000 || hog_mib > 65536) {
+		printf(TAG "error bad zonehost.pin_lat=%s\n", arg);
+		return 1;
+	}
+	lock = !strcmp(mode, "mlock");
+	hog_len = hog_mib * MIB;
+	per = ws_len / ZH_PAGE;
+	if (wait_plugged(PLUG_WAIT_S * 10) || zh_geometry_read(&g)) {
+		printf(TAG "error ZONE_HOST was not plugged\n");
+		return 1;
+	}
+	sbs = calloc(g.nsbs, 1);
+	all = calloc(per * passes, sizeof(*all));
+	ws = map_region(ws_len);
+	hog = map_region(hog_len);
+	if (!sbs || !all || !ws || !hog)
+		return fail("memory");
+	write_pages(ws, ws_len, 1);
+	if (lock && mlock(ws, ws_len))
+		return fail("mlock");
+	n = zh_subblocks_of(&g, ws, ws_len, sbs, &pages);
+	if (lock && !access("/sys/kernel/mm/zone_host/pin", F_OK))
+		pinned = wait_pinned(n * g.sb_size);
+	write_pages(hog, hog_len, 2);
+	printf(TAG "start mode %s ws_mib %d hog_mib %zu passes %zu subblocks %ld\n",
+	       mode, WS_MIB, hog_mib, passes, n);
+	fflush(stdout);
+
+	for (size_t p = 0; p < passes; p++) {
+		write_pages(hog, hog_len, 3 + p);
+		t = all + p * per;
+		timed_pass(ws, ws_len, t);
+		qsort(t, per, sizeof(*t), cmp_u64);
+		printf(TAG "pass %zu p50_ns %llu p99_ns %llu max_ns %llu\n", p + 1,
+		       (unsigned long long)pct(t, per, 500),
+		       (unsigned long long)pct(t, per, 990),
+		       (unsigned long long)t[per - 1]);
+		fflush(stdout);
+	}
+	qsort(all, per * passes, sizeof(*all), cmp_u64);
+	printf(TAG "result mode %s p50_ns %llu p99_ns %llu p999_ns %llu max_ns %llu samples %zu zone_host_pct %ld pinned_mib %lld\n",
+	       mode, (unsigned long long)pct(all, per * passes, 500),
+	       (unsigned long long)pct(all, per * passes, 990),
+	       (unsigned long long)pct(all, per * passes, 999),
+	       (unsigned long long)all[per * passes - 1], per * passes,
+	       pages * 100 / (long)per, pinned / (long long)MIB);
+	fflush(stdout);
+	if (chan >= 0 && host_channel_wait(chan, "done", HOST_WAIT_MS))
+		printf(TAG "the host did not say done\n");
+	return 0;
+}
