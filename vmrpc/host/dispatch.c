@@ -12,14 +12,11 @@
  * before the slot is marked idle; such a ring would be lost, so a scan that
  * meets a busy slot marks it for a rescan, done by the worker that frees it.
  */
-#include <endian.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "core.h"
 #include "dispatch.h"
 #include "slot.h"
 
@@ -95,67 +92,6 @@ struct vmrpc_dispatch {
 	unsigned int nr_threads;
 	pthread_t *threads;
 };
-
-/* --- built-in module VMRPC_MOD_CORE ----------------------------------- */
-
-/* Host MemAvailable in bytes, 0 if it cannot be read. */
-static uint64_t core_mem_available(void)
-{
-	unsigned long long kb = 0;
-	char line[128];
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-		kb = 0;
-	}
-	fclose(f);
-	return (uint64_t)kb * 1024;
-}
-
-static uint32_t core_host_info(const struct vmrpc_dispatch *d, void *resp,
-			       uint32_t resp_cap, uint32_t *resp_len)
-{
-	struct vmrpc_host_info info;
-	struct stat st;
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (resp_cap < sizeof(info))
-		return VMRPC_ERANGE;
-	if (fstat(d->layout->memfd, &st) < 0)
-		return VMRPC_EIO;
-	memset(&info, 0, sizeof(info));
-	info.page_size = htole32(page > 0 ? (uint32_t)page : 4096);
-	info.memfd_size = htole64(d->layout->bar_size);
-	info.memfd_allocated = htole64((uint64_t)st.st_blocks * 512);
-	info.host_mem_available = htole64(core_mem_available());
-	memcpy(resp, &info, sizeof(info));
-	*resp_len = sizeof(info);
-	return VMRPC_OK;
-}
-
-static uint32_t core_handler(void *opaque, uint16_t proc, const void *req,
-			     uint32_t req_len, void *resp, uint32_t resp_cap,
-			     uint32_t *resp_len)
-{
-	switch (proc) {
-	case VMRPC_CORE_PING:
-		if (req_len > resp_cap)
-			return VMRPC_ERANGE;
-		if (req_len)
-			memcpy(resp, req, req_len);
-		*resp_len = req_len;
-		return VMRPC_OK;
-	case VMRPC_CORE_HOST_INFO:
-		return core_host_info(opaque, resp, resp_cap, resp_len);
-	default:
-		return VMRPC_ENOPROC;
-	}
-}
 
 /* --- slots ------------------------------------------------------------ */
 
@@ -323,8 +259,9 @@ int vmrpc_dispatch_create(struct vmrpc_dispatch **out,
 	d->raise_opaque = raise_opaque;
 	d->cap = vmrpc_slot_capacity(layout->slot_size);
 	d->nr_workers = workers;
-	d->mods[VMRPC_MOD_CORE].fn = core_handler;
-	d->mods[VMRPC_MOD_CORE].opaque = d;
+	/* The handler only reads the layout. */
+	d->mods[VMRPC_MOD_CORE].fn = vmrpc_core_serve;
+	d->mods[VMRPC_MOD_CORE].opaque = (void *)layout;
 
 	d->slots = calloc(n, sizeof(*d->slots));
 	d->queue = calloc(n, sizeof(*d->queue));
