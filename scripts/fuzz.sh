@@ -37,7 +37,7 @@ for n in "${names[@]}"; do
 	zh_log "$n: fuzzing for ${seconds} s"
 	touch "$log.started"	# what crashes/ holds newer than this is new
 	st=0
-	nice -n 10 "$ZH_BUILD/fuzz/$n" -max_total_time="$seconds" \
+	nice -n 10 "$ZH_BUILD/fuzz/$n" -max_total_time="$seconds" -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$out/crashes/$n/" \
 		"$out/corpus/$n" "$ZH_ROOT/tests/fuzz/corpus/$n" >"$log" 2>&1 || st=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

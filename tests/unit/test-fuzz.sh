@@ -4,7 +4,8 @@
 # each input of its seed corpus (tests/fuzz/corpus/NAME/, where the inputs
 # of crashes found stay as regression tests) runs clean, then the harness
 # fuzzes for 3 seconds with a fixed seed from that corpus: it must run,
-# find no crash and leave no artifact. `make fuzz` runs them for longer.
+# find no crash, no hang (10 s per input) and leave no artifact. `make
+# fuzz` runs them for longer.
 # Skips only when clang is not installed (then make builds no harness).
 # timeout: 240
 set -uo pipefail
@@ -66,7 +67,7 @@ for n in "${names[@]}"; do
 	inputs=("$corpus"/*)
 	st=0
 	[ -f "${inputs[0]}" ] || st=1
-	[ $st -ne 0 ] || "$fuzzer" -artifact_prefix="$art" "${inputs[@]}" \
+	[ $st -ne 0 ] || "$fuzzer" -timeout=10 -artifact_prefix="$art" "${inputs[@]}" \
 		>"$log" 2>&1 || st=$?
 	[ $st -eq 0 ] && clean_log "$log"
 	tap_ok $? "$n: its ${#inputs[@]} corpus inputs run clean"
@@ -75,7 +76,7 @@ for n in "${names[@]}"; do
 	# New inputs go to the first directory, not the repository's.
 	failed=$_tap_failed
 	st=0
-	"$fuzzer" -max_total_time=$seconds -seed=1 -print_final_stats=1 \
+	"$fuzzer" -max_total_time=$seconds -seed=1 -timeout=10 -print_final_stats=1 \
 		-artifact_prefix="$art" "$tmp/$n/work" "$corpus" >"$log" 2>&1 || st=$?
 	runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs.*/\1/p' "$log" | tail -n 1)
 	[ $st -eq 0 ] && [ "${runs:-0}" -ge 1000 ] && clean_log "$log"
