@@ -8,8 +8,9 @@
  * Input: the bytes a client sends; each line (up to '\n') is one request,
  * as the control socket's reader splits them. Every reply must be a JSON
  * object with exactly one of "return" and "error" (plus the request's
- * "id"), an error with a known class and a description, and printable as
- * JSON (valid UTF-8).
+ * "id", echoed whenever the request is an object that has one), an error
+ * with a known class and a description, and printable as JSON (valid
+ * UTF-8).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,17 @@ static void check_reply(json_t *reply)
 	free(text);
 }
 
+/* A request object's "id" comes back in its reply, whatever the reply. */
+static void check_id(const char *line, size_t len, json_t *reply)
+{
+	json_t *req = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *id = json_object_get(req, "id");
+
+	if (json_is_object(req))
+		fuzz_check(!id || json_equal(id, json_object_get(reply, "id")));
+	json_decref(req);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
@@ -124,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len) {
 			reply = zhostd_control_request(&zd, p, len);
 			check_reply(reply);
+			check_id(p, len, reply);
 			json_decref(reply);
 		}
 		if (!nl)
