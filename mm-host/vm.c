@@ -82,9 +82,11 @@ static int vm_open_memory(struct zhostd *zd, const struct zhostd_options *o)
  */
 static int vm_open_pin(struct zhostd *zd, const struct zhostd_options *o)
 {
+	struct vmrpc_host_data_area area;
 	int ret;
 
-	ret = zhostd_pin_init(&zd->pin, zd->mem.memfd, &zd->mem.area,
+	vmrpc_host_data_area(zd->vh, &area);
+	ret = zhostd_pin_init(&zd->pin, vmrpc_host_memfd(zd->vh), &area,
 			      o->max_pinned, o->lock_all);
 	if (ret) {
 		zlog_err("cannot map the data area for pinning: %s",
