@@ -189,19 +189,22 @@ static void *client_thread(void *arg)
 		ssize_t n;
 
 		if (used == cap) {
+			/* Room for the longest request and its newline. */
+			size_t want = cap * 2 < ZHOSTD_CONTROL_MAX_REQUEST + 1 ?
+				      cap * 2 : ZHOSTD_CONTROL_MAX_REQUEST + 1;
 			char *bigger;
 
-			if (cap >= ZHOSTD_CONTROL_MAX_REQUEST) {
+			if (cap > ZHOSTD_CONTROL_MAX_REQUEST) {
 				if (!skipping && !client_oversized(c, &logged))
 					break;
 				skipping = true;
 				used = 0;
 			} else {
-				bigger = realloc(buf, cap * 2);
+				bigger = realloc(buf, want);
 				if (!bigger)
 					break;
 				buf = bigger;
-				cap *= 2;
+				cap = want;
 			}
 		}
 		n = recv(c->fd, buf + used, cap - used, 0);

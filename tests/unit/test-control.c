@@ -2,7 +2,8 @@
 /*
  * zhostd's control socket (mm-host/control.c) without a VM: a request
  * whose error reply quotes it cut inside a UTF-8 sequence gets that error
- * and the connection stays; so do a 1 MiB line, 10,000 nested arrays,
+ * and the connection stays; so do a line of 65537 bytes or 1 MiB (one of
+ * 65536 is served), 10,000 nested arrays,
  * invalid UTF-8, a NUL byte, an unknown command and arguments of the
  * wrong type, each with a QMP-style error;
  * the socket is mode 0600, and another user is kept out by that mode and,
@@ -147,16 +148,30 @@ static void test_hostile_requests(void)
 {
 	const size_t big = 1 << 20, depth = 10000;
 	char *buf = malloc(big + 64);
+	json_t *r;
 	size_t n;
 
 	tap_diag("[RUN] malformed, oversized and deeply nested requests");
 	if (!buf) {
-		for (int i = 0; i < 8; i++)
+		for (int i = 0; i < 10; i++)
 			tap_ok(false, "out of memory");
 		return;
 	}
 	memset(buf, 'x', big);
 	hostile("a 1 MiB line", buf, big, ZERR_GENERIC);
+	hostile("a line of 65537 bytes", buf, ZHOSTD_CONTROL_MAX_REQUEST + 1,
+		ZERR_GENERIC);
+	/* The longest request there is: 65536 bytes, an id fills it. */
+	n = (size_t)snprintf(buf, big, "{\"execute\": \"query-commands\", \"id\": \"");
+	memset(buf + n, 'i', ZHOSTD_CONTROL_MAX_REQUEST - n - 2);
+	memcpy(buf + ZHOSTD_CONTROL_MAX_REQUEST - 2, "\"}\n", 3);
+	send_all(cfd, buf, ZHOSTD_CONTROL_MAX_REQUEST + 1);
+	r = client_line(FQ_TIMEOUT_MS);
+	tap_ok(json_is_object(json_object_get(r, "return")) &&
+	       json_string_length(json_object_get(r, "id")) ==
+	       ZHOSTD_CONTROL_MAX_REQUEST - n - 2,
+	       "a request of 65536 bytes is served");
+	json_decref(r);
 
 	memset(buf, '[', depth);
 	memset(buf + depth, ']', depth);
@@ -348,7 +363,7 @@ int main(void)
 	bool up;
 
 	tap_timeout(60, cleanup);
-	tap_plan(17);
+	tap_plan(19);
 	up = fq_mkdtemp(dir, sizeof(dir));
 	if (up) {
 		snprintf(ctl_path, sizeof(ctl_path), "%s/zhostd.sock", dir);
