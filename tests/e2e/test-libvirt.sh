@@ -53,8 +53,9 @@ pid_of() { cat "$1" 2>/dev/null; }
 alive() { [[ ${1:-} =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null; }
 
 # What exists before the test, so that cleanup removes only what it made.
-own_hook=0 own_sockdir=0 own_runtime=0 own_virtlogd=0
+own_hook=0 own_hookdir=0 own_sockdir=0 own_runtime=0 own_virtlogd=0
 [ -e "$hook" ] || own_hook=1
+[ -e "$(dirname "$hook")" ] || own_hookdir=1
 [ -e "$sockdir" ] || own_sockdir=1
 [ -e /run/zonehost ] || own_runtime=1
 img=$(mktemp -d)
@@ -87,6 +88,7 @@ lv_cleanup() {
 		vm_until 30 eval '! alive '"$pid" || kill -KILL "$pid" 2>/dev/null
 	done
 	[ $own_hook -eq 0 ] || rm -f "$hook"
+	[ $own_hookdir -eq 0 ] || rmdir "$(dirname "$hook")" 2>/dev/null
 	rm -rf "$vmdir" "$img" "/var/log/libvirt/qemu/$name.log"
 	rm -f "$sockdir/$name.sock" "/run/zonehost/$name.conf"
 	[ $own_sockdir -eq 0 ] || rmdir "$sockdir" 2>/dev/null
@@ -94,7 +96,7 @@ lv_cleanup() {
 }
 trap 'st=$?; lv_cleanup; (exit $st); vm_cleanup' EXIT
 
-tap_plan 12
+tap_plan 13
 
 # --- the daemon -------------------------------------------------------------
 mkdir -m 0700 "$lvdir"
@@ -193,6 +195,17 @@ tap_ok "$([ $st -eq 0 ] && alive "$zpid2" && [ "$zpid2" != "$zpid" ]; echo $?)" 
 
 lv destroy "$name" >/dev/null && vm_until 60 eval '! alive '"$zpid2"
 tap_ok $? "virsh destroy again: zhostd exits"
+# A domain the hook refuses does not start, and says why.
+lv dumpxml "$name" | sed -E "s/initial=[\"']256M[\"']/initial='lots'/" >"$img/bad.xml"
+lv define "$img/bad.xml" >/dev/null
+out=$(lv start "$name" 2>&1)
+st=$?
+printf '%s\n' "$out" | sed 's/^/#   /'
+tap_ok "$([ $st -ne 0 ] && [[ $out == *"initial='lots' is not a size"* ]] &&
+	grep -q "initial='lots'" "$img/bad.xml" &&
+	! alive "$(pid_of "$vmdir/zhostd.pid")"; echo $?)" \
+	"initial='lots': virsh start fails with the hook's message, no zhostd"
+
 lv undefine "$name" >/dev/null && ! lv list --all --name | grep -qx "$name"
 tap_ok $? "virsh undefine: the domain is gone"
 tap_done
