@@ -23,6 +23,35 @@ static json_t *abi_json(uint32_t abi)
 	return json_string(s);
 }
 
+/*
+ * The VMRPC counters: the totals, then each refusal by its status
+ * ("g2h_enomod", ...), then the doorbells and the wake-ups they cost.
+ */
+static json_t *stats_json(const struct vmrpc_host_stats *st)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			      "g2h_calls", (json_int_t)st->g2h_calls,
+			      "g2h_errors", (json_int_t)st->g2h_errors,
+			      "g2h_malformed", (json_int_t)st->g2h_malformed,
+			      "h2g_calls", (json_int_t)st->h2g_calls,
+			      "h2g_errors", (json_int_t)st->h2g_errors,
+			      "h2g_timeouts", (json_int_t)st->h2g_timeouts,
+			      "h2g_malformed", (json_int_t)st->h2g_malformed,
+			      "h2g_in_flight", (json_int_t)st->h2g_in_flight,
+			      "g2h_in_flight", (json_int_t)st->g2h_in_flight,
+			      "connects", (json_int_t)st->connects,
+			      "refused", (json_int_t)st->refused,
+			      "doorbells", (json_int_t)st->doorbells,
+			      "wakeups", (json_int_t)st->wakeups);
+	char key[32];
+
+	for (uint32_t i = VMRPC_OK + 1; o && i < VMRPC_NR_ERRORS; i++) {
+		snprintf(key, sizeof(key), "g2h_%s", vmrpc_status_name(i));
+		json_object_set_new(o, key, json_integer((json_int_t)st->g2h_status[i]));
+	}
+	return o;
+}
+
 static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 				struct zhostd_error *err)
 {
@@ -53,7 +82,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -65,17 +94,6 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "memory", memory,
 			 "pins", pins,
 			 "suppressed", zhostd_ratelimit_json(zd->rl),
-			 "stats",
-			 "g2h_calls", (json_int_t)st.g2h_calls,
-			 "g2h_errors", (json_int_t)st.g2h_errors,
-			 "g2h_malformed", (json_int_t)st.g2h_malformed,
-			 "h2g_calls", (json_int_t)st.h2g_calls,
-			 "h2g_errors", (json_int_t)st.h2g_errors,
-			 "h2g_timeouts", (json_int_t)st.h2g_timeouts,
-			 "h2g_malformed", (json_int_t)st.h2g_malformed,
-			 "h2g_in_flight", (json_int_t)st.h2g_in_flight,
-			 "g2h_in_flight", (json_int_t)st.g2h_in_flight,
-			 "connects", (json_int_t)st.connects,
-			 "refused", (json_int_t)st.refused);
+			 "stats", stats_json(&st));
 }
 ZHOSTD_COMMAND("query-status", cmd_query_status)

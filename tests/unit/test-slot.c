@@ -523,6 +523,7 @@ static void test_host_random(struct fq_env *e)
 {
 	struct vmrpc_host_stats st;
 	unsigned int round, i;
+	uint64_t by_status = 0;
 	struct fq_reply r;
 	bool ok = true;
 
@@ -541,13 +542,21 @@ static void test_host_random(struct fq_env *e)
 	}
 	FQ_WAIT_FOR(ok, ok && fq_stats(e->h).g2h_in_flight == 0, FQ_TIMEOUT_MS);
 	st = fq_stats(e->h);
+	for (i = 0; i < VMRPC_NR_ERRORS; i++)
+		by_status += st.g2h_status[i];
 	tap_ok(ok && st.g2h_malformed > RANDOM_ROUNDS &&
 	       st.g2h_malformed <= st.g2h_errors &&
-	       st.g2h_errors <= st.g2h_calls,
+	       st.g2h_errors <= st.g2h_calls &&
+	       by_status == st.g2h_calls &&
+	       st.g2h_calls - st.g2h_status[VMRPC_OK] == st.g2h_errors,
 	       "host: %u rounds of random slots: still serving, counters consistent "
-	       "(%llu calls, %llu malformed)", round,
+	       "(%llu calls, %llu malformed, %llu counted by status)", round,
 	       (unsigned long long)st.g2h_calls,
-	       (unsigned long long)st.g2h_malformed);
+	       (unsigned long long)st.g2h_malformed,
+	       (unsigned long long)by_status);
+	tap_ok(st.doorbells >= st.wakeups && st.wakeups > 0,
+	       "host: %llu doorbells served in %llu wake-ups",
+	       (unsigned long long)st.doorbells, (unsigned long long)st.wakeups);
 }
 
 int main(void)
@@ -557,7 +566,7 @@ int main(void)
 	int ret;
 
 	tap_timeout(60, fq_cleanup_paths);
-	tap_plan(29);
+	tap_plan(30);
 	if (!slot || !copy)
 		return 1;
 	test_take(slot, copy);

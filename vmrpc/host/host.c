@@ -233,6 +233,20 @@ enum {
 	PFD_MAX = PFD_VECTOR + VMRPC_NR_VECTORS,
 };
 
+/*
+ * Consume the doorbells of host vector @v and count them. However many the
+ * guest rang, the caller then does one bounded pass: a flood costs the
+ * host one pass per wake-up, not one per ring.
+ */
+static bool host_drain(struct vmrpc_host *h, unsigned int v)
+{
+	uint64_t rung = ivshmem_server_drain(&h->server, v);
+
+	if (rung)
+		vmrpc_stats_doorbells(&h->stats, rung);
+	return rung != 0;
+}
+
 static void *host_event_thread(void *arg)
 {
 	struct vmrpc_host *h = arg;
@@ -268,13 +282,13 @@ static void *host_event_thread(void *arg)
 		if (n == PFD_MAX) {
 			/* Doorbells first: a guest may ring, then hang up. */
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_CONFIG].revents &&
-			    ivshmem_server_drain(s, VMRPC_HVEC_CONFIG))
+			    host_drain(h, VMRPC_HVEC_CONFIG))
 				host_guest_config(h);
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_CALL].revents &&
-			    ivshmem_server_drain(s, VMRPC_HVEC_CALL))
+			    host_drain(h, VMRPC_HVEC_CALL))
 				vmrpc_dispatch_scan(h->dispatch);
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_DONE].revents &&
-			    ivshmem_server_drain(s, VMRPC_HVEC_DONE))
+			    host_drain(h, VMRPC_HVEC_DONE))
 				vmrpc_calls_collect(h->calls);
 			if (pfd[PFD_CLIENT].revents &&
 			    ivshmem_server_client_input(s))
@@ -530,4 +544,25 @@ const char *vmrpc_status_str(uint32_t status)
 	};
 
 	return status < VMRPC_NR_ERRORS ? text[status] : "unknown status";
+}
+
+const char *vmrpc_status_name(uint32_t status)
+{
+	static const char *const name[VMRPC_NR_ERRORS] = {
+		[VMRPC_OK] = "ok",
+		[VMRPC_ENOMOD] = "enomod",
+		[VMRPC_ENOPROC] = "enoproc",
+		[VMRPC_EINVAL] = "einval",
+		[VMRPC_E2BIG] = "e2big",
+		[VMRPC_ESTATE] = "estate",
+		[VMRPC_ESEQ] = "eseq",
+		[VMRPC_ENOMEM] = "enomem",
+		[VMRPC_EIO] = "eio",
+		[VMRPC_EPERM] = "eperm",
+		[VMRPC_EBUSY] = "ebusy",
+		[VMRPC_ERANGE] = "erange",
+		[VMRPC_ESHUTDOWN] = "eshutdown",
+	};
+
+	return status < VMRPC_NR_ERRORS ? name[status] : "unknown";
 }

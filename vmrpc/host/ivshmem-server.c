@@ -335,17 +335,17 @@ bool ivshmem_server_connected(const struct ivshmem_server *s)
 	return s->client_fd >= 0;
 }
 
-bool ivshmem_server_drain(struct ivshmem_server *s, unsigned int vector)
+uint64_t ivshmem_server_drain(struct ivshmem_server *s, unsigned int vector)
 {
 	uint64_t count;
 	ssize_t n;
 
 	if (vector >= VMRPC_NR_VECTORS || s->host_fd[vector] < 0)
-		return false;
+		return 0;
 	do
 		n = read(s->host_fd[vector], &count, sizeof(count));
 	while (n < 0 && errno == EINTR);
-	return n == sizeof(count) && count > 0;
+	return n == sizeof(count) ? count : 0;
 }
 
 int ivshmem_server_notify(struct ivshmem_server *s, unsigned int vector)

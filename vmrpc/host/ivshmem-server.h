@@ -163,9 +163,10 @@ bool ivshmem_server_connected(const struct ivshmem_server *s);
  * @s: the server, with a client
  * @vector: host vector, < VMRPC_NR_VECTORS
  *
- * Return: true if the guest rang it at least once since the last drain.
+ * Return: how many times the guest rang it since the last drain (the
+ * eventfd's count: a flood of rings is one read), 0 for none.
  */
-bool ivshmem_server_drain(struct ivshmem_server *s, unsigned int vector);
+uint64_t ivshmem_server_drain(struct ivshmem_server *s, unsigned int vector);
 
 /**
  * ivshmem_server_notify() - raise one of the guest's vectors

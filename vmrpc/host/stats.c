@@ -42,6 +42,7 @@ void vmrpc_stats_g2h_end(struct vmrpc_stats *s, bool began, bool replied,
 			s->v.g2h_errors++;
 		if (malformed)
 			s->v.g2h_malformed++;
+		s->v.g2h_status[status < VMRPC_NR_ERRORS ? status : VMRPC_EIO]++;
 	}
 	pthread_mutex_unlock(&s->lock);
 }
@@ -97,5 +98,13 @@ void vmrpc_stats_connection(struct vmrpc_stats *s, bool accepted)
 		s->v.connects++;
 	else
 		s->v.refused++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void vmrpc_stats_doorbells(struct vmrpc_stats *s, uint64_t rung)
+{
+	pthread_mutex_lock(&s->lock);
+	s->v.doorbells += rung;
+	s->v.wakeups++;
 	pthread_mutex_unlock(&s->lock);
 }

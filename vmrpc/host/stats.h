@@ -105,4 +105,11 @@ void vmrpc_stats_h2g_malformed(struct vmrpc_stats *s);
  */
 void vmrpc_stats_connection(struct vmrpc_stats *s, bool accepted);
 
+/**
+ * vmrpc_stats_doorbells() - the event thread woke for doorbells
+ * @s: the counters
+ * @rung: doorbells the eventfd had counted since the last wake-up
+ */
+void vmrpc_stats_doorbells(struct vmrpc_stats *s, uint64_t rung);
+
 #endif /* ZONEHOST_VMRPC_STATS_H */

@@ -96,6 +96,13 @@ struct vmrpc_host_config {
  * @g2h_in_flight: guest->host calls being handled now
  * @connects: QEMU connections accepted
  * @refused: QEMU connections refused (one VM per server)
+ * @g2h_status: guest->host calls completed, by the status written
+ *	(index VMRPC_OK to VMRPC_NR_ERRORS - 1): how many of each kind of
+ *	rejection a hostile guest got
+ * @doorbells: doorbells the guest rang on any vector, as the eventfds
+ *	counted them
+ * @wakeups: times the event thread woke to serve them; the work of one
+ *	wake-up is bounded (one pass over the slots), however many rang
  */
 struct vmrpc_host_stats {
 	uint64_t g2h_calls;
@@ -109,6 +116,9 @@ struct vmrpc_host_stats {
 	uint64_t g2h_in_flight;
 	uint64_t connects;
 	uint64_t refused;
+	uint64_t g2h_status[VMRPC_NR_ERRORS];
+	uint64_t doorbells;
+	uint64_t wakeups;
 };
 
 /* Defaults for struct vmrpc_host_config, shown in zhostd --help. */
@@ -246,5 +256,14 @@ void vmrpc_host_get_stats(const struct vmrpc_host *h,
 
 /* Human-readable text of a VMRPC_E* status ("no such module", ...). */
 const char *vmrpc_status_str(uint32_t status);
+
+/**
+ * vmrpc_status_name() - short name of a VMRPC status, for counters
+ * @status: VMRPC_OK or a VMRPC_E* code
+ *
+ * Return: "ok", "enomod", ... as in vmrpc.h, lower case; "unknown" for
+ * a number that is no status.
+ */
+const char *vmrpc_status_name(uint32_t status);
 
 #endif /* ZONEHOST_VMRPC_HOST_H */
