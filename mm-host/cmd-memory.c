@@ -116,7 +116,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 				 "cannot measure the memfd: %s", strerror(-ret));
 		return NULL;
 	}
-	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
 			"data_offset", (json_int_t)mi.offset,
 			"data_size", (json_int_t)mi.size,
 			"subblock_size", (json_int_t)mi.subblock_size,
@@ -132,6 +132,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 			"plug_calls", (json_int_t)mi.plug_calls,
 			"plug_refused", (json_int_t)mi.plug_refused,
 			"unplug_calls", (json_int_t)mi.unplug_calls,
+			"unplug_unplugged", (json_int_t)mi.unplug_unplugged,
 			"bad_calls", (json_int_t)mi.bad_calls,
 			"asks", (json_int_t)mi.asks,
 			"asks_granted", (json_int_t)mi.asks_granted,

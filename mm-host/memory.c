@@ -5,7 +5,8 @@
  * happens: ranges must lie inside the data area and a plug must name
  * unplugged subblocks and stay within the requested size. An unplug may
  * name subblocks already unplugged: a guest whose reply got lost repeats
- * it, and punching an empty range again costs nothing.
+ * it, and punching an empty range again costs nothing; such subblocks are
+ * counted (unplug_unplugged), so a guest that does it on purpose shows.
  */
 #include <endian.h>
 #include <errno.h>
@@ -19,6 +20,9 @@
 #include "log.h"
 #include "mem-names.h"
 #include "memory.h"
+
+/* The largest errno a Linux guest can report (MAX_ERRNO in the kernel). */
+#define MEMORY_ERRNO_MAX	4095
 
 int zhostd_memory_init(struct zhostd_memory *m, int memfd,
 		       const struct vmrpc_host_data_area *area,
@@ -144,6 +148,7 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 		return VMRPC_EIO;
 	}
 	for (uint64_t i = *first; i < *first + *count; i++) {
+		m->info.unplug_unplugged += !m->map[i];
 		m->nr_plugged -= m->map[i];
 		m->map[i] = 0;
 	}
@@ -200,6 +205,17 @@ static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 	for (size_t i = 0; i < sizeof(d.reserved) / sizeof(d.reserved[0]); i++)
 		if (d.reserved[i])
 			return VMRPC_EINVAL;
+	/*
+	 * Numbers no guest can have reached are refused, not shown: sizes past
+	 * the data area, a plugged size that is no number of subblocks, an
+	 * errno past the kernel's largest. An unknown reason passes: a newer
+	 * guest may know more of them.
+	 */
+	if (le64toh(d.requested_size) > m->area.size ||
+	    le64toh(d.plugged_size) > m->area.size ||
+	    le64toh(d.plugged_size) % m->area.subblock_size ||
+	    le32toh(d.error) > MEMORY_ERRNO_MAX)
+		return VMRPC_EINVAL;
 	m->info.done = (struct zhostd_memory_done){
 		.requested = le64toh(d.requested_size),
 		.plugged = le64toh(d.plugged_size),

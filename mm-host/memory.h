@@ -36,6 +36,8 @@
  * @plug_calls: well-formed VMRPC_MEM_PLUG calls served
  * @plug_refused: of those, refused (beyond the requested size)
  * @unplug_calls: well-formed VMRPC_MEM_UNPLUG and VMRPC_MEM_UNPLUG_ALL calls
+ * @unplug_unplugged: subblocks VMRPC_MEM_UNPLUG named that were not
+ *	plugged (accepted: a guest repeats an unplug whose reply it lost)
  * @bad_calls: calls refused as malformed
  * @asks: VMRPC_MEM_ASK calls
  * @asks_granted: of those, granted (in whole or in part)
@@ -58,6 +60,7 @@ struct zhostd_memory_info {
 	uint64_t plug_calls;
 	uint64_t plug_refused;
 	uint64_t unplug_calls;
+	uint64_t unplug_unplugged;
 	uint64_t bad_calls;
 	uint64_t asks;
 	uint64_t asks_granted;

@@ -81,7 +81,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(36);
+	tap_plan(42);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -147,9 +147,15 @@ int main(void)
 
 	tap_ok(range_call(VMRPC_MEM_UNPLUG, 1, 1) == VMRPC_OK && backed() == 2 * SB,
 	       "unplugging subblock 1 frees exactly its 2 MiB");
+	zhostd_memory_get(&m, &info);
+	tap_ok(info.unplug_unplugged == 0, "an unplug of plugged subblocks is not counted as unplugging unplugged ones");
 	tap_ok(range_call(VMRPC_MEM_UNPLUG, 1, 1) == VMRPC_OK && backed() == 2 * SB &&
 	       range_call(VMRPC_MEM_UNPLUG, DATA / SB, 1) == VMRPC_EINVAL,
 	       "repeating an unplug is harmless; outside the data area refused");
+	zhostd_memory_get(&m, &info);
+	tap_ok(info.unplug_unplugged == 1,
+	       "the repeated unplug counts 1 subblock that was not plugged (got %llu)",
+	       (unsigned long long)info.unplug_unplugged);
 	tap_ok(map[OFFSET + SB] == 0 && map[OFFSET] == 0x42 &&
 	       map[OFFSET + 10 * SB] == 0x42,
 	       "its data is gone, its neighbours' data is intact");
@@ -212,6 +218,22 @@ int main(void)
 		d.reserved[2] = 1;
 		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
 		       "a report with reserved bits set is refused");
+		d.reserved[2] = 0;
+		d.plugged_size = htole64(DATA + SB);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "a report of more plugged than the data area holds is refused");
+		d.plugged_size = htole64(40 * MIB + 4096);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "a plugged size that is no number of subblocks is refused");
+		d.plugged_size = htole64(40 * MIB);
+		d.requested_size = htole64(~0ULL);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "a requested size past the data area is refused");
+		d.requested_size = htole64(64 * MIB);
+		d.error = htole32(100000);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "an errno past the kernel's largest is refused");
+		d.error = 0;
 		zhostd_memory_get(&m, &info);
 		tap_ok(info.done_seq == 1 && info.done.requested == 64 * MIB,
 		       "query sees the last report");
