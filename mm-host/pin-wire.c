@@ -5,6 +5,7 @@
  */
 #include <endian.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pin-wire.h"
@@ -26,6 +27,29 @@ _Static_assert(sizeof(struct vmrpc_pin_holders) == 16, "vmrpc_pin_holders is 16 
 uint32_t zh_pin_batch_max_runs(uint32_t len)
 {
 	return len < BATCH_HDR ? 0 : (uint32_t)((len - BATCH_HDR) / BATCH_OP);
+}
+
+/*
+ * Whether two of the @n runs name a subblock in common (one bit per
+ * subblock: the runs add up to at most @nr_sb subblocks, so this is
+ * linear). Return: 1 if they do, 0 if not, -1 out of memory.
+ */
+static int runs_overlap(const struct zh_pin_run *runs, uint32_t n,
+			uint64_t nr_sb)
+{
+	uint8_t *seen = calloc(nr_sb / 8 + 1, 1);
+	int ret = 0;
+
+	if (!seen)
+		return -1;
+	for (uint32_t i = 0; i < n && !ret; i++)
+		for (uint64_t b = runs[i].first;
+		     b < runs[i].first + runs[i].count && !ret; b++) {
+			ret = (seen[b / 8] >> (b % 8)) & 1;
+			seen[b / 8] |= (uint8_t)(1 << (b % 8));
+		}
+	free(seen);
+	return ret;
 }
 
 uint32_t zh_pin_batch_decode(const void *req, uint32_t len, uint64_t nr_sb,
@@ -66,6 +90,14 @@ uint32_t zh_pin_batch_decode(const void *req, uint32_t len, uint64_t nr_sb,
 			.first = first, .count = count,
 			.pin = o == VMRPC_PIN_OP_PIN,
 		};
+	}
+	switch (runs_overlap(runs, n, nr_sb)) {
+	case 0:
+		break;
+	case 1:
+		return VMRPC_EINVAL;
+	default:
+		return VMRPC_ENOMEM;
 	}
 	if ((uint64_t)n * sizeof(struct vmrpc_pin_result) > resp_cap)
 		return VMRPC_ERANGE;

@@ -43,11 +43,13 @@ struct zh_pin_run {
  * fields are zero, op is VMRPC_PIN_OP_PIN or VMRPC_PIN_OP_UNPIN, count is
  * at least 1, first + count lies within the data area (no overflow), and
  * the counts add up to at most @nr_sb (runs never overlap, so a batch
- * never names more subblocks than there are: this bounds a call's work).
+ * never names more subblocks than there are: this bounds a call's work),
+ * and no two runs name the same subblock.
  * The reply, one struct vmrpc_pin_result per run, must fit @resp_cap.
  *
  * Return: VMRPC_OK, VMRPC_EINVAL for a malformed batch, VMRPC_ERANGE when
- * the reply would not fit @resp_cap. Nothing is applied on failure.
+ * the reply would not fit @resp_cap, VMRPC_ENOMEM when the overlap check
+ * found no memory. Nothing is applied on failure.
  */
 uint32_t zh_pin_batch_decode(const void *req, uint32_t len, uint64_t nr_sb,
 			     uint32_t resp_cap, struct zh_pin_run *runs,

@@ -502,9 +502,15 @@ static void test_malformed(void)
 	req.o[1] = req.o[0];
 	req.o[1].op = htole16(3);
 	EXPECT("a bad second run", 40, VMRPC_EINVAL);
-	tap_ok(ok && info().stats.bad_calls - bad0 == 16 && !info().locked &&
+	RESET();
+	req.b.nr = htole32(2);
+	req.o[1] = req.o[0];
+	req.o[1].first = htole64(1);
+	req.o[1].op = htole16(VMRPC_PIN_OP_UNPIN);
+	EXPECT("overlapping runs", 40, VMRPC_EINVAL);
+	tap_ok(ok && info().stats.bad_calls - bad0 == 17 && !info().locked &&
 	       !info().guest_pinned && !info().shortfall,
-	       "16 malformed batches refused (EINVAL), counted, nothing pinned even from a good first run");
+	       "17 malformed batches refused (EINVAL), counted, nothing pinned even from a good first run");
 	RESET();
 	tap_ok(raw(&req, 24, 15) == VMRPC_ERANGE && !info().locked,
 	       "a reply that does not fit resp_len: ERANGE, nothing pinned");
