@@ -8,8 +8,9 @@
 # documented domain with virsh and starts it. balloon-ctl -n DOMAIN then
 # finds zhostd, the guest has its initial host memory plugged, grows and
 # shrinks with check passing; virsh destroy makes zhostd free the memory
-# and exit leaving no socket or pid file; virsh start works again. The
-# daemon, the domain, the hook and their files are gone at the end.
+# and exit leaving no socket or pid file; virsh start works again, virsh
+# shutdown powers the guest off; a domain the hook refuses does not start.
+# The daemon, the domain, the hook and their files are gone at the end.
 # timeout: 420
 set -uo pipefail
 . "$(dirname "$0")/../lib/vm.sh"
@@ -61,6 +62,12 @@ own_hook=0 own_hookdir=0 own_sockdir=0 own_runtime=0 own_virtlogd=0
 img=$(mktemp -d)
 chmod 0755 "$img"	# libvirt-qemu reads the guest from here
 
+# Each start empties the console file: keep what the last boot printed.
+keep_console() {
+	[ ! -f "$img/console.log" ] || tr -d '\r' <"$img/console.log" >>"$img/consoles"
+	rm -f "$img/console.log"
+}
+
 lv_cleanup() {
 	local pid
 	trap '' TERM INT HUP
@@ -68,10 +75,11 @@ lv_cleanup() {
 		lv destroy "$name" >/dev/null 2>&1
 		lv undefine "$name" >/dev/null 2>&1
 	fi
-	if [ -n "${ZH_TEST_CONSOLES:-}" ] && [ -f "$img/console.log" ]; then
-		# tests/run checks the console, and keeps zhostd's log beside it.
+	keep_console
+	if [ -n "${ZH_TEST_CONSOLES:-}" ] && [ -f "$img/consoles" ]; then
+		# tests/run checks the consoles, and keeps zhostd's log beside them.
 		mkdir -p "$ZH_TEST_CONSOLES"
-		tr -d '\r' <"$img/console.log" >"$ZH_TEST_CONSOLES/$name.log"
+		cp "$img/consoles" "$ZH_TEST_CONSOLES/$name.log"
 		cp "$vmdir/zhostd.log" "$ZH_TEST_CONSOLES/$name.zhostd" 2>/dev/null
 	fi
 	if [ "$_tap_failed" -ne 0 ]; then
@@ -183,6 +191,7 @@ tap_ok "$([ $st -eq 0 ] && [ $gone -eq 0 ]; echo $?)" "virsh destroy: zhostd (pi
 grep -q "QEMU went away and --on-disconnect is exit" "$vmdir/zhostd.log" &&
 	grep -q "exiting" "$vmdir/zhostd.log"
 tap_ok $? "zhostd's log: QEMU went away, it freed the VM's memory and exited"
+keep_console
 left=$(ls -d "$sockdir/$name.sock" "$vmdir/zhostd.sock" "$vmdir/zhostd.pid" 2>/dev/null)
 tap_ok "$([ -z "$left" ]; echo $?)" "no socket or pid file left${left:+ ($left)}"
 
@@ -193,8 +202,17 @@ zpid2=$(pid_of "$vmdir/zhostd.pid")
 tap_ok "$([ $st -eq 0 ] && alive "$zpid2" && [ "$zpid2" != "$zpid" ]; echo $?)" \
 	"virsh start again: a new zhostd (pid $zpid2), 256 MiB plugged again"
 
-lv destroy "$name" >/dev/null && vm_until 60 eval '! alive '"$zpid2"
-tap_ok $? "virsh destroy again: zhostd exits"
+# The ACPI power button: the guest's init powers it off, once its acpid
+# runs (before the ready marker; virsh start emptied the console file).
+booted() { tr -d '\r' <"$img/console.log" | grep -q '^zonehost-guest: ready '; }
+vm_until 120 booted && lv shutdown "$name" >/dev/null &&
+	vm_until 120 eval '[ "$(lv domstate "$name")" = "shut off" ]' &&
+	vm_until 60 eval '! alive '"$zpid2"
+st=$?
+grep -q "reboot: Power down" "$img/console.log" 2>/dev/null
+button=$?
+tap_ok "$([ $st -eq 0 ] && [ $button -eq 0 ]; echo $?)" "virsh shutdown: the guest powers off (ACPI power button; the kernel says Power down), zhostd exits"
+keep_console
 # A domain the hook refuses does not start, and says why.
 lv dumpxml "$name" | sed -E "s/initial=[\"']256M[\"']/initial='lots'/" >"$img/bad.xml"
 lv define "$img/bad.xml" >/dev/null
