@@ -128,6 +128,10 @@ static void log_serving(const struct zhostd *zd, const struct zhostd_options *o)
 		  (unsigned long long)(zd->mem.info.max >> 20),
 		  (unsigned long long)(o->initial >> 20),
 		  o->socket_path, o->control_path);
+	if (o->cfg.sock_chown)
+		zlog_info("ivshmem socket given to uid %u, gid %u (--socket-owner): only that user connects",
+			  (unsigned int)o->cfg.sock_uid,
+			  (unsigned int)o->cfg.sock_gid);
 	if (o->guard.interval_ms)
 		zlog_info("memory guard: looks for host memory behind unplugged subblocks every %g s; on violation: %s",
 			  o->guard.interval_ms / 1000.0,
