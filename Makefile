@@ -94,6 +94,15 @@ $(BUILD)/obj-san/%.o: %.c
 $(BIN)/zhostd: $(ZHOSTD_OBJS) $(LIB_OBJS) $(COMMON_OBJS) | $(BIN)
 	$(CC) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
 
+# zhostd built with ASan and UBSan, for the e2e tests that attack it from
+# the guest (tests/e2e/test-hostile-guest.sh runs it as ZHOST_ZHOSTD).
+ZHOSTD_SAN := $(BUILD)/tests/zhostd-san
+all: $(ZHOSTD_SAN)
+$(ZHOSTD_SAN): $(ZHOSTD_SAN_OBJS) $(BUILD)/obj-san/mm-host/main.o \
+		$(LIB_SAN_OBJS) $(COMMON_SAN_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(HOST_LDLIBS) $(JANSSON_LIBS)
+
 # Each unit test links the sanitized library, zhostd and common objects.
 $(BUILD)/tests/test-%: $(BUILD)/obj-san/tests/unit/test-%.o $(LIB_SAN_OBJS) \
 		$(ZHOSTD_SAN_OBJS) $(COMMON_SAN_OBJS)
