@@ -51,11 +51,12 @@ for f in usr/bin/zhostd usr/bin/balloon-ctl usr/bin/zhost-run \
 	[ -e "$t/root/$f" ] || missing="$missing $f"
 done
 cmp -s "$t/root/etc/libvirt/hooks/qemu.d/zonehost" "$root/dist/libvirt/zonehost" &&
+	cmp -s "$t/root/lib/systemd/system/zhostd@.service" "$root/dist/systemd/zhostd@.service" &&
 	[ "$(dpkg-deb -f "$deb" Package)" = zonehost ] &&
 	dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles | grep -qx /etc/libvirt/hooks/qemu.d/zonehost ||
-	missing="$missing (the hook, as a conffile)"
+	missing="$missing (the hook as a conffile, the unit: as in dist/)"
 tap_ok "$([ -z "$missing" ]; echo $?)" \
-	"dpkg -x: programs, hook (a conffile), unit, man pages, copyright${missing:+ (missing:$missing)}"
+	"dpkg -x: programs, hook (a conffile), unit (those tested by test-libvirt-hook and test-systemd-unit), man pages, copyright${missing:+ (missing:$missing)}"
 
 out=$("$t/root/usr/bin/zhostd" --version 2>&1)
 tap_ok "$([[ $out == *"$version"* ]]; echo $?)" "the unpacked zhostd runs: $out"
