@@ -525,44 +525,34 @@ void vmrpc_host_get_stats(const struct vmrpc_host *h,
 	vmrpc_stats_get((struct vmrpc_stats *)&h->stats, stats);
 }
 
+/* Each status's text and short name, indexed by status. */
+static const struct {
+	const char *text;
+	const char *name;
+} vmrpc_statuses[VMRPC_NR_ERRORS] = {
+	[VMRPC_OK] = { "success", "ok" },
+	[VMRPC_ENOMOD] = { "no such module", "enomod" },
+	[VMRPC_ENOPROC] = { "no such procedure", "enoproc" },
+	[VMRPC_EINVAL] = { "malformed request", "einval" },
+	[VMRPC_E2BIG] = { "length exceeds the payload area", "e2big" },
+	[VMRPC_ESTATE] = { "slot was not posted", "estate" },
+	[VMRPC_ESEQ] = { "sequence number replayed", "eseq" },
+	[VMRPC_ENOMEM] = { "out of memory", "enomem" },
+	[VMRPC_EIO] = { "handler failed", "eio" },
+	[VMRPC_EPERM] = { "refused by policy", "eperm" },
+	[VMRPC_EBUSY] = { "busy, try again later", "ebusy" },
+	[VMRPC_ERANGE] = { "response too large", "erange" },
+	[VMRPC_ESHUTDOWN] = { "callee is shutting down", "eshutdown" },
+};
+
 const char *vmrpc_status_str(uint32_t status)
 {
-	static const char *const text[VMRPC_NR_ERRORS] = {
-		[VMRPC_OK] = "success",
-		[VMRPC_ENOMOD] = "no such module",
-		[VMRPC_ENOPROC] = "no such procedure",
-		[VMRPC_EINVAL] = "malformed request",
-		[VMRPC_E2BIG] = "length exceeds the payload area",
-		[VMRPC_ESTATE] = "slot was not posted",
-		[VMRPC_ESEQ] = "sequence number replayed",
-		[VMRPC_ENOMEM] = "out of memory",
-		[VMRPC_EIO] = "handler failed",
-		[VMRPC_EPERM] = "refused by policy",
-		[VMRPC_EBUSY] = "busy, try again later",
-		[VMRPC_ERANGE] = "response too large",
-		[VMRPC_ESHUTDOWN] = "callee is shutting down",
-	};
-
-	return status < VMRPC_NR_ERRORS ? text[status] : "unknown status";
+	return status < VMRPC_NR_ERRORS ? vmrpc_statuses[status].text :
+	       "unknown status";
 }
 
 const char *vmrpc_status_name(uint32_t status)
 {
-	static const char *const name[VMRPC_NR_ERRORS] = {
-		[VMRPC_OK] = "ok",
-		[VMRPC_ENOMOD] = "enomod",
-		[VMRPC_ENOPROC] = "enoproc",
-		[VMRPC_EINVAL] = "einval",
-		[VMRPC_E2BIG] = "e2big",
-		[VMRPC_ESTATE] = "estate",
-		[VMRPC_ESEQ] = "eseq",
-		[VMRPC_ENOMEM] = "enomem",
-		[VMRPC_EIO] = "eio",
-		[VMRPC_EPERM] = "eperm",
-		[VMRPC_EBUSY] = "ebusy",
-		[VMRPC_ERANGE] = "erange",
-		[VMRPC_ESHUTDOWN] = "eshutdown",
-	};
-
-	return status < VMRPC_NR_ERRORS ? name[status] : "unknown";
+	return status < VMRPC_NR_ERRORS ? vmrpc_statuses[status].name :
+	       "unknown";
 }
