@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# A hostile guest attacks zhostd while the well-behaved traffic goes on.
+# zhostd is the build with AddressSanitizer and UndefinedBehaviorSanitizer
+# (build/tests/zhostd-san). In the guest, vmrpc_adversary maps the device's
+# BARs through sysfs and sends malformed calls in rounds from the last
+# guest->host slots, floods every doorbell, and keeps the guest kernel's own
+# pings going. Meanwhile the host resizes the guest (the kernel's plug and
+# unplug calls), pings it, reads its meminfo and zhostd's status. Then it
+# tells the adversary to stop and checks: zhostd alive and serving, every
+# well-behaved call worked, every class of malformed traffic counted by
+# zhostd at least as often as the adversary saw it refused, the doorbells
+# cost at most one pass each, balloon-ctl check consistent, zhostd's log
+# bounded by its rate limit, and no sanitizer report once zhostd exited.
+# The host's side lasts ATTACK_S seconds (default 30), in whole rounds.
+# timeout: 900
+set -uo pipefail
+. "$(dirname "$0")/../lib/vm.sh"
+vm_require_guest
+
+san=$VM_BUILD/tests/zhostd-san
+if [ ! -x "$san" ]; then
+	echo "1..0 # SKIP $san missing: run 'make'"
+	exit 4
+fi
+export ZHOST_ZHOSTD=$san
+# A report goes to a file of its own (zhostd's stderr is gone once it
+# daemonized); halting on the first one ends zhostd, which the test sees.
+export ASAN_OPTIONS="log_path=$VM_TMP/asan:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=$VM_TMP/ubsan:print_stacktrace=1:halt_on_error=1"
+
+name=e2e-hostile-guest
+dir=$ZHOST_RUNTIME_DIR/$name
+log=$(vm_console "$name")
+tap_plan 15
+bctl() { vm_bctl "$name" "$@"; }
+# A number of the adversary's summary: adv "status einval", adv "count
+# doorbells", adv "class replay sent"; 0 when it printed none.
+adv() {
+	local v
+	v=$(vm_console_value "$name" "s/^vmrpc-adversary: $1 \([0-9]*\).*/\1/p")
+	echo "${v:-0}"
+}
+# A number from zhostd's status: st JQ-PATH
+st() { jq -r "$1 // 0" "$VM_TMP/status.json" 2>/dev/null; }
+
+# 1 GiB BAR: 896 MiB of data area, of which the guest gets at most 256.
+vm_start "$name" vmrpc_adversary -m 512M -H 64M --host-max 256M --append quiet
+tap_ok $? "zhost-run starts a guest under the sanitized zhostd"
+zpid=$(cat "$dir/zhostd.pid" 2>/dev/null)
+tap_check "the zhostd serving it is the sanitized build" \
+	[ "$(readlink "/proc/$zpid/exe" 2>/dev/null)" = "$(readlink -f "$san")" ]
+vm_wait "$name" '^vmrpc-adversary: attacking' 300
+tap_ok $? "the adversary attacks"
+vm_console_value "$name" 's/^\(vmrpc-adversary: attacking.*\)/#   \1/p'
+t0=$SECONDS
+lines0=$(wc -l <"$dir/zhostd.log")
+
+# The well-behaved traffic, while the attack goes on.
+good=0 bad=0
+well() {
+	if "$@" >>"$VM_TMP/well.out" 2>&1; then
+		good=$((good + 1))
+	else
+		bad=$((bad + 1))
+		echo "failed: $*" >>"$VM_TMP/well.out"
+	fi
+}
+# Rounds of it for at least ATTACK_S seconds (at least one round).
+ATTACK_S=${ATTACK_S:-30}
+rounds=0
+while [ $rounds -eq 0 ] || [ $((SECONDS - t0)) -lt "$ATTACK_S" ]; do
+	for size in 192M 64M 128M; do
+		well bctl set "$size" --wait --timeout 240
+		for i in 1 2 3; do
+			well bctl guest ping
+			well bctl status --json
+		done
+		well bctl guest meminfo --json
+	done
+	well bctl check
+	rounds=$((rounds + 1))
+done
+[ $bad -eq 0 ] || grep -A3 '^failed' "$VM_TMP/well.out" | head -n 20 | sed 's/^/#   /'
+tap_check "well-behaved calls during the attack: $good worked, $bad failed ($rounds rounds of 3 resizes, pings, meminfo, status, check)" \
+	[ $bad -eq 0 ]
+
+vm_tell "$name" stop
+vm_wait "$name" '^vmrpc-adversary: stopped after' 600
+tap_ok $? "the adversary stops when told"
+elapsed=$((SECONDS - t0))
+kill -0 "$zpid" 2>/dev/null
+tap_ok $? "zhostd (pid $zpid) is alive after $elapsed s of attack"
+bctl status --json >"$VM_TMP/status.json" 2>&1
+tap_ok $? "zhostd still serves its control socket"
+vm_console_value "$name" 's/^vmrpc-adversary: \(stopped.*\)/# adversary \1/p'
+tr -d '\r' <"$log" | sed -n 's/^vmrpc-adversary: \(class\|status\|count\) /#   /p' | paste -sd' ' |
+	fold -w 150 -s | sed 's/^/# adversary: /'
+tap_diag "zhostd stats: $(jq -c '.stats' "$VM_TMP/status.json")"
+tap_diag "zhostd memory: $(jq -c '.memory.stats' "$VM_TMP/status.json")"
+tap_diag "zhostd pins: $(jq -c '.pins.stats' "$VM_TMP/status.json")"
+tap_diag "zhostd suppressed: $(jq -c '.suppressed' "$VM_TMP/status.json")"
+
+# Each refusal the adversary saw, zhostd counted (the guest kernel's own
+# calls may add to zhostd's counts, never take away).
+short=
+for s in enomod enoproc einval e2big estate eseq eperm; do
+	[ "$(st ".stats.g2h_$s")" -ge "$(adv "status $s")" ] || short+=" g2h_$s"
+done
+[ "$(st .memory.stats.bad_calls)" -ge "$(adv "count mem-einval")" ] || short+=" memory.bad_calls"
+[ "$(st .memory.stats.unplug_unplugged)" -ge "$(adv "count unplug-unplugged")" ] || short+=" unplug_unplugged"
+[ "$(st .memory.stats.plug_refused)" -ge "$(adv "count plug-eperm")" ] || short+=" plug_refused"
+[ "$(st .pins.stats.bad_calls)" -ge "$(adv "count pin-einval")" ] || short+=" pins.bad_calls"
+[ "$(st .pins.stats.refused_runs)" -ge "$(adv "count pin-refused")" ] || short+=" pins.refused_runs"
+tap_check "zhostd counted every refusal the adversary got${short:+ (short:$short)}" [ -z "$short" ]
+
+missing= classes=0 malformed=0
+for c in $(tr -d '\r' <"$log" | sed -n 's/^vmrpc-adversary: class \([^ ]*\) .*/\1/p'); do
+	classes=$((classes + 1))
+	[ "$(adv "class $c sent")" -gt 0 ] || missing+=" $c"
+done
+for s in enomod enoproc einval e2big estate eseq eperm; do
+	malformed=$((malformed + $(adv "status $s")))
+done
+tap_check "$classes classes of hostile traffic sent, $malformed malformed calls refused${missing:+ (not sent:$missing)}" \
+	[ "$classes" -eq 14 ] && [ -z "$missing" ] && [ "$malformed" -gt 0 ]
+
+rung=$(adv "count doorbells") db=$(st .stats.doorbells) wk=$(st .stats.wakeups)
+tap_check "doorbells: the adversary rang $rung, zhostd counted $db and woke $wk times (one bounded pass each)" \
+	[ "$db" -ge "$rung" ] && [ "$wk" -le "$db" ] && [ "$wk" -gt 0 ]
+
+bctl check >"$VM_TMP/check.out" 2>&1
+st_check=$?
+[ $st_check -eq 0 ] || sed 's/^/#   /' "$VM_TMP/check.out"
+tap_check "balloon-ctl check: zhostd, guest and memfd agree after the attack" [ $st_check -eq 0 ]
+
+# A guest can make zhostd write: at most the burst and then the steady
+# rate of each of the five kinds, plus the few lines a resize writes.
+lines=$(($(wc -l <"$dir/zhostd.log") - lines0))
+bound=$((5 * 20 + 5 * 5 * elapsed + 100))
+suppressed=$(st .suppressed.total)
+tap_check "zhostd wrote $lines log lines in $elapsed s (bound $bound), $suppressed suppressed" \
+	[ "$lines" -le "$bound" ]
+
+tap_check "the adversary's own results (vmrpc_adversary TAP)" vm_guest_tap_ok "$name"
+vm_finish "$name" 120
+vm_until 60 eval "! kill -0 $zpid"
+tap_ok $? "zhostd exits with the guest"
+reports=$(cat "$VM_TMP"/asan* "$VM_TMP"/ubsan* 2>/dev/null)
+[ -z "$reports" ] || printf '%s\n' "$reports" | head -n 40 | sed 's/^/#   /'
+tap_check "no AddressSanitizer, UndefinedBehaviorSanitizer or leak report from zhostd" \
+	[ -z "$reports" ]
+tap_done
