@@ -22,6 +22,7 @@
 #   pressure_swap_used            bytes in our swap file (/proc/swaps)
 #   pressure_usage                bytes charged to the cgroup
 #   pressure_holds PID            PID is in the cgroup
+#   pressure_oom_kills            processes the cgroup's OOM killer killed
 #   pressure_teardown             kill the VMs of this script, swapoff,
 #                                 remove the swap file and the cgroup
 #
@@ -131,6 +132,12 @@ pressure_usage() {
 	else
 		cat "$PRESSURE_CG/memory.current"
 	fi
+}
+
+pressure_oom_kills() {
+	local f=$PRESSURE_CG/memory.events
+	[ "$PRESSURE_CG_VERSION" = 1 ] && f=$PRESSURE_CG/memory.oom_control
+	awk '$1 == "oom_kill" { print $2; found = 1 } END { if (!found) print 0 }' "$f"
 }
 
 pressure_holds() {

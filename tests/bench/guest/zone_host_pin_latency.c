@@ -40,17 +40,7 @@
 #define PIN_WAIT_S	120
 #define HOST_WAIT_MS	(600 * 1000)
 #define TAG		"zone-host-pin-lat: "
-
-static char *map_region(size_t len)
-{
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	madvise(p, len, MADV_NOHUGEPAGE);
-	return p;
-}
+#define PIN_DIR		"/sys/kernel/mm/zone_host/pin"
 
 static void write_pages(char *p, size_t len, uint64_t v)
 {
@@ -92,20 +82,6 @@ static void timed_pass(const char *ws, size_t len, uint64_t *t)
 	}
 }
 
-/* Wait until pin/pinned_bytes reads at least @want; the last value. */
-static long long wait_pinned(long long want)
-{
-	long long v = -1;
-
-	for (int i = 0; i < PIN_WAIT_S * 10; i++) {
-		v = read_ll("/sys/kernel/mm/zone_host/pin/pinned_bytes");
-		if (v >= want)
-			break;
-		usleep(100000);
-	}
-	return v;
-}
-
 static int fail(const char *what)
 {
 	printf(TAG "error %s: %s\n", what, strerror(errno));
@@ -141,16 +117,17 @@ int main(void)
 	}
 	sbs = calloc(g.nsbs, 1);
 	all = calloc(per * passes, sizeof(*all));
-	ws = map_region(ws_len);
-	hog = map_region(hog_len);
+	ws = zh_map_region(ws_len);
+	hog = zh_map_region(hog_len);
 	if (!sbs || !all || !ws || !hog)
 		return fail("memory");
 	write_pages(ws, ws_len, 1);
 	if (lock && mlock(ws, ws_len))
 		return fail("mlock");
 	n = zh_subblocks_of(&g, ws, ws_len, sbs, &pages);
-	if (lock && !access("/sys/kernel/mm/zone_host/pin", F_OK))
-		pinned = wait_pinned(n * g.sb_size);
+	if (lock && !access(PIN_DIR, F_OK))
+		pinned = wait_ll(PIN_DIR "/pinned_bytes", n * g.sb_size,
+				 PIN_WAIT_S * 10);
 	write_pages(hog, hog_len, 2);
 	printf(TAG "start mode %s ws_mib %d hog_mib %zu passes %zu subblocks %ld\n",
 	       mode, WS_MIB, hog_mib, passes, n);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "zone_host_util.h"
@@ -70,6 +71,21 @@ static inline int zh_geometry_read(struct zh_geometry *g)
 	return 0;
 }
 
+/*
+ * An anonymous private mapping of @len bytes without THP, so that its 4 KiB
+ * pages spread over subblocks as they come; NULL on failure.
+ */
+static inline char *zh_map_region(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	return p;
+}
+
 /* The PFN behind @addr in pagemap @pm (0 if none). */
 static inline unsigned long long zh_pfn_of(int pm, const void *addr)
 {
@@ -104,8 +120,11 @@ static inline long zh_subblocks_of(const struct zh_geometry *g, const char *p,
 			continue;
 		(*pages)++;
 		sb = (pfn - g->data_pfn) / g->sb_pages;
-		if (sb < g->nsbs && !sbs[sb]++)
+		/* A mark, not a count: a byte would wrap at 256 pages. */
+		if (sb < g->nsbs && !sbs[sb]) {
+			sbs[sb] = 1;
 			n++;
+		}
 	}
 	close(pm);
 	return n;

@@ -91,6 +91,23 @@ static inline int wait_plugged(int tenths)
 	return -1;
 }
 
+/*
+ * Wait until the number in @path reads @want, looking every 100 ms at most
+ * @tenths times. Returns the last value read.
+ */
+static inline long long wait_ll(const char *path, long long want, int tenths)
+{
+	long long v = -1;
+
+	for (int i = 0; i < tenths; i++) {
+		v = read_ll(path);
+		if (v == want)
+			break;
+		usleep(100000);
+	}
+	return v;
+}
+
 /* The number after @key ("zonehost.wait=") on the kernel command line. */
 static inline long long cmdline_value(const char *key, long long def)
 {
