@@ -1,28 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The provider's calls to the host, VMRPC module VMRPC_MOD_MEM: the
- * configuration, plug, unplug, how a resize ended, asking for more. The
+ * configuration, plug, unplug, how a resize ended, asking for more; and
+ * VMRPC_MOD_PIN: the subblocks to pin and unpin. The
  * lowest layer of the provider: it knows the wire format and nothing of
  * the provider's state. The host's calls to the guest are in
  * zone_host_serve.c.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
+#include <linux/overflow.h>
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
 
 /* Call the host; a reply of any other length than @resp_len is an error. */
-static int zone_host_call_host(u16 proc, const void *req, u32 req_len,
-			       void *resp, u32 resp_len)
+static int zone_host_call_module(u16 module, u16 proc, const void *req,
+				 u32 req_len, void *resp, u32 resp_len)
 {
 	int ret;
 
-	ret = vmrpc_call(VMRPC_MOD_MEM, proc, req, req_len, resp, resp_len,
+	ret = vmrpc_call(module, proc, req, req_len, resp, resp_len,
 			 VMRPC_TIMEOUT_DEFAULT_MS);
 	if (ret < 0)
 		return ret;
 	return (u32)ret == resp_len ? 0 : -EPROTO;
+}
+
+static int zone_host_call_host(u16 proc, const void *req, u32 req_len,
+			       void *resp, u32 resp_len)
+{
+	return zone_host_call_module(VMRPC_MOD_MEM, proc, req, req_len, resp,
+				     resp_len);
 }
 
 /**
@@ -134,4 +143,23 @@ int zone_host_call_ask(u64 more, u64 *requested)
 	if (!ret)
 		*requested = le64_to_cpu(resp.requested_size);
 	return ret;
+}
+
+/**
+ * zone_host_call_pin() - ask the host to pin and unpin runs of subblocks
+ * @batch: the runs, @batch->nr of them, in little-endian as sent
+ * @results: filled with one result per run, as the host sent them
+ *	(unchecked: the caller validates what it uses)
+ *
+ * Return: 0, -EOPNOTSUPP when the host has no pinning, or another
+ * negative errno.
+ */
+int zone_host_call_pin(const struct vmrpc_pin_batch *batch,
+		       struct vmrpc_pin_result *results)
+{
+	u32 nr = le32_to_cpu(batch->nr);
+
+	return zone_host_call_module(VMRPC_MOD_PIN, VMRPC_PIN_UPDATE, batch,
+				     struct_size(batch, ops, nr), results,
+				     nr * sizeof(*results));
 }

@@ -128,6 +128,10 @@ static int zone_host_setup(struct zone_host_provider *zp,
 			goto err_free;
 		zp->mgid = ret;
 		zp->nid = nid;
+		/* Count mlocked pages from the first page added. */
+		ret = zone_host_pin_setup(zp);
+		if (ret)
+			goto err_group;
 		ret = zone_host_plug_register(zp);
 		if (ret)
 			goto err_group;
@@ -154,6 +158,7 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		zp->block_size >> 20, zp->sb_size >> 20, zp->max >> 20);
 	atomic64_inc(&zp->stats.requests);
 	zone_host_request(zp, requested);
+	zone_host_pin_attach(zp);
 	queue_delayed_work(zp->wq, &zp->pressure, HZ);
 	if (IS_ENABLED(CONFIG_ZONE_HOST_WSS))
 		zone_host_wss_attach();
@@ -321,6 +326,7 @@ static struct zone_host_provider *zone_host_provider_alloc(void)
 	INIT_WORK(&zp->work, zone_host_resize);
 	INIT_DEFERRABLE_WORK(&zp->pressure, zone_host_pressure);
 	INIT_WORK(&zp->attach_work, zone_host_attach_work);
+	zone_host_pin_init(zp);
 	zp->client.name = "zone_host";
 	zp->client.attach = zone_host_attach_cb;
 	zp->client.detach = zone_host_detach_cb;

@@ -14,12 +14,16 @@
  *
  * Its files, each using only those above it in this list:
  *
- *   zone_host_call.c      calls to the host (VMRPC_MOD_MEM, guest to host)
+ *   zone_host_call.c      calls to the host (VMRPC_MOD_MEM and
+ *                         VMRPC_MOD_PIN, guest to host)
  *   zone_host_plug.c      subblock geometry, plugging, the online callback
+ *   zone_host_pin.c       mlocked pages per subblock, pinning by the host
+ *   zone_host_pin_holders.c  which processes hold the pinned subblocks
  *   zone_host_unplug.c    unplugging and the floor
  *   zone_host_resize.c    the requested size and the worker that reaches it
  *   zone_host_pressure.c  asking the host for more when the guest runs short
- *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM)
+ *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM and
+ *                         VMRPC_MOD_PIN)
  *   zone_host_sysfs.c     /sys/kernel/mm/zone_host/
  *   zone_host_provider.c  binding to the device, setup, notifiers, init
  *
@@ -67,6 +71,80 @@ struct zone_host_stats {
 	atomic64_t asks_refused;	/* of those, refused by the host */
 	atomic64_t errors;		/* resize steps that failed */
 	atomic64_t requests;		/* requested sizes the host set */
+};
+
+/* Counters of pinning, in /sys/kernel/mm/zone_host/pin/; atomic, no lock. */
+struct zone_host_pin_stats {
+	atomic64_t updates;		/* VMRPC_PIN_UPDATE calls made */
+	atomic64_t refused;		/* runs the host pinned only in part */
+	atomic64_t errors;		/* calls that failed (sent again later) */
+	atomic64_t underflows;		/* counts that went below zero (a bug) */
+};
+
+/**
+ * struct zone_host_pin - the subblocks that hold mlocked pages, and which
+ *	of them the host pinned
+ *
+ * The mlock hook (zone_host_mlock_account(), called from mm/ in any
+ * context) only counts and marks; @work, in process context, tells the
+ * host. Geometry fields are set once, before @enabled is set and the hook
+ * can run, and never change.
+ *
+ * @base_pfn: geometry: first page frame of the data area
+ * @nr_sb: geometry: subblocks in the data area
+ * @sb_order: geometry: page order of a subblock
+ * @mlocked: per subblock, its mlocked pages. Changed by the hook with
+ *	atomic operations only; allocated with the geometry and never freed
+ *	(the hook cannot be stopped from reading it)
+ * @dirty: subblocks whose @mlocked crossed zero since @work last looked
+ *	at them, or whose pin must be sent again; set_bit() by anyone,
+ *	test_and_clear_bit() by @work
+ * @enabled: the hook counts: set once, after the geometry, with
+ *	WRITE_ONCE(), before the static key is enabled
+ * @lock: serializes @work; protects everything below
+ * @wanted: subblocks the guest asked the host to pin (a PIN sent, no
+ *	UNPIN since); bits change under @lock. The unplug reads it without
+ *	the lock, as a hint that @mlocked backs up
+ * @pinned: of @wanted, those the host confirmed pinned; under @lock
+ * @shortfall: of @wanted, those the host refused to pin; under @lock
+ * @nr_wanted: bits set in @wanted; written under @lock with WRITE_ONCE(),
+ *	read with READ_ONCE() anywhere
+ * @nr_pinned: bits set in @pinned; as @nr_wanted
+ * @nr_short: bits set in @shortfall; as @nr_wanted
+ * @reason: VMRPC_PIN_R_* of the last refusal; as @nr_wanted
+ * @no_host: the host has no pinning (an older zhostd answered
+ *	VMRPC_ENOMOD): nothing is sent until a device binds again; as
+ *	@nr_wanted
+ * @ops: the batch being built, vmrpc_max_payload() permitting; under @lock
+ * @results: the host's answer to it; under @lock
+ * @max_ops: entries @ops and @results hold; set with the geometry
+ * @work: sends what changed (runs on the provider's workqueue)
+ * @retry: asks again, some seconds later, for what the host refused or
+ *	never answered
+ * @stats: counters
+ */
+struct zone_host_pin {
+	unsigned long base_pfn;
+	unsigned long nr_sb;
+	unsigned int sb_order;
+	atomic_t *mlocked;
+	unsigned long *dirty;
+	bool enabled;
+	struct mutex lock;		/* see kernel-doc above */
+	unsigned long *wanted;
+	unsigned long *pinned;
+	unsigned long *shortfall;
+	unsigned long nr_wanted;
+	unsigned long nr_pinned;
+	unsigned long nr_short;
+	u32 reason;
+	bool no_host;
+	struct vmrpc_pin_batch *ops;
+	struct vmrpc_pin_result *results;
+	unsigned int max_ops;
+	struct work_struct work;
+	struct delayed_work retry;
+	struct zone_host_pin_stats stats;
 };
 
 /**
@@ -156,6 +234,7 @@ struct zone_host_stats {
  * @pm_nb: refuses hibernation while host memory is plugged
  * @kobj: /sys/kernel/mm/zone_host/; set once at init
  * @stats: counters
+ * @pin: mlocked subblocks and their pins (its own locking)
  */
 struct zone_host_provider {
 	struct mutex lock;		/* see kernel-doc above */
@@ -201,6 +280,7 @@ struct zone_host_provider {
 	struct notifier_block pm_nb;
 	struct kobject *kobj;
 	struct zone_host_stats stats;
+	struct zone_host_pin pin;
 };
 
 /* zone_host_call.c */
@@ -210,6 +290,8 @@ int zone_host_call_unplug(unsigned long first, unsigned long count);
 int zone_host_call_unplug_all(void);
 int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error);
 int zone_host_call_ask(u64 more, u64 *requested);
+int zone_host_call_pin(const struct vmrpc_pin_batch *batch,
+		       struct vmrpc_pin_result *results);
 
 /* zone_host_plug.c */
 int zone_host_plug_register(struct zone_host_provider *zp);
@@ -240,6 +322,19 @@ static inline bool zone_host_floor_allows(long avail, u64 margin,
 		return false;
 	return (u64)avail >= (margin >> PAGE_SHIFT) + need;
 }
+
+/* zone_host_pin.c */
+void zone_host_pin_init(struct zone_host_provider *zp);
+int zone_host_pin_setup(struct zone_host_provider *zp);
+void zone_host_pin_attach(struct zone_host_provider *zp);
+bool zone_host_pin_busy(struct zone_host_provider *zp, unsigned long sb);
+int zone_host_pin_status(struct zone_host_provider *zp, void *resp,
+			 u32 resp_size);
+const char *zone_host_pin_reason_name(u32 reason);
+
+/* zone_host_pin_holders.c */
+int zone_host_pin_holders(struct zone_host_provider *zp, const void *req,
+			  u32 req_len, void *resp, u32 resp_size);
 
 /* zone_host_unplug.c */
 int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The host's calls to the provider, VMRPC module VMRPC_MOD_MEM (reverse
- * calls): the guest's view of its memory, a new requested size, the
- * plugged map. They run on VMRPC's worker threads, concurrently with a
- * resize, so none of them takes the provider's lock.
+ * The host's calls to the provider (reverse calls). VMRPC_MOD_MEM: the
+ * guest's view of its memory, a new requested size, the plugged map.
+ * VMRPC_MOD_PIN: the guest's view of its pins, and who holds them. They
+ * run on VMRPC's worker threads, concurrently with a resize, so none of
+ * them takes the provider's lock.
  */
 #define pr_fmt(fmt) "zone_host: " fmt
 
@@ -104,22 +105,49 @@ static int zone_host_server(void *priv, u16 proc, const void *req,
 	}
 }
 
+/* Reverse calls of VMRPC_MOD_PIN. */
+static int zone_host_pin_server(void *priv, u16 proc, const void *req,
+				u32 req_len, void *resp, u32 resp_size)
+{
+	struct zone_host_provider *zp = priv;
+
+	switch (proc) {
+	case VMRPC_PIN_STATUS:
+		return req_len ? -EINVAL :
+				 zone_host_pin_status(zp, resp, resp_size);
+	case VMRPC_PIN_HOLDERS:
+		return zone_host_pin_holders(zp, req, req_len, resp, resp_size);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /**
- * zone_host_serve_init() - serve the host's VMRPC_MOD_MEM calls
+ * zone_host_serve_init() - serve the host's VMRPC_MOD_MEM and
+ *	VMRPC_MOD_PIN calls
  * @zp: the provider the calls are about
  *
  * Return: 0 or a negative errno.
  */
 int zone_host_serve_init(struct zone_host_provider *zp)
 {
-	return vmrpc_register_server(VMRPC_MOD_MEM, zone_host_server, zp);
+	int ret;
+
+	ret = vmrpc_register_server(VMRPC_MOD_MEM, zone_host_server, zp);
+	if (ret)
+		return ret;
+	ret = vmrpc_register_server(VMRPC_MOD_PIN, zone_host_pin_server, zp);
+	if (ret)
+		vmrpc_unregister_server(VMRPC_MOD_MEM);
+	return ret;
 }
 
 /**
- * zone_host_serve_exit() - stop serving the host's VMRPC_MOD_MEM calls
+ * zone_host_serve_exit() - stop serving the host's calls
  * @zp: the provider given to zone_host_serve_init()
  */
 void zone_host_serve_exit(struct zone_host_provider *zp)
 {
+	vmrpc_unregister_server(VMRPC_MOD_PIN);
 	vmrpc_unregister_server(VMRPC_MOD_MEM);
 }

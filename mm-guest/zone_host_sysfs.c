@@ -18,6 +18,9 @@
  *                        (MemAvailable leaves the kernel's reserves out)
  *   floor_margin_bytes   the setting it comes from (rw)
  *   stats/               counters
+ *   pin/                 pinning: mlocked_bytes, wanted_bytes,
+ *                        pinned_bytes, shortfall_bytes, last_refusal,
+ *                        enabled, and its counters
  *   wss/                 the working-set estimator (zone_host_wss_sysfs.c)
  */
 #include <linux/kobject.h>
@@ -26,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmrpc.h>
+#include <linux/vmstat.h>
 
 #include "zone_host_provider.h"
 #include "zone_host_wss.h"
@@ -184,10 +188,14 @@ static ssize_t zone_host_stat_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
 }
 
-#define ZH_STAT(_file, _counter) {					\
-	.attr = __ATTR(_file, 0444, zone_host_stat_show, NULL),		\
-	.offset = offsetof(struct zone_host_stats, _counter),		\
+/* A counter file: @_counter of @_type, shown by @_show. */
+#define ZH_COUNTER(_file, _show, _type, _counter) {			\
+	.attr = __ATTR(_file, 0444, _show, NULL),			\
+	.offset = offsetof(_type, _counter),				\
 }
+
+#define ZH_STAT(_file, _counter)					\
+	ZH_COUNTER(_file, zone_host_stat_show, struct zone_host_stats, _counter)
 
 static struct zone_host_stat_attr zone_host_stat_files[] = {
 	ZH_STAT(plug_requests, plug_requests),
@@ -223,9 +231,98 @@ static const struct attribute_group zone_host_stat_group = {
 	.attrs = zone_host_stat_attrs,
 };
 
+static ssize_t mlocked_bytes_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	struct zone_host_provider *zp = to_zp(kobj);
+	unsigned long pages = 0;
+
+	if (READ_ONCE(zp->pin.enabled))
+		pages = zone_page_state(zone_host_zone(zp), NR_MLOCK);
+	return sysfs_emit(buf, "%llu\n", (u64)pages << PAGE_SHIFT);
+}
+ZH_ATTR_RO(mlocked_bytes);
+
+/* Bytes of subblocks counted in one of the pin tracker's fields. */
+#define ZH_PIN_BYTES(_file, _field)					\
+static ssize_t _file##_show(struct kobject *kobj,			\
+			    struct kobj_attribute *attr, char *buf)	\
+{									\
+	struct zone_host_provider *zp = to_zp(kobj);			\
+									\
+	return sysfs_emit(buf, "%llu\n",					\
+			  (u64)READ_ONCE(zp->pin._field) * zp->sb_size); \
+}									\
+ZH_ATTR_RO(_file)
+
+ZH_PIN_BYTES(wanted_bytes, nr_wanted);
+ZH_PIN_BYTES(pinned_bytes, nr_pinned);
+ZH_PIN_BYTES(shortfall_bytes, nr_short);
+
+static ssize_t last_refusal_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	u32 reason = READ_ONCE(to_zp(kobj)->pin.reason);
+
+	return sysfs_emit(buf, "%s\n", zone_host_pin_reason_name(reason));
+}
+ZH_ATTR_RO(last_refusal);
+
+static ssize_t enabled_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
+{
+	struct zone_host_pin *pin = &to_zp(kobj)->pin;
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(pin->enabled) &&
+			  !READ_ONCE(pin->no_host));
+}
+ZH_ATTR_RO(enabled);
+
+/* A counter of struct zone_host_pin_stats as a read-only file. */
+static ssize_t zone_host_pin_stat_show(struct kobject *kobj,
+				       struct kobj_attribute *attr, char *buf)
+{
+	struct zone_host_stat_attr *sa =
+		container_of(attr, struct zone_host_stat_attr, attr);
+	atomic64_t *counter = (void *)&to_zp(kobj)->pin.stats + sa->offset;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
+}
+
+#define ZH_PIN_STAT(_file, _counter)					\
+	ZH_COUNTER(_file, zone_host_pin_stat_show,			\
+		   struct zone_host_pin_stats, _counter)
+
+static struct zone_host_stat_attr zone_host_pin_stat_files[] = {
+	ZH_PIN_STAT(updates, updates),
+	ZH_PIN_STAT(refused, refused),
+	ZH_PIN_STAT(errors, errors),
+	ZH_PIN_STAT(underflows, underflows),
+};
+
+static struct attribute *zone_host_pin_attrs[] = {
+	&mlocked_bytes_attr.attr,
+	&wanted_bytes_attr.attr,
+	&pinned_bytes_attr.attr,
+	&shortfall_bytes_attr.attr,
+	&last_refusal_attr.attr,
+	&enabled_attr.attr,
+	&zone_host_pin_stat_files[0].attr.attr,
+	&zone_host_pin_stat_files[1].attr.attr,
+	&zone_host_pin_stat_files[2].attr.attr,
+	&zone_host_pin_stat_files[3].attr.attr,
+	NULL,
+};
+
+static const struct attribute_group zone_host_pin_group = {
+	.name = "pin",
+	.attrs = zone_host_pin_attrs,
+};
+
 static const struct attribute_group *zone_host_groups[] = {
 	&zone_host_attr_group,
 	&zone_host_stat_group,
+	&zone_host_pin_group,
 	NULL,
 };
 
@@ -254,6 +351,8 @@ int zone_host_sysfs_init(struct zone_host_provider *zp)
 	/* Every counter file is listed in the group, and nothing else. */
 	BUILD_BUG_ON(ARRAY_SIZE(zone_host_stat_attrs) !=
 		     ARRAY_SIZE(zone_host_stat_files) + 1);
+	BUILD_BUG_ON(ARRAY_SIZE(zone_host_pin_attrs) !=
+		     ARRAY_SIZE(zone_host_pin_stat_files) + 7);
 	zk = kzalloc(sizeof(*zk), GFP_KERNEL);
 	if (!zk)
 		return -ENOMEM;

@@ -204,17 +204,19 @@ void zone_host_retry_pending(struct zone_host_provider *zp)
  * @want: subblocks to keep plugged
  * @reason: set to a VMRPC_MEM_R_* when it stops short
  *
- * One pass over the plugged subblocks, cheapest first. Returns early, with
- * 0, when the requested size changed to at least what is plugged.
+ * One pass over the plugged subblocks, cheapest first, leaving out those
+ * that hold mlocked pages or are pinned. Returns early, with 0, when the
+ * requested size changed to at least what is plugged.
  *
  * Return: 0, -ENOMEM (the floor, or no room for migrated pages), -EBUSY
- * (no other subblock could be emptied), or another negative errno.
+ * (no other subblock could be emptied, or the rest are pinned), or another
+ * negative errno.
  */
 int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		     u32 *reason)
 {
 	const u64 margin = zone_host_floor_bytes(zp);
-	unsigned long n = 0, i, sb, first, run, batched = 0;
+	unsigned long n = 0, i, sb, first, run, batched = 0, pinned = 0;
 	struct zone_host_candidate *cand;
 	unsigned long *batch;
 	int ret = 0;
@@ -228,6 +230,11 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		return -ENOMEM;
 	}
 	for_each_set_bit(sb, zp->plugged, zp->nr_sb) {
+		/* The host keeps it resident for an mlock: never take it. */
+		if (zone_host_pin_busy(zp, sb)) {
+			pinned++;
+			continue;
+		}
 		cand[n].sb = sb;
 		cand[n].used = zone_host_sb_used(zp, sb);
 		n++;
@@ -287,7 +294,8 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 	kvfree(cand);
 	if (!ret && zp->nr_plugged > want &&
 	    div64_u64(READ_ONCE(zp->requested), zp->sb_size) < zp->nr_plugged) {
-		*reason = VMRPC_MEM_R_BUSY;
+		/* What is left is mlocked, or could not be emptied. */
+		*reason = pinned ? VMRPC_MEM_R_PINNED : VMRPC_MEM_R_BUSY;
 		ret = -EBUSY;
 	}
 	return ret;

@@ -23,7 +23,7 @@ while IFS= read -r line; do
 	fi
 done <"$hdr"
 
-tap_plan $((${#order[@]} + 2))
+tap_plan $((${#order[@]} + 3))
 tap_check "the header lists ${#order[@]} files in order and ${#owner[@]} functions by file" \
 	test "${#order[@]}" -ge 5 -a "${#owner[@]}" -ge 10
 declare -A rank
@@ -53,4 +53,9 @@ globals=$(cd "$dir" && grep -nE '^(static )?struct zone_host_provider [*]*[a-z_]
 [ "$(echo "$globals" | grep -c .)" -eq 1 ] || tap_diag "provider globals:" "$globals"
 tap_check "one global holds the provider, the online callback's (${globals%%;*})" \
 	test "$(echo "$globals" | grep -c .)" -eq 1
+# And one the pin tracker, for the mlock hook, which gets only a folio.
+pins=$(cd "$dir" && grep -nE '^(static )?struct zone_host_pin [*]*[a-z_]+( =.*)?;' \
+	zone_host_*.c)
+tap_check "one global holds the pin tracker, the mlock hook's (${pins%%;*})" \
+	test "$(echo "$pins" | grep -c .)" -eq 1 -a "${pins%%:*}" = zone_host_pin.c
 tap_done
