@@ -10,8 +10,9 @@
  * second thread rewrites while the host reads it, unplugs of subblocks
  * never plugged, a plug beyond the maximum, resize reports with
  * impossible numbers, pin batches that are malformed, overlap or name
- * unplugged subblocks, and floods of doorbells on every vector (and on
- * vectors and peers that do not exist). Meanwhile a second thread makes
+ * unplugged subblocks, floods of doorbells on every vector (and on
+ * vectors and peers that do not exist), and a superblock whose layout
+ * says the slots lie outside BAR2 and the data area in the control area. Meanwhile a second thread makes
  * the guest kernel's own calls (debugfs vmrpc/ping), which must all work.
  *
  * Slots: the guest kernel takes the lowest free guest->host slot
@@ -67,7 +68,7 @@ enum adv_class {
 	C_WRONG_SIZE, C_PAST_PAYLOAD, C_BAD_OFFSET, C_UNKNOWN_MODULE,
 	C_UNKNOWN_PROC, C_REPLAY, C_BAD_HEADER, C_REWRITE, C_UNPLUG_UNPLUGGED,
 	C_PLUG_BEYOND_MAX, C_IMPOSSIBLE_REPORT, C_PIN_BAD, C_PIN_UNPLUGGED,
-	C_DOORBELL_FLOOD, C_NR
+	C_DOORBELL_FLOOD, C_SUPERBLOCK, C_NR
 };
 
 static const char *const class_name[C_NR] = {
@@ -85,6 +86,7 @@ static const char *const class_name[C_NR] = {
 	[C_PIN_BAD] = "pin-bad-runs",
 	[C_PIN_UNPLUGGED] = "pin-unplugged",
 	[C_DOORBELL_FLOOD] = "doorbell-flood",
+	[C_SUPERBLOCK] = "superblock-offsets",
 };
 
 static const char *const status_name[ADV_NR_STATUS] = {
@@ -513,6 +515,42 @@ static void attack_doorbells(struct adv *a)
 	a->sent[C_DOORBELL_FLOOD]++;
 }
 
+/*
+ * Rewrite the layout in the superblock (host-owned fields) with offsets
+ * outside BAR2 and inside the control area, ring the CONFIG doorbell,
+ * and make a call on our slot: zhostd must serve it where the slot really
+ * is, from its own copy of the layout. The guest kernel does not read
+ * these fields after probe either. Put them back afterwards.
+ */
+static void attack_superblock(struct adv *a)
+{
+	volatile struct vmrpc_superblock *sb = (volatile void *)a->bar2;
+	uint64_t bar = sb->bar_size, ctrl = sb->ctrl_size;
+	uint64_t doff = sb->data_offset, dsize = sb->data_size;
+	uint64_t g2h = sb->g2h_offset, h2g = sb->h2g_offset;
+	uint32_t sbs = sb->subblock_size, ss = sb->slot_size;
+
+	sb->bar_size = htole64(4096);
+	sb->ctrl_size = htole64(UINT64_MAX);
+	sb->data_offset = htole64(64);			/* the superblock */
+	sb->data_size = htole64(UINT64_MAX - 63);
+	sb->subblock_size = htole32(1);
+	sb->slot_size = htole32(3);
+	sb->g2h_offset = htole64(a->bar2_size + 4096);	/* past BAR2 */
+	sb->h2g_offset = 0;
+	adv_ring(a, a->host_peer, VMRPC_HVEC_CONFIG);
+	adv_call(a, C_SUPERBLOCK, &(struct adv_call){ .module = VMRPC_MOD_CORE,
+		 .proc = VMRPC_CORE_PING }, BIT(VMRPC_OK));
+	sb->bar_size = bar;
+	sb->ctrl_size = ctrl;
+	sb->data_offset = doff;
+	sb->data_size = dsize;
+	sb->subblock_size = sbs;
+	sb->slot_size = ss;
+	sb->g2h_offset = g2h;
+	sb->h2g_offset = h2g;
+}
+
 /* The guest kernel's own calls, all the time the attack lasts. */
 struct pinger {
 	volatile int run;
@@ -610,6 +648,7 @@ int main(void)
 		attack_memory(&a);
 		attack_pins(&a);
 		attack_doorbells(&a);
+		attack_superblock(&a);
 		rounds++;
 	}
 	__atomic_store_n(&ping.run, 0, __ATOMIC_RELEASE);
