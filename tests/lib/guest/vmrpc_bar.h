@@ -18,6 +18,23 @@
 
 #include <linux/vmrpc.h>
 
+/* The number in /sys/bus/pci/devices/@dev/@file ("0x1af4"), 0 if none. */
+static inline long vmrpc_bar_id(const char *dev, const char *file)
+{
+	char p[512];
+	long v = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/%s", dev, file);
+	f = fopen(p, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%li", &v) != 1)
+		v = 0;
+	fclose(f);
+	return v;
+}
+
 /*
  * The sysfs path of resource @bar of the zonehost device in @path; 0 if
  * found, -1 if there is no such device.
@@ -31,25 +48,8 @@ static inline int vmrpc_bar_path(int bar, char *path, size_t len)
 	if (!d)
 		return -1;
 	while (found && (e = readdir(d))) {
-		char p[512];
-		long vendor = 0, device = 0;
-		FILE *f;
-
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/vendor", e->d_name);
-		f = fopen(p, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%li", &vendor) != 1)
-			vendor = 0;
-		fclose(f);
-		snprintf(p, sizeof(p), "/sys/bus/pci/devices/%s/device", e->d_name);
-		f = fopen(p, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%li", &device) != 1)
-			device = 0;
-		fclose(f);
-		if (vendor == VMRPC_PCI_VENDOR_ID && device == VMRPC_PCI_DEVICE_ID) {
+		if (vmrpc_bar_id(e->d_name, "vendor") == VMRPC_PCI_VENDOR_ID &&
+		    vmrpc_bar_id(e->d_name, "device") == VMRPC_PCI_DEVICE_ID) {
 			snprintf(path, len, "/sys/bus/pci/devices/%s/resource%d",
 				 e->d_name, bar);
 			found = 0;
