@@ -37,92 +37,25 @@
 
 #include "host_channel.h"
 #include "kselftest.h"
+#include "zone_host_pagemap.h"
 #include "zone_host_util.h"
 
 #define SYSFS		"/sys/kernel/mm/zone_host"
 #define PIN		SYSFS "/pin"
-#define PAGE		((size_t)4096)
 #define MIB		((size_t)1 << 20)
 #define LOCK_MIB	32
 #define PLUG_WAIT_S	120
 #define PIN_WAIT_S	60
 #define HOST_WAIT_MS	(300 * 1000)
 
-static unsigned long long zone_start, zone_end;	/* ZONE_HOST, in PFNs */
-static unsigned long long data_pfn, sb_pages;
+static struct zh_geometry geo;
 static int chan = -1;
 
-/* ZONE_HOST's span from /proc/zoneinfo. */
-static int read_zone_span(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	bool in_host = false;
-	long long start = -1, spanned = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "Node ", 5)) {
-			in_host = strstr(line, "zone     Host") != NULL;
-			continue;
-		}
-		if (!in_host)
-			continue;
-		sscanf(line, " spanned %lld", &spanned);
-		sscanf(line, " start_pfn: %lld", &start);
-	}
-	fclose(f);
-	if (start < 0 || spanned <= 0)
-		return -1;
-	zone_start = start;
-	zone_end = start + spanned;
-	return 0;
-}
-
-/* The PFN behind a virtual address (0 if none), from /proc/self/pagemap. */
-static unsigned long long pfn_of(int pagemap, const void *addr)
-{
-	uint64_t e;
-	off_t off = (uintptr_t)addr / PAGE * sizeof(e);
-
-	if (pread(pagemap, &e, sizeof(e), off) != sizeof(e))
-		return 0;
-	if (!(e & (1ULL << 63)))
-		return 0;
-	return e & ((1ULL << 55) - 1);
-}
-
-/*
- * The subblocks of ZONE_HOST that hold pages of [@p, @p + @len), marked in
- * @sbs (one byte per subblock of the zone's span); returns how many, and
- * in @pages how many of the range's pages are in ZONE_HOST.
- */
+/* The subblocks holding [@p, @p + @len); see zh_subblocks_of(). */
 static long count_subblocks(const char *p, size_t len, unsigned char *sbs,
-			    size_t nsbs, long *pages)
+			    long *pages)
 {
-	int pm = open("/proc/self/pagemap", O_RDONLY);
-	long n = 0;
-
-	*pages = 0;
-	if (pm < 0)
-		return -1;
-	memset(sbs, 0, nsbs);
-	for (size_t off = 0; off < len; off += PAGE) {
-		unsigned long long pfn = pfn_of(pm, p + off);
-		size_t sb;
-
-		if (pfn < zone_start || pfn >= zone_end || pfn < data_pfn)
-			continue;
-		(*pages)++;
-		sb = (pfn - data_pfn) / sb_pages;
-		if (sb < nsbs && !sbs[sb]) {
-			sbs[sb] = 1;
-			n++;
-		}
-	}
-	close(pm);
-	return n;
+	return zh_subblocks_of(&geo, p, len, sbs, pages);
 }
 
 static long long pin_bytes(const char *file)
@@ -158,15 +91,10 @@ static void host_step(const char *step, long nsb)
 
 static char *map_touch(size_t len, bool touch)
 {
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = zh_map_region(len);
 
-	if (p == MAP_FAILED)
-		return NULL;
-	/* No THP: the count is about 4 KiB pages spread as they come. */
-	madvise(p, len, MADV_NOHUGEPAGE);
-	if (touch)
-		for (size_t off = 0; off < len; off += PAGE)
+	if (p && touch)
+		for (size_t off = 0; off < len; off += ZH_PAGE)
 			p[off] = (char)off | 1;
 	return p;
 }
@@ -177,10 +105,10 @@ static char *map_touch(size_t len, bool touch)
  * subblocks, or -1.
  */
 static long check_pinned(const char *what, const char *p, size_t len,
-			 unsigned char *sbs, size_t nsbs, long base_sb,
+			 unsigned char *sbs, long base_sb,
 			 long long sb_size)
 {
-	long pages, n = count_subblocks(p, len, sbs, nsbs, &pages);
+	long pages, n = count_subblocks(p, len, sbs, &pages);
 	long long want = (n + base_sb) * sb_size;
 	long long wanted = wait_pin("wanted_bytes", want);
 	long long pinned = wait_pin("pinned_bytes", want);
@@ -188,7 +116,7 @@ static long check_pinned(const char *what, const char *p, size_t len,
 	ksft_print_msg("%s: %ld pages in ZONE_HOST over %ld subblocks; wanted %lld MiB, pinned %lld MiB\n",
 		       what, pages, n, wanted / (long long)MIB,
 		       pinned / (long long)MIB);
-	if (n <= 0 || pages < (long)(len / PAGE) / 2 || wanted != want ||
+	if (n <= 0 || pages < (long)(len / ZH_PAGE) / 2 || wanted != want ||
 	    pinned != want)
 		return -1;
 	return n;
@@ -214,7 +142,7 @@ static bool back_to(long long base_bytes)
 	       wait_pin("pinned_bytes", base_bytes) == base_bytes;
 }
 
-static void test_mlock(unsigned char *sbs, size_t nsbs, long long sb_size)
+static void test_mlock(unsigned char *sbs, long long sb_size)
 {
 	size_t len = LOCK_MIB * MIB;
 	char *p = map_touch(len, true);
@@ -224,7 +152,7 @@ static void test_mlock(unsigned char *sbs, size_t nsbs, long long sb_size)
 		ksft_test_result_fail("mlock %d MiB: %s\n", LOCK_MIB, strerror(errno));
 		return;
 	}
-	n = check_pinned("mlock", p, len, sbs, nsbs, 0, sb_size);
+	n = check_pinned("mlock", p, len, sbs, 0, sb_size);
 	ksft_test_result(n > 0, "mlock of %d MiB pins exactly its subblocks\n",
 			 LOCK_MIB);
 	host_step("locked", n);
@@ -238,7 +166,7 @@ static void test_mlock(unsigned char *sbs, size_t nsbs, long long sb_size)
  * The host shrinks the guest below what its pins allow: the pinned
  * subblocks stay plugged and pinned, and the resize says "pinned".
  */
-static void test_shrink(unsigned char *sbs, size_t nsbs, long long sb_size)
+static void test_shrink(unsigned char *sbs, long long sb_size)
 {
 	size_t len = 48 * MIB;
 	char *p = map_touch(len, true);
@@ -248,9 +176,9 @@ static void test_shrink(unsigned char *sbs, size_t nsbs, long long sb_size)
 		ksft_test_result_fail("mlock: %s\n", strerror(errno));
 		return;
 	}
-	n = check_pinned("before the shrink", p, len, sbs, nsbs, 0, sb_size);
+	n = check_pinned("before the shrink", p, len, sbs, 0, sb_size);
 	host_step("shrink", n);
-	n = check_pinned("after the shrink", p, len, sbs, nsbs, 0, sb_size);
+	n = check_pinned("after the shrink", p, len, sbs, 0, sb_size);
 	ksft_print_msg("after the shrink: plugged %lld MiB, reason %s\n",
 		       read_ll(SYSFS "/plugged_bytes") / (long long)MIB,
 		       "see " SYSFS "/reason");
@@ -262,36 +190,38 @@ static void test_shrink(unsigned char *sbs, size_t nsbs, long long sb_size)
 	host_step("shrink-done", 0);
 }
 
-static void test_exit(unsigned char *sbs, size_t nsbs, long long sb_size)
+static void test_exit(unsigned char *sbs, long long sb_size)
 {
 	size_t len = LOCK_MIB * MIB;
-	int fds[2], st;
+	int go[2], done[2], st;
 	long n = -1;
 	pid_t pid;
 
-	if (pipe(fds))
+	if (pipe(go) || pipe(done))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
 	pid = fork();
 	if (pid == 0) {
 		char *p = map_touch(len, true);
 		char c;
 
-		close(fds[1]);
-		if (!p || mlock(p, len))
-			_exit(1);
-		n = check_pinned("child", p, len, sbs, nsbs, 0, sb_size);
-		printf("zone-host-pin: exiting %ld\n", n);
-		fflush(stdout);
-		/* Exit with the pages still mlocked once the parent says. */
-		if (read(fds[0], &c, 1) < 0)
+		close(go[1]);
+		close(done[0]);
+		if (p && !mlock(p, len))
+			n = check_pinned("child", p, len, sbs, 0, sb_size);
+		/* Tell the parent what is pinned, then wait to exit. */
+		if (write(done[1], &n, sizeof(n)) != sizeof(n) ||
+		    read(go[0], &c, 1) < 0)
 			_exit(1);
 		_exit(n > 0 ? 0 : 2);
 	}
-	close(fds[0]);
+	close(go[0]);
+	close(done[1]);
 	/* The child checked its pins; the host looks, then it exits. */
-	host_step("child-locked",
-		  wait_pin_above("pinned_bytes", 0) / sb_size);
-	close(fds[1]);
+	if (read(done[0], &n, sizeof(n)) != sizeof(n))
+		n = -1;
+	host_step("child-locked", n);
+	close(go[1]);
+	close(done[0]);
 	waitpid(pid, &st, 0);
 	ksft_test_result(WIFEXITED(st) && !WEXITSTATUS(st),
 			 "a process's mlocked pages are pinned\n");
@@ -299,7 +229,7 @@ static void test_exit(unsigned char *sbs, size_t nsbs, long long sb_size)
 	host_step("child-exited", 0);
 }
 
-static void test_mcl(unsigned char *sbs, size_t nsbs, int flags,
+static void test_mcl(unsigned char *sbs, int flags,
 		     const char *name)
 {
 	size_t len = 16 * MIB, touched = flags & MCL_ONFAULT ? 4 * MIB : len;
@@ -319,15 +249,15 @@ static void test_mcl(unsigned char *sbs, size_t nsbs, int flags,
 		ksft_test_result_fail("mmap: %s\n", strerror(errno));
 		return;
 	}
-	for (size_t off = 0; off < touched; off += PAGE)
+	for (size_t off = 0; off < touched; off += ZH_PAGE)
 		p[off] = 1;
-	n = count_subblocks(p, len, sbs, nsbs, &pages);
+	n = count_subblocks(p, len, sbs, &pages);
 	/* With MCL_ONFAULT only the touched pages are there and mlocked. */
-	ok = pages > 0 && pages <= (long)(touched / PAGE);
-	ok = ok && pin_bytes("mlocked_bytes") >= mlocked0 + pages * (long long)PAGE;
+	ok = pages > 0 && pages <= (long)(touched / ZH_PAGE);
+	ok = ok && pin_bytes("mlocked_bytes") >= mlocked0 + pages * (long long)ZH_PAGE;
 	ok = ok && wait_pin_above("pinned_bytes", 0) > 0;
 	ksft_print_msg("%s: %ld of %zu touched pages in ZONE_HOST over %ld subblocks; mlocked %lld MiB, pinned %lld MiB\n",
-		       name, pages, touched / PAGE, n,
+		       name, pages, touched / ZH_PAGE, n,
 		       pin_bytes("mlocked_bytes") / (long long)MIB,
 		       pin_bytes("pinned_bytes") / (long long)MIB);
 	munlockall();
@@ -338,7 +268,7 @@ static void test_mcl(unsigned char *sbs, size_t nsbs, int flags,
 }
 
 /* Compaction migrates mlocked pages: the pins must follow them. */
-static void test_migration(unsigned char *sbs, size_t nsbs, long long sb_size)
+static void test_migration(unsigned char *sbs, long long sb_size)
 {
 	size_t len = LOCK_MIB * MIB;
 	char *p = map_touch(len, true);
@@ -351,7 +281,7 @@ static void test_migration(unsigned char *sbs, size_t nsbs, long long sb_size)
 	}
 	write_str("/proc/sys/vm/compact_unevictable_allowed", "1");
 	write_str("/proc/sys/vm/compact_memory", "1");
-	n = check_pinned("after compaction", p, len, sbs, nsbs, 0, sb_size);
+	n = check_pinned("after compaction", p, len, sbs, 0, sb_size);
 	ksft_print_msg("compaction migrated %lld pages\n",
 		       vmstat("pgmigrate_success") - moved0);
 	ksft_test_result(n > 0,
@@ -362,7 +292,7 @@ static void test_migration(unsigned char *sbs, size_t nsbs, long long sb_size)
 }
 
 /* The host pins up to its ceiling; mlock() succeeds and the rest shows. */
-static void test_ceiling(unsigned char *sbs, size_t nsbs, long long sb_size,
+static void test_ceiling(unsigned char *sbs, long long sb_size,
 			 long long ceiling)
 {
 	size_t len = (size_t)ceiling + 32 * MIB;
@@ -377,7 +307,7 @@ static void test_ceiling(unsigned char *sbs, size_t nsbs, long long sb_size,
 	ksft_test_result(!mlock(p, len),
 			 "mlock of %zu MiB beyond the host's ceiling of %lld MiB succeeds\n",
 			 len / MIB, ceiling / (long long)MIB);
-	n = count_subblocks(p, len, sbs, nsbs, &pages);
+	n = count_subblocks(p, len, sbs, &pages);
 	wait_pin("wanted_bytes", n * sb_size);
 	for (int i = 0; i < PIN_WAIT_S * 10; i++) {
 		if (pin_bytes("pinned_bytes") + pin_bytes("shortfall_bytes") ==
@@ -404,7 +334,7 @@ static void test_ceiling(unsigned char *sbs, size_t nsbs, long long sb_size,
  * io_uring fixed buffers pin their pages long-term (FOLL_LONGTERM): such
  * pages must not stay in ZONE_HOST, which must stay movable.
  */
-static void test_longterm(unsigned char *sbs, size_t nsbs)
+static void test_longterm(unsigned char *sbs)
 {
 	struct io_uring_params prm = { 0 };
 	size_t len = 8 * MIB;
@@ -417,7 +347,7 @@ static void test_longterm(unsigned char *sbs, size_t nsbs)
 		ksft_test_result_fail("mmap: %s\n", strerror(errno));
 		return;
 	}
-	n = count_subblocks(p, len, sbs, nsbs, &before);
+	n = count_subblocks(p, len, sbs, &before);
 	ring = syscall(__NR_io_uring_setup, 4, &prm);
 	if (ring < 0) {
 		ksft_test_result_skip("io_uring: %s\n", strerror(errno));
@@ -432,9 +362,9 @@ static void test_longterm(unsigned char *sbs, size_t nsbs)
 		munmap(p, len);
 		return;
 	}
-	n = count_subblocks(p, len, sbs, nsbs, &after);
+	n = count_subblocks(p, len, sbs, &after);
 	ksft_print_msg("io_uring fixed buffer: %ld of %zu pages in ZONE_HOST before, %ld after (%ld subblocks)\n",
-		       before, len / PAGE, after, n);
+		       before, len / ZH_PAGE, after, n);
 	ksft_test_result(before > 0 && after == 0,
 			 "a long-term pin (io_uring fixed buffer) moves its pages out of ZONE_HOST\n");
 	syscall(__NR_io_uring_register, ring, IORING_UNREGISTER_BUFFERS,
@@ -445,24 +375,17 @@ static void test_longterm(unsigned char *sbs, size_t nsbs)
 
 int main(void)
 {
-	long long sb_size, data_start, ceiling;
+	long long sb_size, ceiling;
 	unsigned char *sbs;
-	size_t nsbs;
 
 	ksft_print_header();
 	ksft_set_plan(16);
 	if (access(PIN, F_OK))
 		ksft_exit_skip("no %s: kernel without ZONE_HOST pinning\n", PIN);
-	if (wait_plugged(PLUG_WAIT_S * 10) || read_zone_span())
+	if (wait_plugged(PLUG_WAIT_S * 10) || zh_geometry_read(&geo))
 		ksft_exit_fail_msg("ZONE_HOST was not plugged\n");
-	sb_size = read_ll(SYSFS "/subblock_size_bytes");
-	data_start = read_ll(SYSFS "/data_start");
-	if (sb_size <= 0 || data_start <= 0)
-		ksft_exit_fail_msg("no geometry in %s\n", SYSFS);
-	sb_pages = sb_size / PAGE;
-	data_pfn = data_start / PAGE;
-	nsbs = (zone_end - data_pfn) / sb_pages + 1;
-	sbs = calloc(nsbs, 1);
+	sb_size = geo.sb_size;
+	sbs = calloc(geo.nsbs, 1);
 	if (!sbs)
 		ksft_exit_fail_msg("calloc\n");
 	ceiling = cmdline_value("zonehost.pin_ceiling_mib=", 64) * (long long)MIB;
@@ -471,15 +394,15 @@ int main(void)
 		ksft_exit_fail_msg("pinning is not enabled: %s/enabled\n", PIN);
 	ksft_test_result(back_to(0), "nothing is pinned at the start\n");
 
-	test_mlock(sbs, nsbs, sb_size);
-	test_shrink(sbs, nsbs, sb_size);
-	test_exit(sbs, nsbs, sb_size);
-	test_mcl(sbs, nsbs, MCL_CURRENT | MCL_FUTURE, "MCL_FUTURE");
-	test_mcl(sbs, nsbs, MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT,
+	test_mlock(sbs, sb_size);
+	test_shrink(sbs, sb_size);
+	test_exit(sbs, sb_size);
+	test_mcl(sbs, MCL_CURRENT | MCL_FUTURE, "MCL_FUTURE");
+	test_mcl(sbs, MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT,
 		 "MCL_ONFAULT");
-	test_migration(sbs, nsbs, sb_size);
-	test_ceiling(sbs, nsbs, sb_size, ceiling);
-	test_longterm(sbs, nsbs);
+	test_migration(sbs, sb_size);
+	test_ceiling(sbs, sb_size, ceiling);
+	test_longterm(sbs);
 	ksft_test_result(read_ll(PIN "/underflows") == 0,
 			 "no mlock count went below zero\n");
 	ksft_finished();
