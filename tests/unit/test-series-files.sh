@@ -18,10 +18,12 @@ bad=""
 for p in $series; do
 	[ -f "$root/patches/$p" ] || bad="$bad $p"
 done
-tap_ok $([ -z "$bad" ] && [ -n "$series" ]; echo $?) "every patch of patches/series exists${bad:+ (missing:$bad)}"
+tap_check "every patch of patches/series exists${bad:+ (missing:$bad)}" \
+	test -z "$bad" -a -n "$series"
 
 created=$(grep -l '^new file mode' "$root"/patches/[0-9]*.patch 2>/dev/null | xargs -r -n1 basename)
-tap_ok $([ -z "$created" ]; echo $?) "the patches create no file (new files are mapped)${created:+: $created}"
+tap_check "the patches create no file (new files are mapped)${created:+: $created}" \
+	test -z "$created"
 
 nums=$(for p in $series; do echo "${p%%-*}"; done)
 bad=""
@@ -30,7 +32,8 @@ while read -r step from to; do
 	[ -e "$root/$from" ] || bad="$bad $from"
 	[ -n "$to" ] || bad="$bad $from(no-destination)"
 done < <(zh_series_files)
-tap_ok $([ -z "$bad" ]; echo $?) "every line of patches/files names a patch of the series and a repository path${bad:+ (bad:$bad)}"
+tap_check "every line of patches/files names a patch of the series and a repository path${bad:+ (bad:$bad)}" \
+	test -z "$bad"
 
 # Every new kernel file, mapped exactly once.
 mapped=$(zh_series_files | while read -r _ from _; do
@@ -43,10 +46,12 @@ done | sed 's|//*|/|g' | sort)
 want=$( (cd "$root" && find mm-guest vmrpc/guest vmrpc/include -type f ! -name '*.md' ! -name '.*'; echo Kconfig) | sort)
 missing=$(comm -13 <(echo "$mapped" | sort -u) <(echo "$want"))
 twice=$(echo "$mapped" | uniq -d)
-tap_ok $([ -z "$missing" ]; echo $?) "every new kernel file is mapped${missing:+ (not:$(echo $missing))}"
-tap_ok $([ -z "$twice" ]; echo $?) "no file is mapped twice${twice:+ ($(echo $twice))}"
+tap_check "every new kernel file is mapped${missing:+ (not:$(echo $missing))}" \
+	test -z "$missing"
+tap_check "no file is mapped twice${twice:+ ($(echo $twice))}" \
+	test -z "$twice"
 
 cover=$root/patches/0000-cover-letter.patch
-tap_ok $([ -f "$cover" ] && grep -q '^Subject: \[PATCH 00/@N@\]' "$cover"; echo $?) \
-	"the cover letter is there, its patch count filled in at export"
+cover_ok() { [ -f "$cover" ] && grep -q '^Subject: \[PATCH 00/@N@\]' "$cover"; }
+tap_check "the cover letter is there, its patch count filled in at export" cover_ok
 tap_done
