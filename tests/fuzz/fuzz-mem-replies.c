@@ -31,8 +31,12 @@ static void fuzz_status(const uint8_t *reply, size_t len)
 	char *text;
 
 	if (!obj) {
-		fuzz_check(len != sizeof(struct vmrpc_mem_status) ||
-			   !zh_mem_state_name(le32toh(((const struct vmrpc_mem_status *)reply)->state)));
+		struct vmrpc_mem_status st;
+
+		if (len == sizeof(st)) {
+			memcpy(&st, reply, sizeof(st));
+			fuzz_check(!zhostd_mem_status_valid(&st));
+		}
 		return;
 	}
 	fuzz_check(len == sizeof(struct vmrpc_mem_status));
