@@ -360,14 +360,13 @@ int zone_host_pin_setup(struct zone_host_provider *zp)
 		return pin->base_pfn == PHYS_PFN(zp->start) &&
 		       pin->nr_sb == zp->nr_sb &&
 		       pin->sb_order == zp->sb_order ? 0 : -EBUSY;
-	pin->max_ops = min_t(u32, ZONE_HOST_PIN_MAX_OPS,
-			     payload > sizeof(*pin->ops) ?
-			     (payload - sizeof(*pin->ops)) /
-			     sizeof(pin->ops->ops[0]) : 0);
-	pin->max_ops = min_t(u32, pin->max_ops,
-			     payload / sizeof(*pin->results));
-	if (!pin->max_ops)
+	/* A reply holds one result per run, none larger than a run: it fits. */
+	BUILD_BUG_ON(sizeof(*pin->results) > sizeof(pin->ops->ops[0]));
+	if (payload < struct_size(pin->ops, ops, 1))
 		return -EINVAL;
+	pin->max_ops = min_t(u32, ZONE_HOST_PIN_MAX_OPS,
+			     (payload - sizeof(*pin->ops)) /
+			     sizeof(pin->ops->ops[0]));
 	pin->base_pfn = PHYS_PFN(zp->start);
 	pin->nr_sb = zp->nr_sb;
 	pin->sb_order = zp->sb_order;
@@ -426,6 +425,19 @@ void zone_host_pin_attach(struct zone_host_provider *zp)
 }
 
 /**
+ * zone_host_pin_mlocked() - mlocked pages in ZONE_HOST
+ * @zp: the provider
+ *
+ * Return: the zone's NR_MLOCK, 0 before pinning is set up (no zone yet).
+ */
+unsigned long zone_host_pin_mlocked(struct zone_host_provider *zp)
+{
+	if (!READ_ONCE(zp->pin.enabled))
+		return 0;
+	return zone_page_state(zone_host_zone(zp), NR_MLOCK);
+}
+
+/**
  * zone_host_pin_status() - the reply of VMRPC_PIN_STATUS
  * @zp: the provider
  * @resp: the reply buffer
@@ -444,9 +456,7 @@ int zone_host_pin_status(struct zone_host_provider *zp, void *resp,
 	if (resp_size < sizeof(*st))
 		return -EOVERFLOW;
 	memset(st, 0, sizeof(*st));
-	if (enabled)
-		st->mlocked_pages = cpu_to_le64(zone_page_state(zone_host_zone(zp),
-								NR_MLOCK));
+	st->mlocked_pages = cpu_to_le64(zone_host_pin_mlocked(zp));
 	/*
 	 * Read without @pin->lock (a reverse call must not wait for a call to
 	 * the host), so the three may be from different moments: keep them

@@ -328,6 +328,7 @@ void zone_host_pin_init(struct zone_host_provider *zp);
 int zone_host_pin_setup(struct zone_host_provider *zp);
 void zone_host_pin_attach(struct zone_host_provider *zp);
 bool zone_host_pin_busy(struct zone_host_provider *zp, unsigned long sb);
+unsigned long zone_host_pin_mlocked(struct zone_host_provider *zp);
 int zone_host_pin_status(struct zone_host_provider *zp, void *resp,
 			 u32 resp_size);
 const char *zone_host_pin_reason_name(u32 reason);

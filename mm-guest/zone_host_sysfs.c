@@ -29,7 +29,6 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vmrpc.h>
-#include <linux/vmstat.h>
 
 #include "zone_host_provider.h"
 #include "zone_host_wss.h"
@@ -234,12 +233,8 @@ static const struct attribute_group zone_host_stat_group = {
 static ssize_t mlocked_bytes_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
-	struct zone_host_provider *zp = to_zp(kobj);
-	unsigned long pages = 0;
-
-	if (READ_ONCE(zp->pin.enabled))
-		pages = zone_page_state(zone_host_zone(zp), NR_MLOCK);
-	return sysfs_emit(buf, "%llu\n", (u64)pages << PAGE_SHIFT);
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)zone_host_pin_mlocked(to_zp(kobj)) << PAGE_SHIFT);
 }
 ZH_ATTR_RO(mlocked_bytes);
 
