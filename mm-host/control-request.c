@@ -4,7 +4,9 @@
  * control-request.h.
  */
 #include <stdio.h>
+#include <string.h>
 
+#include "ascii.h"
 #include "commands.h"
 #include "control-request.h"
 
@@ -28,9 +30,7 @@ json_t *zhostd_control_request(struct zhostd *zd, const char *line,
 	if (!req) {
 		/* jansson may quote the offending bytes: keep the reply UTF-8. */
 		snprintf(desc, sizeof(desc), "JSON parse error: %s", jerr.text);
-		for (char *p = desc; *p; p++)
-			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-				*p = '?';
+		zh_ascii_clean(desc, desc, strlen(desc), false);
 		return zhostd_control_error(ZERR_GENERIC, desc);
 	}
 	reply = zhostd_cmd_execute(zd, req);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "guestinfo-parse.h"
 
 /*
@@ -167,7 +168,6 @@ static void cpuinfo_line(const char *line, void *arg)
 	    !json_object_get(acc->obj, "model_name")) {
 		const char *v = colon + 1;
 		char clean[256];
-		size_t n;
 
 		while (*v == ' ')
 			v++;
@@ -175,9 +175,7 @@ static void cpuinfo_line(const char *line, void *arg)
 		 * The guest's words go to terminals and JSON readers: control
 		 * codes and bidi overrides become '?', as vmrpc.rst promises.
 		 */
-		for (n = 0; v[n] && n < sizeof(clean) - 1; n++)
-			clean[n] = v[n] >= 0x20 && v[n] < 0x7f ? v[n] : '?';
-		clean[n] = '\0';
+		zh_ascii_clean(clean, v, strnlen(v, sizeof(clean) - 1), false);
 		json_object_set_new(acc->obj, "model_name", json_string(clean));
 	}
 }
@@ -202,13 +200,7 @@ json_t *guestinfo_text_json(const char *buf, size_t len)
 
 	if (!clean)
 		return NULL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = buf[i];
-
-		clean[i] = (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) ?
-			   (char)c : '?';
-	}
-	clean[len] = '\0';
+	zh_ascii_clean(clean, buf, len, true);
 	s = json_stringn(clean, len);
 	free(clean);
 	return s;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "pin-wire.h"
 
 _Static_assert(sizeof(struct vmrpc_pin_op) == 16, "vmrpc_pin_op is 16 bytes");
@@ -137,17 +138,10 @@ uint32_t zh_pin_holders_max(uint32_t len)
 	return len < HOLDERS_HDR ? 0 : (uint32_t)((len - HOLDERS_HDR) / HOLDER);
 }
 
-/* A guest's command name as printable ASCII, NUL-terminated. */
+/* A guest's command name (NUL-padded, maybe not terminated) as ASCII. */
 static void comm_clean(char *out, const char *in)
 {
-	size_t i;
-
-	for (i = 0; i < ZH_PIN_COMM_LEN && in[i]; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	out[i] = '\0';
+	zh_ascii_clean(out, in, strnlen(in, ZH_PIN_COMM_LEN), false);
 }
 
 int zh_pin_holders_parse(const void *buf, uint32_t len, uint64_t first,
