@@ -227,6 +227,11 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holders_request) != 16);
 	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holder) != 32);
 	BUILD_BUG_ON(sizeof(struct vmrpc_pin_holders) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_paging_run) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_paging_hints) != 8);
+	BUILD_BUG_ON(sizeof(struct vmrpc_paging_reply) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_paging_mode) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_paging_status) != 64);
 	BUILD_BUG_ON(offsetof(struct vmrpc_wss_report, region) != 80);
 	BUILD_BUG_ON(offsetof(struct vmrpc_superblock, guest_abi_version) != 96);
 

@@ -41,6 +41,12 @@ _Static_assert(sizeof(struct vmrpc_pin_holders_request) == 16,
 	       "pin_holders_request is ABI");
 _Static_assert(sizeof(struct vmrpc_pin_holder) == 32, "pin_holder is ABI");
 _Static_assert(sizeof(struct vmrpc_pin_holders) == 16, "pin_holders is ABI");
+_Static_assert(sizeof(struct vmrpc_paging_run) == 16, "paging_run is ABI");
+_Static_assert(sizeof(struct vmrpc_paging_hints) == 8, "paging_hints is ABI");
+_Static_assert(sizeof(struct vmrpc_paging_reply) == 16, "paging_reply is ABI");
+_Static_assert(sizeof(struct vmrpc_paging_mode) == 16, "paging_mode is ABI");
+_Static_assert(sizeof(struct vmrpc_paging_status) == 64,
+	       "paging_status is ABI");
 _Static_assert(offsetof(struct vmrpc_wss_report, region) == 80, "wss layout");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");

@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			4
+#define VMRPC_ABI_MINOR			5
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -676,6 +676,143 @@ struct vmrpc_pin_holders {
 	__le32 flags;
 	__le64 next_first;
 	struct vmrpc_pin_holder holders[];
+};
+
+/*
+ * Module 5: host paging (ABI 1.5). One layer pages ZONE_HOST: the host.
+ * When the host turns the mode on, the guest's reclaim no longer writes
+ * swap-backed folios of ZONE_HOST (anonymous memory and shmem) to the
+ * guest's own swap; it sends their pages to the host as cold hints and
+ * keeps them, and the host pages those pages of the memfd out. A page the
+ * host paged out stays mapped in the guest: touching it again is one host
+ * fault. When the host cannot keep up (no swap, a limit reached) it turns
+ * the mode off, or answers a hint with the mode off, and the guest pages
+ * ZONE_HOST itself again, as stock Linux does. A hint names guest page
+ * frames the guest may reuse at once: it can cost the host work, never the
+ * guest data. See Documentation/design/paging.rst.
+ */
+#define VMRPC_MOD_PAGING		5
+/*
+ * guest -> host: struct vmrpc_paging_hints -> struct vmrpc_paging_reply:
+ * pages that reclaim chose and kept, or that stayed idle
+ */
+#define VMRPC_PAGING_HINT		0
+/* host -> guest */
+/* struct vmrpc_paging_mode -> struct vmrpc_paging_mode (the mode now) */
+#define VMRPC_PAGING_SET_MODE		16
+#define VMRPC_PAGING_STATUS		17	/* none -> struct vmrpc_paging_status */
+
+/* The unit of a hint: a page of the data area (the guest's base page). */
+#define VMRPC_PAGING_PAGE_SIZE		4096U
+
+/* vmrpc_paging_mode.mode, vmrpc_paging_reply.mode */
+#define VMRPC_PAGING_MODE_GUEST		0	/* the guest pages ZONE_HOST (stock) */
+#define VMRPC_PAGING_MODE_HOST		1	/* the host does, from the guest's hints */
+
+/* Why the host pages no more (or never did): mode and reply reasons. */
+#define VMRPC_PAGING_R_NONE		0	/* it does */
+#define VMRPC_PAGING_R_NO_SWAP		1	/* the host has no swap to page to */
+#define VMRPC_PAGING_R_LIMIT		2	/* a host limit was reached (swap full) */
+#define VMRPC_PAGING_R_ADMIN		3	/* the administrator turned it off */
+#define VMRPC_PAGING_R_ERROR		4	/* the host failed to page */
+#define VMRPC_PAGING_R_DISABLED		5	/* this host does not page for guests */
+#define VMRPC_PAGING_R_GUEST		6	/* the guest cannot (no device memory) */
+
+/* The reasons' names, as VMRPC_MEM_REASON_NAMES. */
+#define VMRPC_PAGING_REASON_NAMES		\
+	[VMRPC_PAGING_R_NONE]	= "none",	\
+	[VMRPC_PAGING_R_NO_SWAP] = "no-swap",	\
+	[VMRPC_PAGING_R_LIMIT]	= "limit",	\
+	[VMRPC_PAGING_R_ADMIN]	= "admin",	\
+	[VMRPC_PAGING_R_ERROR]	= "error",	\
+	[VMRPC_PAGING_R_DISABLED] = "disabled", \
+	[VMRPC_PAGING_R_GUEST]	= "guest"
+
+/* vmrpc_paging_run.source: what made the guest call the pages cold. */
+#define VMRPC_PAGING_SRC_RECLAIM	0	/* reclaim chose them */
+#define VMRPC_PAGING_SRC_IDLE		1	/* the working-set estimator saw them idle */
+
+/**
+ * struct vmrpc_paging_run - pages of the data area the guest calls cold
+ * @first: index of the first page, counted in VMRPC_PAGING_PAGE_SIZE
+ *	from the start of the data area
+ * @count: number of pages, at least 1; the run lies in one subblock
+ * @source: VMRPC_PAGING_SRC_*
+ * @reserved: zero
+ */
+struct vmrpc_paging_run {
+	__le64 first;
+	__le32 count;
+	__le16 source;
+	__le16 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_paging_hints - request of VMRPC_PAGING_HINT
+ * @nr: entries in @runs, at least 1; the request is exactly
+ *	8 + 16 * @nr bytes
+ * @reserved: zero
+ * @runs: runs in any order; they may overlap (the host pages a page once)
+ */
+struct vmrpc_paging_hints {
+	__le32 nr;
+	__le32 reserved;		/* zero */
+	struct vmrpc_paging_run runs[];
+};
+
+/**
+ * struct vmrpc_paging_reply - reply of VMRPC_PAGING_HINT
+ * @accepted: pages of the hints the host will page out (it skips pages of
+ *	pinned or unplugged subblocks, and all of them when the mode is off)
+ * @mode: the host's mode now, VMRPC_PAGING_MODE_*: GUEST tells the guest
+ *	to page ZONE_HOST itself again
+ * @reason: VMRPC_PAGING_R_*, why the host does not page (NONE when it does)
+ */
+struct vmrpc_paging_reply {
+	__le64 accepted;
+	__le32 mode;
+	__le32 reason;
+};
+
+/**
+ * struct vmrpc_paging_mode - request and reply of VMRPC_PAGING_SET_MODE
+ * @mode: VMRPC_PAGING_MODE_*: asked for in the request, the guest's mode
+ *	now in the reply
+ * @reason: VMRPC_PAGING_R_*: in the request why the host turns the mode
+ *	off (NONE when it turns it on); in the reply why the guest did not
+ *	take the mode asked for (NONE when it did)
+ * @reserved: zero
+ */
+struct vmrpc_paging_mode {
+	__le32 mode;
+	__le32 reason;
+	__le64 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_paging_status - reply of VMRPC_PAGING_STATUS: the guest's view
+ * @hinted: pages the guest sent as hints
+ * @hint_calls: VMRPC_PAGING_HINT calls the guest made
+ * @kept: swap-backed pages of ZONE_HOST that reclaim chose and kept
+ *	(hinted instead of written to the guest's swap)
+ * @guest_swapped: swap-backed pages of ZONE_HOST that reclaim let go to
+ *	the guest's swap while the mode was on (the fallback under severe
+ *	pressure) or off
+ * @dropped: pages that reclaim kept but that could not be hinted (the
+ *	guest's hint buffer was full)
+ * @mode: VMRPC_PAGING_MODE_* the guest is in
+ * @reason: VMRPC_PAGING_R_* the host gave when it last turned the mode off
+ * @reserved: zero
+ */
+struct vmrpc_paging_status {
+	__le64 hinted;
+	__le64 hint_calls;
+	__le64 kept;
+	__le64 guest_swapped;
+	__le64 dropped;
+	__le32 mode;
+	__le32 reason;
+	__le64 reserved[2];		/* zero */
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */
