@@ -3,7 +3,7 @@
 # Configure and build the guest kernel into build/guest/bzImage.
 #
 # The configuration is `make tinyconfig` with configs/guest.config merged on
-# top; it is regenerated only when the fragment, our Kconfig or the source
+# top; it is regenerated only when a fragment, our Kconfig or the source
 # changed. kbuild runs only when one of the project's kernel inputs is newer
 # than the last bzImage, so `make guest` with nothing changed takes no time.
 set -euo pipefail
@@ -14,6 +14,11 @@ ZH_PROG=build-kernel
 mkdir -p "$ZH_OBJ" "$ZH_GUEST"
 # One kernel build at a time: two on the same object tree corrupt it, and
 # two anywhere on a small machine take longer than one after the other.
+#
+# A second guest (the soak's debug kernel, scripts/build-debug-kernel.sh)
+# is this script with ZH_OBJ, ZH_GUEST and ZH_CONFIG_FRAGMENTS (more
+# fragments merged after configs/guest.config, space-separated paths
+# relative to the repository) pointed elsewhere; it takes the same lock.
 # A caller that holds the lock already (flock FILE make guest) says so
 # with ZH_KERNEL_LOCK_HELD=1.
 if [ "${ZH_KERNEL_LOCK_HELD:-}" != 1 ]; then
@@ -33,13 +38,18 @@ export SOURCE_DATE_EPOCH KBUILD_BUILD_TIMESTAMP
 export KBUILD_BUILD_USER=zonehost KBUILD_BUILD_HOST=zonehost KBUILD_BUILD_VERSION=1
 kmake() { make -s -C "$ZH_SRC" O="$ZH_OBJ" ARCH=x86_64 "$@"; }
 jobs=$(nproc)
-fragment=$ZH_ROOT/configs/guest.config
+fragments=("$ZH_ROOT/configs/guest.config")
+for f in ${ZH_CONFIG_FRAGMENTS:-}; do
+	[ -f "$ZH_ROOT/$f" ] || zh_die "no config fragment $f"
+	fragments+=("$ZH_ROOT/$f")
+done
 bzimage=$ZH_GUEST/bzImage
 
 # Inputs in this repository, plus the state of the extracted tree (a new
 # Debian version re-extracts it, a changed series re-patches it). The
-# configuration depends on fewer of them than the build.
-config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/vmrpc/guest/Kconfig" "$ZH_ROOT/configs" "$ZH_ROOT/patches"
+# configuration depends on fewer of them than the build: of configs/, only
+# the fragments this build merges.
+config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/vmrpc/guest/Kconfig" "${fragments[@]}" "$ZH_ROOT/patches"
 	"$ZH_SRC/.zonehost/series" "$ZH_SRC/.zonehost/version")
 build_inputs=("${config_inputs[@]}" "$ZH_ROOT/mm-guest" "$ZH_ROOT/vmrpc/guest"
 	"$ZH_ROOT/vmrpc/include")
@@ -49,9 +59,9 @@ newer_than() { # newer_than REF INPUT...: print one input newer than REF
 	find "$@" -newer "$ref" -print -quit 2>/dev/null
 }
 
-# Fail when an option of the fragment did not make it into .config.
-verify_config() { # verify_config CONFIG-FILE
-	local config=$1 bad=0 line opt val got
+# Fail when an option of a fragment did not make it into .config.
+verify_config() { # verify_config CONFIG-FILE FRAGMENT
+	local config=$1 fragment=$2 bad=0 line opt val got
 	while IFS= read -r line; do
 		case "$line" in
 		CONFIG_*=*)
@@ -73,7 +83,7 @@ verify_config() { # verify_config CONFIG-FILE
 			;;
 		esac
 	done <"$fragment"
-	[ $bad -eq 0 ] || zh_die "configs/guest.config did not apply (a dependency is missing)"
+	[ $bad -eq 0 ] || zh_die "${fragment#"$ZH_ROOT/"} did not apply (a dependency is missing)"
 }
 
 # The configuration is generated in a scratch object tree and copied over
@@ -83,13 +93,15 @@ stamp=$ZH_OBJ/.zonehost-config
 cfgdir=$ZH_BUILD/linux-config
 if [ ! -f "$ZH_OBJ/.config" ] || [ ! -f "$stamp" ] ||
 	[ -n "$(newer_than "$stamp" "${config_inputs[@]}")" ]; then
-	zh_log "configuring: tinyconfig + configs/guest.config"
+	zh_log "configuring: tinyconfig + ${fragments[*]#"$ZH_ROOT/"}"
 	mkdir -p "$cfgdir"
 	make -s -C "$ZH_SRC" O="$cfgdir" ARCH=x86_64 tinyconfig >/dev/null
 	"$ZH_SRC/scripts/kconfig/merge_config.sh" -m -O "$cfgdir" \
-		"$cfgdir/.config" "$fragment" >/dev/null
+		"$cfgdir/.config" "${fragments[@]}" >/dev/null
 	make -s -C "$ZH_SRC" O="$cfgdir" ARCH=x86_64 olddefconfig >/dev/null
-	verify_config "$cfgdir/.config"
+	for f in "${fragments[@]}"; do
+		verify_config "$cfgdir/.config" "$f"
+	done
 	if zh_copy_if_changed "$cfgdir/.config" "$ZH_OBJ/.config"; then
 		zh_log "configuration changed"
 	fi
@@ -102,7 +114,7 @@ if [ -f "$bzimage" ] && [ -z "$(newer_than "$bzimage" "${build_inputs[@]}")" ] &
 	exit 0
 fi
 
-zh_log "building the guest kernel ($jobs jobs; about 10 minutes from scratch on 2 cores)"
+zh_log "building ${ZH_GUEST#"$ZH_ROOT/"}/bzImage ($jobs jobs; from scratch on 2 cores about 10 minutes, the debug guest longer)"
 start=$(date +%s)
 # The new bzImage takes the start time, so an input edited during the build
 # is newer than it and triggers the next build.
