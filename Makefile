@@ -10,6 +10,7 @@
 #   make test       deps, build, unit tests and end-to-end tests in QEMU
 #   make demo       deps, build, and the narrated demo
 #   make bench      deps, build, benchmarks against today's baselines
+#   make soak       SOAK_MINUTES (default 30) of resizes on a debug guest
 #   make deb        the Debian package zonehost_VERSION_amd64.deb in build/deb/
 #   make export-patches  the series as linux-mm would receive it, in build/patches/
 #   make check-series    build the kernel after every patch (about an hour)
@@ -204,10 +205,20 @@ check-series: export-patches
 check-reproducible: guest-source
 	@scripts/check-reproducible.sh
 
+# The soak's debug guest kernel: configs/guest-debug.config (lockdep,
+# DEBUG_VM, KASAN, DEBUG_LIST, DEBUG_ATOMIC_SLEEP) on top of the ordinary
+# configuration, in its own object tree, into build/guest-debug/ (longer
+# than the ordinary guest from scratch, incremental after; not part of
+# `make guest`: Documentation/design/build.rst).
+.PHONY: guest-debug
+guest-debug: guest-source
+	@scripts/build-debug-kernel.sh
+
 # Forget the kernel tree (keeps host programs); the next `make guest`
 # extracts and builds from scratch.
 guest-clean:
-	rm -rf $(BUILD)/linux-src $(BUILD)/linux-obj $(BUILD)/linux-config $(BUILD)/guest $(BUILD)/guest-tests
+	rm -rf $(BUILD)/linux-src $(BUILD)/linux-obj $(BUILD)/linux-config $(BUILD)/guest $(BUILD)/guest-tests \
+		$(BUILD)/linux-obj-debug $(BUILD)/guest-debug
 
 # --- tests and demo ---------------------------------------------------------
 
@@ -235,6 +246,15 @@ demo: deps
 bench: deps
 	@$(MAKE) -s all guest
 	@tests/bench/run
+
+# The soak (scripts/soak.sh, tests/e2e/test-soak.sh) for SOAK_MINUTES on
+# the debug guest; results in build/soak/<time>/. `make test` runs its
+# 3-minute version on the ordinary guest.
+.PHONY: soak
+SOAK_MINUTES ?= 30
+soak: deps
+	@$(MAKE) -s all guest-initramfs guest-debug
+	@SOAK_MINUTES=$(SOAK_MINUTES) scripts/soak.sh
 
 # --- the Debian package -----------------------------------------------------
 
