@@ -355,7 +355,7 @@ int vmrpc_host_create(const struct vmrpc_host_config *cfg,
 
 	/* From here vmrpc_host_destroy() undoes whatever was done. */
 	ret = vmrpc_layout_create(&h->layout, cfg->bar_size, cfg->nr_slots,
-				  cfg->slot_size);
+				  cfg->slot_size, &cfg->backing);
 	if (ret)
 		goto err;
 	ret = ivshmem_server_init(&h->server, h->socket_path, h->layout.memfd);

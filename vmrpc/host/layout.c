@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "backing.h"
 #include "layout.h"
 #include "slot.h"
 
@@ -100,6 +101,19 @@ void vmrpc_layout_data_area(const struct vmrpc_layout *l, uint64_t *offset,
 }
 
 /*
+ * Bytes from the start of BAR2 that the host itself uses (superblock and
+ * slots), rounded up to the backing's page: a hole may start there.
+ */
+static uint64_t layout_used(const struct vmrpc_layout *l)
+{
+	uint64_t end = l->h2g_offset + (uint64_t)l->nr_slots * l->slot_size;
+	uint64_t page = l->page_size ? l->page_size : 4096;
+
+	end = (end + page - 1) / page * page;
+	return end < l->ctrl_size ? end : l->ctrl_size;
+}
+
+/*
  * Publish the geometry with @host_state; the control area is fresh (or
  * punched), so every other byte is zero.
  */
@@ -131,8 +145,11 @@ static void layout_write_superblock(const struct vmrpc_layout *l,
 }
 
 int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
-			uint32_t nr_slots, uint32_t slot_size)
+			uint32_t nr_slots, uint32_t slot_size,
+			const struct vmrpc_backing *backing)
 {
+	uint64_t used;
+	char err[256];
 	int ret;
 
 	memset(l, 0, sizeof(*l));
@@ -146,25 +163,36 @@ int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
 	l->nr_slots = nr_slots;
 	l->g2h_offset = VMRPC_LAYOUT_G2H_OFFSET;
 	l->h2g_offset = l->g2h_offset + (uint64_t)nr_slots * slot_size;
+	l->backing = backing->kind;
 
-	l->memfd = memfd_create("zonehost-bar2", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (l->memfd < 0)
-		goto err;
-	/* ftruncate makes a hole: no host memory until a page is written. */
-	if (ftruncate(l->memfd, (off_t)bar_size) < 0)
-		goto err;
+	/* The caller checked the backing with a clearer message first. */
+	l->memfd = vmrpc_backing_open(backing, bar_size,
+				      VMRPC_SUBBLOCK_SIZE_DEFAULT,
+				      &l->page_size, err, sizeof(err));
+	if (l->memfd < 0) {
+		ret = l->memfd;
+		l->memfd = -1;
+		return ret;
+	}
 	/*
-	 * The size is what QEMU maps as BAR2: a shrink would fault both
-	 * mappings. Punching holes (returning memory) stays allowed.
+	 * hugetlb: the host's own pages (superblock, slots) are allocated
+	 * now, so that a short pool fails here and not with a SIGBUS when
+	 * the host first writes them through its unreserved mapping.
 	 */
-	if (fcntl(l->memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW) < 0)
+	used = layout_used(l);
+	if (l->backing == VMRPC_BACKING_HUGETLB &&
+	    fallocate(l->memfd, FALLOC_FL_KEEP_SIZE, 0, (off_t)used))
 		goto err;
-	l->bar = mmap(NULL, bar_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	l->bar = mmap(NULL, bar_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | vmrpc_backing_map_flags(l->backing),
 		      l->memfd, 0);
 	if (l->bar == MAP_FAILED) {
 		l->bar = NULL;
 		goto err;
 	}
+	/* Only pages of the control area are ever touched here. */
+	if (l->backing == VMRPC_BACKING_THP)
+		madvise(l->bar, bar_size, MADV_HUGEPAGE);
 	layout_write_superblock(l, VMRPC_HOST_STARTING);
 	return 0;
 
@@ -220,18 +248,14 @@ void vmrpc_layout_read_guest(const struct vmrpc_layout *l,
 void vmrpc_layout_spare(const struct vmrpc_layout *l, uint64_t *offset,
 			uint64_t *size)
 {
-	uint64_t end = l->h2g_offset + (uint64_t)l->nr_slots * l->slot_size;
-	long page = sysconf(_SC_PAGESIZE);
-
-	/* Slots are whole pages today; rounding keeps a partial one intact. */
-	if (page > 0)
-		end = (end + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
-	*offset = end < l->ctrl_size ? end : l->ctrl_size;
+	/* Whole pages: punching a partial huge page only zeroes it. */
+	*offset = layout_used(l);
 	*size = l->ctrl_size - *offset;
 }
 
 int vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
 {
+	uint64_t keep = 0;
 	int ret = 0;
 
 	/*
@@ -240,13 +264,19 @@ int vmrpc_layout_forget_guest(const struct vmrpc_layout *l)
 	 * into slot payloads and past the slots. Free all of it, so that the
 	 * next VM finds zeros (every slot FREE) and the host gets its memory
 	 * back, then publish the host's superblock again: one page allocated.
+	 *
+	 * hugetlb keeps the host's own pages: written again through a
+	 * mapping without reservation, they could fault with a SIGBUS once
+	 * another user emptied the pool. They are zeroed instead.
 	 */
-	if (fallocate(l->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-		      (off_t)l->ctrl_size))
+	if (l->backing == VMRPC_BACKING_HUGETLB)
+		keep = layout_used(l);
+	if (fallocate(l->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)keep, (off_t)(l->ctrl_size - keep)))
 		ret = -errno;
-	if (ret)	/* Cannot free it: at least the slots must be FREE. */
-		memset(l->bar, 0, l->h2g_offset +
-		       (uint64_t)l->nr_slots * l->slot_size);
+	if (ret && !keep)	/* Not freed: at least the slots must be FREE. */
+		keep = l->h2g_offset + (uint64_t)l->nr_slots * l->slot_size;
+	memset(l->bar, 0, keep);
 	layout_write_superblock(l, VMRPC_HOST_READY);
 	return ret;
 }

@@ -10,6 +10,8 @@
 
 #include <linux/vmrpc.h>
 
+#include "backing.h"
+
 /* Offset of the first guest->host slot; the h2g slots follow the g2h ones. */
 #define VMRPC_LAYOUT_G2H_OFFSET		(64U << 10)
 
@@ -27,6 +29,8 @@
  * @nr_slots: slots per direction
  * @g2h_offset: offset of guest->host slot 0
  * @h2g_offset: offset of host->guest slot 0
+ * @backing: what backs the memfd (backing.h)
+ * @page_size: its page size (the huge page size for hugetlb)
  */
 struct vmrpc_layout {
 	int memfd;
@@ -37,6 +41,8 @@ struct vmrpc_layout {
 	uint32_t nr_slots;
 	uint64_t g2h_offset;
 	uint64_t h2g_offset;
+	enum vmrpc_backing_kind backing;
+	uint64_t page_size;
 };
 
 /**
@@ -72,6 +78,8 @@ int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
  * @bar_size: see vmrpc_layout_check()
  * @nr_slots: see vmrpc_layout_check()
  * @slot_size: see vmrpc_layout_check()
+ * @backing: what backs the memfd; with hugetlb the pages of the
+ *	superblock and slots are preallocated and kept
  *
  * The memfd is sparse; only the pages written (the superblock) are
  * allocated. host_state is VMRPC_HOST_STARTING.
@@ -79,7 +87,8 @@ int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
  * Return: 0, -EINVAL for a bad geometry, or another negative errno.
  */
 int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
-			uint32_t nr_slots, uint32_t slot_size);
+			uint32_t nr_slots, uint32_t slot_size,
+			const struct vmrpc_backing *backing);
 
 /**
  * vmrpc_layout_destroy() - unmap and close; @l may be partly set up by a

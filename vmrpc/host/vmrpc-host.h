@@ -22,6 +22,8 @@
 
 #include <linux/vmrpc.h>
 
+#include "backing.h"
+
 struct vmrpc_host;
 
 /* What happened to the VM, reported through vmrpc_host_config.on_event. */
@@ -60,6 +62,8 @@ typedef uint32_t (*vmrpc_handler_fn)(void *opaque, uint16_t proc,
  * @nr_slots: call slots per direction (1..VMRPC_NR_SLOTS_MAX)
  * @slot_size: bytes per slot, a power of two in
  *	[VMRPC_SLOT_SIZE_MIN, VMRPC_SLOT_SIZE_MAX]
+ * @backing: what backs the memfd (backing.h); zeroed: shm. Check it
+ *	with vmrpc_backing_open() first for a message that says why not.
  * @workers: threads running guest->host handlers (>= 1)
  * @sock_chown: give the ivshmem socket to @sock_uid:@sock_gid (mode stays
  *	0600), for a QEMU that runs as another user; needs CAP_CHOWN
@@ -74,6 +78,7 @@ struct vmrpc_host_config {
 	uint64_t bar_size;
 	uint32_t nr_slots;
 	uint32_t slot_size;
+	struct vmrpc_backing backing;
 	unsigned int workers;
 	bool sock_chown;
 	uid_t sock_uid;
