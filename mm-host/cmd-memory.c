@@ -116,7 +116,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 				 "cannot measure the memfd: %s", strerror(-ret));
 		return NULL;
 	}
-	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}}",
+	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}}",
 			"data_offset", (json_int_t)mi.offset,
 			"data_size", (json_int_t)mi.size,
 			"subblock_size", (json_int_t)mi.subblock_size,
@@ -131,6 +131,8 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 			"stats",
 			"plug_calls", (json_int_t)mi.plug_calls,
 			"plug_refused", (json_int_t)mi.plug_refused,
+			"plug_no_memory", (json_int_t)mi.plug_no_memory,
+			"plug_error", mi.plug_error,
 			"unplug_calls", (json_int_t)mi.unplug_calls,
 			"unplug_unplugged", (json_int_t)mi.unplug_unplugged,
 			"bad_calls", (json_int_t)mi.bad_calls,
@@ -257,7 +259,8 @@ static json_t *cmd_check_memory(struct zhostd *zd, json_t *args,
 			 "first_difference", diff ? json_integer((json_int_t)first_diff) :
 						    json_null(),
 			 "backed", (json_int_t)backed,
-			 "first_backed_unplugged", c.unplugged_backed ?
+			 "first_backed_unplugged", c.unplugged_backed &&
+				c.first_bad != ZHOSTD_MEMORY_FIRST_UNKNOWN ?
 				json_integer((json_int_t)c.first_bad) : json_null(),
 			 "unplugged_backed", (json_int_t)c.unplugged_backed);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backing-info.h"
 #include "cmd-memory.h"
 #include "cmd-pins.h"
 #include "commands.h"
@@ -69,6 +70,9 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	memory = zhostd_memory_json(zd, err);
 	if (!memory)
 		return NULL;
+	/* Here, not in query-memory: finding QEMU's mapping reads /proc. */
+	json_object_set_new(memory, "backing", zhostd_backing_json(zd,
+		(uint64_t)json_integer_value(json_object_get(memory, "backed"))));
 	pins = zhostd_pins_json(zd);
 	if (!pins) {
 		json_decref(memory);

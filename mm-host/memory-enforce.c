@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "memory-enforce.h"
@@ -34,6 +35,7 @@
  * @last_counted: the subblock counted last in @v->subblocks
  * @stopped: the budget ran out
  * @stop_at: where: the next scan resumes there
+ * @hugetlb: the memfd is hugetlb (no SEEK_DATA)
  */
 struct enforce_scan {
 	int fd;
@@ -44,6 +46,7 @@ struct enforce_scan {
 	uint64_t last_counted;
 	bool stopped;
 	off_t stop_at;
+	bool hugetlb;
 };
 
 void zhostd_memory_set_spare(struct zhostd_memory *m, uint64_t offset,
@@ -76,6 +79,61 @@ static void enforce_count(struct enforce_scan *s, off_t data, off_t hole)
 	s->last_counted = last;
 }
 
+/* The memfd's allocated bytes, from its size in blocks. */
+static int enforce_blocks(int fd, uint64_t *bytes)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	*bytes = (uint64_t)st.st_blocks * 512;
+	return 0;
+}
+
+/*
+ * hugetlb has no SEEK_DATA (every byte reads as data): punch all of
+ * [@start, @end), which costs little where nothing is allocated, and
+ * count what the file's blocks went down by. Which subblocks held it is
+ * not known: first and last span the range, and the subblocks are the
+ * bytes freed in subblocks (each was a whole huge page).
+ */
+static int enforce_range_hugetlb(struct enforce_scan *s, off_t start,
+				 off_t end, uint64_t *bytes)
+{
+	struct zhostd_memory_violation *v = s->v;
+	uint64_t before, after, sb, first, last;
+	int ret;
+
+	if (s->calls + ENFORCE_EXTENT_CALLS > s->budget) {
+		s->stopped = true;
+		s->stop_at = start;
+		return 0;
+	}
+	s->calls += ENFORCE_EXTENT_CALLS;
+	ret = enforce_blocks(s->fd, &before);
+	if (ret)
+		return ret;
+	if (fallocate(s->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      start, end - start))
+		return -errno;
+	ret = enforce_blocks(s->fd, &after);
+	if (ret || after >= before)
+		return ret;
+	*bytes += before - after;
+	v->extents++;
+	if (!s->m)
+		return 0;
+	sb = s->m->area.subblock_size;
+	first = ((uint64_t)start - s->m->area.offset) / sb;
+	last = ((uint64_t)end - 1 - s->m->area.offset) / sb;
+	if (!v->subblocks || first < v->first)
+		v->first = first;
+	if (!v->subblocks || last > v->last)
+		v->last = last;
+	v->subblocks += (before - after + sb - 1) / sb;
+	return 0;
+}
+
 /*
  * Punch every allocated extent of [@start, @end), adding its bytes to
  * *@bytes. Stops early, with @s->stopped set, when the budget runs out.
@@ -87,6 +145,8 @@ static int enforce_range(struct enforce_scan *s, off_t start, off_t end,
 {
 	off_t pos = start, data, hole;
 
+	if (s->hugetlb)
+		return enforce_range_hugetlb(s, start, end, bytes);
 	while (pos < end) {
 		if (s->calls + ENFORCE_EXTENT_CALLS > s->budget) {
 			s->stopped = true;
@@ -131,6 +191,7 @@ int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 	int ret = 0;
 
 	memset(v, 0, sizeof(*v));
+	s.hugetlb = m->hugetlb;
 	/* Nobody uses the spare range: no lock, and every byte there is bad. */
 	if (m->spare_size)
 		ret = enforce_range(&s, (off_t)m->spare_offset,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,11 +105,33 @@ static uint32_t memory_check_range(struct zhostd_memory *m, const void *req,
 	return VMRPC_OK;
 }
 
+/*
+ * hugetlb: allocate subblocks [first, first + count) now, all or nothing,
+ * so that QEMU never faults on a hole its mapping holds no reservation
+ * for. fallocate() stops at the first page the pool cannot give and
+ * keeps what it got: that part goes back.
+ */
+static int memory_prealloc(struct zhostd_memory *m, uint64_t first,
+			   uint64_t count)
+{
+	const uint64_t sb = m->area.subblock_size;
+	int ret;
+
+	if (!fallocate(m->memfd, FALLOC_FL_KEEP_SIZE,
+		       (off_t)(m->area.offset + first * sb),
+		       (off_t)(count * sb)))
+		return 0;
+	ret = -errno;
+	memory_punch(m, first, count);
+	return ret;
+}
+
 static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 			    uint32_t req_len, uint64_t *first, uint64_t *count)
 {
 	const uint64_t sb = m->area.subblock_size;
 	uint32_t st;
+	int ret;
 
 	st = memory_check_range(m, req, req_len, 0, first, count);
 	if (st)
@@ -118,6 +141,20 @@ static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 		m->info.plug_refused++;
 		return VMRPC_EPERM;
 	}
+	ret = m->hugetlb ? memory_prealloc(m, *first, *count) : 0;
+	if (ret) {
+		m->info.plug_no_memory++;
+		m->info.plug_error = -ret;
+		/* Once per shortage: the guest retries as long as it wants. */
+		if (!m->short_logged)
+			zlog_warn("cannot preallocate %llu MiB for the guest's plug: %s%s",
+				  (unsigned long long)(*count * sb >> 20),
+				  strerror(-ret),
+				  ret == -ENOSPC ? " (the hugetlb pool is short: see nr_hugepages)" : "");
+		m->short_logged = true;
+		return VMRPC_ENOMEM;
+	}
+	m->short_logged = false;
 	memset(m->map + *first, 1, *count);
 	m->nr_plugged += *count;
 	if (m->pin)
@@ -365,8 +402,7 @@ void zhostd_memory_get(struct zhostd_memory *m,
 	info->subblock_size = m->area.subblock_size;
 }
 
-/* Bytes allocated in the memfd within [@start, @end). */
-static int memory_allocated(int fd, off_t start, off_t end, uint64_t *bytes)
+int zhostd_memory_allocated(int fd, off_t start, off_t end, uint64_t *bytes)
 {
 	off_t pos = start, data, hole;
 
@@ -388,10 +424,60 @@ static int memory_allocated(int fd, off_t start, off_t end, uint64_t *bytes)
 	return 0;
 }
 
+/*
+ * hugetlb: the file's blocks less the host's own pages (superblock and
+ * slots, up to the spare range). What a guest wrote into the spare range
+ * counts until the memory guard frees it.
+ */
+static int memory_hugetlb_backed(struct zhostd_memory *m, uint64_t *bytes)
+{
+	struct stat st;
+	uint64_t all;
+
+	if (fstat(m->memfd, &st))
+		return -errno;
+	all = (uint64_t)st.st_blocks * 512;
+	*bytes = all > m->spare_offset ? all - m->spare_offset : 0;
+	return 0;
+}
+
 int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes)
 {
-	return memory_allocated(m->memfd, (off_t)m->area.offset,
-				(off_t)(m->area.offset + m->area.size), bytes);
+	if (m->hugetlb)
+		return memory_hugetlb_backed(m, bytes);
+	return zhostd_memory_allocated(m->memfd, (off_t)m->area.offset,
+				       (off_t)(m->area.offset + m->area.size),
+				       bytes);
+}
+
+void zhostd_memory_set_hugetlb(struct zhostd_memory *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->hugetlb = true;
+	pthread_mutex_unlock(&m->lock);
+}
+
+/*
+ * hugetlb: which subblock holds memory cannot be asked without touching
+ * it, but every plugged subblock is whole (preallocated), so what is
+ * allocated beyond them is behind unplugged ones; which, is not known.
+ */
+static int memory_hugetlb_check(struct zhostd_memory *m,
+				struct zhostd_memory_check *c)
+{
+	uint64_t backed, plugged;
+	int ret;
+
+	/* Under the lock: a plug preallocates and counts in one step. */
+	pthread_mutex_lock(&m->lock);
+	ret = memory_hugetlb_backed(m, &backed);
+	plugged = m->nr_plugged * m->area.subblock_size;
+	pthread_mutex_unlock(&m->lock);
+	if (!ret && backed > plugged) {
+		c->unplugged_backed = backed - plugged;
+		c->first_bad = ZHOSTD_MEMORY_FIRST_UNKNOWN;
+	}
+	return ret;
 }
 
 int zhostd_memory_check_memfd(struct zhostd_memory *m,
@@ -402,14 +488,17 @@ int zhostd_memory_check_memfd(struct zhostd_memory *m,
 	int ret = 0;
 
 	memset(c, 0, sizeof(*c));
+	if (m->hugetlb)
+		return memory_hugetlb_check(m, c);
 	pthread_mutex_lock(&m->lock);
 	for (uint64_t i = 0; i < m->nr_sb && !ret; i++) {
 		if (m->map[i])
 			continue;
-		ret = memory_allocated(m->memfd,
-				       (off_t)(m->area.offset + i * sb),
-				       (off_t)(m->area.offset + (i + 1) * sb),
-				       &bytes);
+		ret = zhostd_memory_allocated(m->memfd,
+					      (off_t)(m->area.offset + i * sb),
+					      (off_t)(m->area.offset +
+						      (i + 1) * sb),
+					      &bytes);
 		if (!ret && bytes && !c->unplugged_backed)
 			c->first_bad = i;
 		c->unplugged_backed += bytes;

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pin.h"
 #include "vmrpc-host.h"
@@ -35,6 +36,9 @@
  * @plugged: bytes the guest has plugged
  * @plug_calls: well-formed VMRPC_MEM_PLUG calls served
  * @plug_refused: of those, refused (beyond the requested size)
+ * @plug_no_memory: of those, refused because the host could not
+ *	preallocate the subblocks (hugetlb: the pool is short)
+ * @plug_error: errno of the last such failure, 0 before any
  * @unplug_calls: well-formed VMRPC_MEM_UNPLUG and VMRPC_MEM_UNPLUG_ALL calls
  * @unplug_unplugged: subblocks VMRPC_MEM_UNPLUG named that were not
  *	plugged (accepted: a guest repeats an unplug whose reply it lost)
@@ -59,6 +63,8 @@ struct zhostd_memory_info {
 	uint64_t plugged;
 	uint64_t plug_calls;
 	uint64_t plug_refused;
+	uint64_t plug_no_memory;
+	int plug_error;
 	uint64_t unplug_calls;
 	uint64_t unplug_unplugged;
 	uint64_t bad_calls;
@@ -127,6 +133,11 @@ struct zhostd_memory_event {
  * @spare_size: its size, 0 for none
  * @enforce_next: the subblock the next enforcement scan starts at: a scan
  *	that ran out of budget resumes there
+ * @hugetlb: the memfd is hugetlb (zhostd_memory_set_hugetlb()): a plug
+ *	preallocates its subblocks, and allocation is measured from the
+ *	file's size in blocks, as hugetlbfs has no SEEK_DATA
+ * @short_logged: the last plug failed for want of memory and was logged:
+ *	the next is not, until one succeeds
  * @pin: the pinned set (pin.h), NULL for none; set before the guest's
  *	calls are served. Its state changes under @lock only: plugs and
  *	unplugs call its hooks here, before an unplug punches the hole.
@@ -145,6 +156,8 @@ struct zhostd_memory {
 	uint64_t spare_offset;
 	uint64_t spare_size;
 	uint64_t enforce_next;
+	bool hugetlb;
+	bool short_logged;
 	struct zhostd_pin *pin;
 };
 
@@ -216,8 +229,11 @@ int zhostd_memory_set_requested(struct zhostd_memory *m, uint64_t bytes,
  * struct zhostd_memory_check - what zhostd_memory_check_memfd() found
  * @unplugged_backed: bytes of host memory behind subblocks zhostd counts
  *	as unplugged (must be 0)
- * @first_bad: the first such subblock, when there is one
+ * @first_bad: the first such subblock, when there is one;
+ *	ZHOSTD_MEMORY_FIRST_UNKNOWN with hugetlb, where it cannot be told
  */
+#define ZHOSTD_MEMORY_FIRST_UNKNOWN	UINT64_MAX
+
 struct zhostd_memory_check {
 	uint64_t unplugged_backed;
 	uint64_t first_bad;
@@ -271,6 +287,32 @@ void zhostd_memory_set_pin(struct zhostd_memory *m, struct zhostd_pin *pin);
 void zhostd_memory_locked(struct zhostd_memory *m,
 			  void (*fn)(void *arg, const uint8_t *plugged),
 			  void *arg);
+
+/**
+ * zhostd_memory_set_hugetlb() - the memfd is hugetlb
+ * @m: the backend
+ *
+ * From now on a plug preallocates its subblocks (fallocate) and fails
+ * with VMRPC_ENOMEM, leaving nothing allocated, when the pool is short:
+ * a fault on a hole QEMU maps without a reservation would be a SIGBUS.
+ * Call before the guest's calls are served and after
+ * zhostd_memory_set_spare(): the host's own pages of the control area,
+ * before the spare range, are not counted as data-area memory.
+ */
+void zhostd_memory_set_hugetlb(struct zhostd_memory *m);
+
+/**
+ * zhostd_memory_allocated() - bytes allocated in [@start, @end) of a memfd
+ * @fd: a shmem memfd (lseek SEEK_DATA/SEEK_HOLE)
+ * @start: first byte
+ * @end: end
+ * @bytes: set to the bytes allocated
+ *
+ * For memory-enforce.c too. Not for hugetlb, where every byte is data.
+ *
+ * Return: 0 or a negative errno from lseek().
+ */
+int zhostd_memory_allocated(int fd, off_t start, off_t end, uint64_t *bytes);
 
 /* Names for logs and the control protocol. */
 const char *zhostd_memory_change_name(enum zhostd_memory_change what);

@@ -24,7 +24,7 @@ enum {
 	OPT_WSS_HISTORY, OPT_POLICY, OPT_HEADROOM, OPT_HEADROOM_PCT, OPT_MIN,
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
-	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL,
+	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL, OPT_BACKING,
 };
 
 static const struct option longopts[] = {
@@ -34,6 +34,7 @@ static const struct option longopts[] = {
 	{ "socket-owner", required_argument, NULL, OPT_SOCKET_OWNER },
 	{ "control", required_argument, NULL, OPT_CONTROL },
 	{ "bar-size", required_argument, NULL, OPT_BAR },
+	{ "backing", required_argument, NULL, OPT_BACKING },
 	{ "slots", required_argument, NULL, OPT_SLOTS },
 	{ "slot-size", required_argument, NULL, OPT_SLOT_SIZE },
 	{ "workers", required_argument, NULL, OPT_WORKERS },
@@ -290,6 +291,11 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 		return parse_pow2(m, "--bar-size", arg, ZHOSTD_BAR_SIZE_MIN,
 				  ZHOSTD_BAR_SIZE_MAX, "256M to 1T",
 				  &o->cfg.bar_size);
+	case OPT_BACKING:
+		if (vmrpc_backing_parse(arg, &o->cfg.backing))
+			return refuse(m, "--backing: '%s' is none of shm, thp, hugetlb, hugetlb=PATH",
+				      arg);
+		return 0;
 	case OPT_SLOTS:
 		return parse_uint(m, "--slots", arg, 1, VMRPC_NR_SLOTS_MAX,
 				  &o->cfg.nr_slots);

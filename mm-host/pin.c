@@ -32,9 +32,11 @@ int zhostd_pin_init(struct zhostd_pin *p, int memfd,
 	/*
 	 * Read-only and never touched: only mlock() faults pages in here, so
 	 * zhostd maps exactly what it locks and cannot write guest memory.
+	 * MAP_NORESERVE: on a hugetlb memfd the mapping would otherwise
+	 * reserve a huge page for every hole in the data area.
 	 */
-	base = mmap(NULL, area->size, PROT_READ, MAP_SHARED, memfd,
-		    (off_t)area->offset);
+	base = mmap(NULL, area->size, PROT_READ, MAP_SHARED | MAP_NORESERVE,
+		    memfd, (off_t)area->offset);
 	if (base == MAP_FAILED) {
 		int ret = -errno;
 

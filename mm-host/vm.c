@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "backing-info.h"
 #include "control.h"
 #include "events.h"
 #include "guard.h"
@@ -69,6 +70,8 @@ static int vm_open_memory(struct zhostd *zd, const struct zhostd_options *o)
 	/* The guard frees what a guest puts past the call slots too. */
 	vmrpc_host_spare_area(zd->vh, &spare, &spare_size);
 	zhostd_memory_set_spare(&zd->mem, spare, spare_size);
+	if (o->cfg.backing.kind == VMRPC_BACKING_HUGETLB)
+		zhostd_memory_set_hugetlb(&zd->mem);
 	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_MEM, zhostd_memory_serve,
 				  &zd->mem);
 	if (ret)
@@ -131,6 +134,9 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 		return ret;
 	}
 	zhostd_control_set_max_clients(zd->ctl, o->max_clients);
+	ret = zhostd_backing_check(&zd->cfg.backing, zd->cfg.bar_size);
+	if (ret)
+		goto fail;
 	ret = vmrpc_host_create(&zd->cfg, &zd->vh);
 	if (ret) {
 		zlog_err("cannot set up %llu MiB of shared memory: %s",
