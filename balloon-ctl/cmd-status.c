@@ -3,7 +3,8 @@
  * balloon-ctl status: zhostd's query-status as aligned "key: value" lines,
  * sizes in binary units, booleans as yes/no, then the ZONE_HOST memory as
  * the host and the guest see it, what the host keeps pinned and the
- * guest's view of it, the guest's events zhostd's rate limit dropped,
+ * guest's view of it, host paging (where the data area's pages are), the
+ * guest's events zhostd's rate limit dropped,
  * then the VMRPC counters.
  * Fields this client does not know (a newer zhostd) are printed too, after
  * the known ones, so nothing zhostd says is hidden.
@@ -80,10 +81,41 @@ static const struct status_field pins_guest_fields[] = {
 	{ "last_reason",	"guest last refusal",	STATUS_PLAIN },
 };
 
+/* The "paging" object: host paging and where the data area's pages are... */
+static const struct status_field paging_fields[] = {
+	{ "enabled",		"host paging enabled",	STATUS_PLAIN },
+	{ "mode",		"paging mode",		STATUS_PLAIN },
+	{ "reason",		"paging mode reason",	STATUS_PLAIN },
+	{ "resident",		"resident",		STATUS_SIZE },
+	{ "swapped",		"swapped",		STATUS_SIZE },
+	{ "pinned",		"pinned",		STATUS_SIZE },
+	{ "hinted",		"hinted",		STATUS_SIZE },
+	{ "swap_free",		"host swap free",	STATUS_SIZE },
+	{ "swap_floor",		"host swap floor",	STATUS_SIZE },
+};
+
+/* ... its counters, in "paging"."counters" ... */
+static const struct status_field paging_counter_fields[] = {
+	{ "accepted",		"hints accepted",	STATUS_SIZE },
+	{ "paged_out",		"paged out",		STATUS_SIZE },
+	{ "hint_calls",		"hint calls",		STATUS_PLAIN },
+	{ "bad_calls",		"hint calls malformed",	STATUS_PLAIN },
+	{ "pageout_errors",	"page-out errors",	STATUS_PLAIN },
+};
+
+/* ... and the guest's view, in "paging"."guest". */
+static const struct status_field paging_guest_fields[] = {
+	{ "mode",		"guest paging mode",	STATUS_PLAIN },
+	{ "kept",		"guest kept",		STATUS_SIZE },
+	{ "hinted",		"guest hinted",		STATUS_SIZE },
+	{ "guest_swapped",	"guest swapped itself",	STATUS_SIZE },
+};
+
 #define STATUS_NFIELDS	BCTL_ARRAY_SIZE(status_fields)
 #define STATUS_MEMORY	"memory"
 #define STATUS_GUEST	"guest"
 #define STATUS_PINS	"pins"
+#define STATUS_PAGING	"paging"
 #define STATUS_STATS	"stats"
 #define STATUS_SUPPRESSED "suppressed"
 #define STATUS_INDENT	"  "	/* before each counter of the stats block */
@@ -208,6 +240,26 @@ static void status_pins(const json_t *pins, int width, int *need)
 		status_line(STATUS_INDENT, "guest", "none", width, need);
 }
 
+/* The "paging" block; the guest's part says "none" when it is unknown. */
+static void status_paging(const json_t *pg, int width, int *need)
+{
+	const json_t *guest = json_object_get(pg, STATUS_GUEST);
+
+	if (!json_is_object(pg))
+		return;
+	if (width)
+		printf("%s:\n", STATUS_PAGING);
+	status_fields_print(pg, paging_fields, BCTL_ARRAY_SIZE(paging_fields),
+			    width, need);
+	status_fields_print(json_object_get(pg, "counters"), paging_counter_fields,
+			    BCTL_ARRAY_SIZE(paging_counter_fields), width, need);
+	if (json_is_object(guest))
+		status_fields_print(guest, paging_guest_fields,
+				    BCTL_ARRAY_SIZE(paging_guest_fields), width, need);
+	else
+		status_line(STATUS_INDENT, "guest paging", "none", width, need);
+}
+
 /*
  * The guest-triggered events zhostd's rate limit dropped: the total, the
  * limit, and the kinds that had any.
@@ -257,13 +309,14 @@ static void status_walk(const json_t *ret, int width, int *need)
 	json_object_foreach((json_t *)ret, key, v) {
 		if (!status_field_find(key) && strcmp(key, STATUS_STATS) &&
 		    strcmp(key, STATUS_MEMORY) && strcmp(key, STATUS_SUPPRESSED) &&
-		    strcmp(key, STATUS_PINS))
+		    strcmp(key, STATUS_PINS) && strcmp(key, STATUS_PAGING))
 			status_line("", key, status_value(v, STATUS_PLAIN, buf,
 							  sizeof(buf)),
 				    width, need);
 	}
 	status_memory(json_object_get(ret, STATUS_MEMORY), width, need);
 	status_pins(json_object_get(ret, STATUS_PINS), width, need);
+	status_paging(json_object_get(ret, STATUS_PAGING), width, need);
 	status_suppressed(json_object_get(ret, STATUS_SUPPRESSED), width, need);
 	if (!json_is_object(stats))
 		return;

@@ -4,7 +4,8 @@
  * --interval seconds: ZONE_HOST plugged, the host memory backing it and
  * the requested size (query-memory), the guest's free memory, its working
  * set, idle histogram, page fault rate and what the estimate costs
- * (query-wss), and the policy when it is on.
+ * (query-wss), the policy when it is on, and host paging: where the data
+ * area's pages are (query-paging).
  *
  * On a terminal it redraws in place and reads keys in raw mode (q quits;
  * Ctrl-C too), restoring the terminal on every way out. Otherwise (a pipe,
@@ -119,8 +120,25 @@ static const char *top_rate(const json_t *v, char *buf)
 	return buf;
 }
 
+/* Host paging: the mode, and the data area resident, swapped, pinned, hinted. */
+static void top_print_paging(const json_t *pg)
+{
+	const char *mode = json_string_value(json_object_get(pg, "mode"));
+	const char *reason = json_string_value(json_object_get(pg, "reason"));
+	char a1[BCTL_FMT_LEN], a2[BCTL_FMT_LEN], a3[BCTL_FMT_LEN], a4[BCTL_FMT_LEN];
+
+	printf("paging       mode %s%s%s%s, resident %s, swapped %s, pinned %s, hinted %s\n",
+	       mode ? mode : "?", reason && strcmp(reason, "none") ? " (" : "",
+	       reason && strcmp(reason, "none") ? reason : "",
+	       reason && strcmp(reason, "none") ? ")" : "",
+	       bctl_fmt_size(bctl_json_u64(pg, "resident"), a1),
+	       bctl_fmt_size(bctl_json_u64(pg, "swapped"), a2),
+	       bctl_fmt_size(bctl_json_u64(pg, "pinned"), a3),
+	       bctl_fmt_size(bctl_json_u64(pg, "hinted"), a4));
+}
+
 static void top_print(const struct bctl_opts *opts, const struct top_args *a,
-		      const json_t *mem, const json_t *wss)
+		      const json_t *mem, const json_t *wss, const json_t *pg)
 {
 	const json_t *guest = json_object_get(mem, "guest");
 	const json_t *s = json_object_get(wss, "sample");
@@ -150,6 +168,7 @@ static void top_print(const struct bctl_opts *opts, const struct top_args *a,
 		       bctl_fmt_size(bctl_json_u64(guest, "zone_free"), a2));
 	else
 		printf("guest        not answering\n");
+	top_print_paging(pg);
 	if (!json_is_object(s)) {
 		printf("working set  no sample yet\n");
 		return;
@@ -185,22 +204,25 @@ static void top_print(const struct bctl_opts *opts, const struct top_args *a,
 /* One frame: ask zhostd, then draw. Returns an exit status. */
 static int top_frame(const struct bctl_opts *opts, const struct top_args *a)
 {
-	json_t *mem = NULL, *wss = NULL;
+	json_t *mem = NULL, *wss = NULL, *pg = NULL;
 	int st;
 
 	st = bctl_client_run(opts, "query-memory", NULL, &mem);
 	if (!st)
 		st = bctl_client_run(opts, "query-wss", NULL, &wss);
+	if (!st)
+		st = bctl_client_run(opts, "query-paging", NULL, &pg);
 	if (!st) {
 		if (top_raw)
 			fputs(TOP_CLEAR, stdout);
-		top_print(opts, a, mem, wss);
+		top_print(opts, a, mem, wss, pg);
 		if (!top_raw)
 			putchar('\n');
 		fflush(stdout);
 	}
 	json_decref(mem);
 	json_decref(wss);
+	json_decref(pg);
 	return st;
 }
 

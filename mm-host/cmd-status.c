@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * zhostd control command query-status: the VM's connection, ABI and
- * memory as the host sees it, what it keeps pinned, the guest-triggered log lines and events
+ * memory as the host sees it, what it keeps pinned, host paging, the guest-triggered log lines and events
  * the rate limit dropped, and the VMRPC counters.
  */
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 #include "backing-info.h"
 #include "cmd-memory.h"
+#include "cmd-paging.h"
 #include "cmd-pins.h"
 #include "commands.h"
 #include "ratelimit.h"
@@ -57,7 +58,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 				struct zhostd_error *err)
 {
 	struct vmrpc_host_stats st;
-	json_t *memory, *pins;
+	json_t *memory, *pins, *paging;
 	struct stat sb;
 	bool qemu, guest;
 	uint32_t gabi;
@@ -79,6 +80,13 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 		zhostd_error_set(err, ZERR_GENERIC, "out of memory");
 		return NULL;
 	}
+	paging = zhostd_paging_json(zd);
+	if (!paging) {
+		json_decref(memory);
+		json_decref(pins);
+		zhostd_error_set(err, ZERR_GENERIC, "out of memory");
+		return NULL;
+	}
 	vmrpc_host_get_stats(zd->vh, &st);
 	pthread_mutex_lock(&zd->lock);
 	qemu = zd->qemu_connected;
@@ -86,7 +94,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -97,6 +105,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "guest_abi", abi_json(gabi),
 			 "memory", memory,
 			 "pins", pins,
+			 "paging", paging,
 			 "suppressed", zhostd_ratelimit_json(zd->rl),
 			 "stats", stats_json(&st));
 }

@@ -25,6 +25,7 @@ enum {
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
 	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL, OPT_BACKING,
+	OPT_HOST_PAGING, OPT_PAGING_FLOOR,
 };
 
 static const struct option longopts[] = {
@@ -46,6 +47,8 @@ static const struct option longopts[] = {
 	{ "guest-ask", required_argument, NULL, OPT_GUEST_ASK },
 	{ "max-pinned", required_argument, NULL, OPT_MAX_PINNED },
 	{ "lock-all", no_argument, NULL, OPT_LOCK_ALL },
+	{ "host-paging", no_argument, NULL, OPT_HOST_PAGING },
+	{ "paging-swap-floor", required_argument, NULL, OPT_PAGING_FLOOR },
 	{ "wss-interval", required_argument, NULL, OPT_WSS_INTERVAL },
 	{ "wss-history", required_argument, NULL, OPT_WSS_HISTORY },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -237,6 +240,7 @@ static void options_defaults(struct zhostd_options *o)
 		.max = UINT64_MAX,
 		.allow_ask = true,
 		.max_pinned = ZHOSTD_PIN_NO_CEILING,
+		.paging_swap_floor = ZHOSTD_PAGING_FLOOR_DEFAULT,
 		.wss = {
 			.interval_ms = ZHOSTD_WSS_INTERVAL_MS_DEFAULT,
 			.history = ZHOSTD_WSS_HISTORY_DEFAULT,
@@ -332,6 +336,12 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 	case OPT_LOCK_ALL:
 		o->lock_all = true;
 		return 0;
+	case OPT_HOST_PAGING:
+		o->host_paging = true;
+		return 0;
+	case OPT_PAGING_FLOOR:
+		return parse_size_opt(m, "--paging-swap-floor", arg,
+				      &o->paging_swap_floor);
 	case OPT_WSS_INTERVAL:
 		return parse_ms(m, "--wss-interval", arg, ZHOSTD_INTERVAL_S_MAX,
 				&o->wss.interval_ms);

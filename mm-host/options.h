@@ -14,6 +14,7 @@
 
 #include "guard.h"
 #include "log.h"
+#include "paging.h"
 #include "pin.h"
 #include "wss-poller.h"
 
@@ -61,6 +62,10 @@ enum zhostd_on_disconnect {
  * @max_pinned: ceiling on the bytes the guest may have pinned (--max-pinned);
  *	ZHOSTD_PIN_NO_CEILING: none, 0: guest pinning disabled
  * @lock_all: lock every plugged subblock on the host (--lock-all)
+ * @host_paging: page the guest's ZONE_HOST memory on the host from its
+ *	hints (--host-paging)
+ * @paging_swap_floor: free host swap host paging keeps
+ *	(--paging-swap-floor)
  * @wss: the working-set poller and the policy; sizes that depend on the
  *	subblock are checked once the shared memory exists
  * @ask_holdoff_s: --ask-holdoff, also in @wss.params.ask_holdoff_ns
@@ -88,6 +93,8 @@ struct zhostd_options {
 	bool allow_ask;
 	uint64_t max_pinned;
 	bool lock_all;
+	bool host_paging;
+	uint64_t paging_swap_floor;
 	struct zhostd_wss_config wss;
 	unsigned int ask_holdoff_s;
 	struct zhostd_guard_config guard;

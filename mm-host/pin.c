@@ -306,3 +306,9 @@ const void *zhostd_pin_mapping(const struct zhostd_pin *p)
 {
 	return p->base;
 }
+
+bool zhostd_pin_held_locked(const struct zhostd_pin *p, uint64_t sb)
+{
+	return p->state && sb < p->nr_sb &&
+	       (p->state[sb] & (ZHOSTD_PIN_GUEST | ZHOSTD_PIN_LOCKED));
+}

@@ -239,6 +239,18 @@ void zhostd_pin_get_locked(const struct zhostd_pin *p,
 size_t zhostd_pin_ranges_locked(const struct zhostd_pin *p,
 				struct zhostd_pin_range *out, size_t max);
 
+/**
+ * zhostd_pin_held_locked() - whether a subblock is pinned or locked
+ * @p: the set
+ * @sb: the subblock
+ *
+ * For host paging, which leaves such subblocks alone. Under the memory
+ * backend's lock.
+ *
+ * Return: true when the guest pinned it or zhostd locked it.
+ */
+bool zhostd_pin_held_locked(const struct zhostd_pin *p, uint64_t sb);
+
 /* zhostd's mapping of the data area, for tests (smaps, mincore). */
 const void *zhostd_pin_mapping(const struct zhostd_pin *p);
 

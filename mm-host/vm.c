@@ -10,6 +10,8 @@
 #include "events.h"
 #include "guard.h"
 #include "log.h"
+#include "paging-mode.h"
+#include "paging-serve.h"
 #include "pin-serve.h"
 #include "ratelimit.h"
 #include "vm.h"
@@ -106,6 +108,36 @@ static int vm_open_pin(struct zhostd *zd, const struct zhostd_options *o)
 	return ret;
 }
 
+/*
+ * Host paging over the same data area: its state, the thread that keeps
+ * its mode, and the guest's hints served.
+ */
+static int vm_open_paging(struct zhostd *zd, const struct zhostd_options *o)
+{
+	struct vmrpc_host_data_area area;
+	int ret;
+
+	vmrpc_host_data_area(zd->vh, &area);
+	ret = zhostd_paging_init(&zd->paging, vmrpc_host_memfd(zd->vh), &area,
+				 o->host_paging, o->paging_swap_floor);
+	if (ret) {
+		zlog_err("host paging: the subblock is not a multiple of %u bytes",
+			 VMRPC_PAGING_PAGE_SIZE);
+		return ret;
+	}
+	ret = zhostd_paging_thread_init(zd);
+	if (ret)
+		return ret;
+	if (o->host_paging)
+		zlog_info("host paging on when the guest is ready (free host swap floor %llu MiB)",
+			  (unsigned long long)(o->paging_swap_floor >> 20));
+	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_PAGING, zhostd_paging_serve,
+				  zd);
+	if (ret)
+		zlog_err("cannot serve the paging calls: %s", strerror(-ret));
+	return ret;
+}
+
 int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 		   void (*on_event)(void *opaque, enum vmrpc_host_event ev,
 				    const char *detail),
@@ -150,6 +182,9 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 	ret = vm_open_pin(zd, o);
 	if (ret)
 		goto fail;
+	ret = vm_open_paging(zd, o);
+	if (ret)
+		goto fail;
 	ret = vm_open_wss(zd, o);
 	if (ret)
 		goto fail;
@@ -189,6 +224,11 @@ int zhostd_vm_start(struct zhostd *zd, const struct zhostd_options *o)
 		zlog_err("cannot start the log rate limit: %s", strerror(-ret));
 		goto fail;
 	}
+	ret = zhostd_paging_thread_start(zd);
+	if (ret) {
+		zlog_err("cannot start the host paging thread: %s", strerror(-ret));
+		goto fail;
+	}
 	return 0;
 fail:
 	zhostd_vm_stop(zd);
@@ -197,6 +237,7 @@ fail:
 
 void zhostd_vm_stop(struct zhostd *zd)
 {
+	zhostd_paging_thread_stop(zd);
 	zhostd_guard_stop(zd->guard);
 	if (zd->wss)
 		zhostd_wss_stop(zd->wss);
@@ -221,6 +262,12 @@ void zhostd_vm_close(struct zhostd *zd)
 		zhostd_memory_destroy(&zd->mem);
 		/* After the memory: nothing plugs or unplugs any more. */
 		zhostd_pin_destroy(&zd->pin);
+		zhostd_paging_destroy(&zd->paging);
+	}
+	if (zd->paging_ticker_init) {
+		zhostd_ticker_destroy(&zd->paging_ticker);
+		pthread_mutex_destroy(&zd->paging_tick_lock);
+		zd->paging_ticker_init = false;
 	}
 	zhostd_wss_destroy(zd->wss);
 	zd->wss = NULL;

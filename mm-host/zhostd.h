@@ -15,6 +15,8 @@
  *   events.c                events to the control clients: the one call
  *                           upwards, through zhostd_control_event()
  *   pin-serve.c             the guest's pin calls, under memory.c's lock
+ *   paging-mode.c, paging-serve.c   host paging: its mode, the guest's
+ *                           hints (paging.h has the layers)
  *   memory.c, memory-enforce.c, pin.c, pin-wire.c, policy.c, wss*.c,
  *   qmp.c, ratelimit.c, guestinfo-parse.c, unix-socket.c, log.c, errors.c
  *                           what needs no daemon: unit tests run them alone
@@ -28,6 +30,8 @@
 #include <stdint.h>
 
 #include "memory.h"
+#include "paging.h"
+#include "ticker.h"
 #include "vmrpc-host.h"
 
 #define ZHOSTD_VERSION			"0.1"
@@ -61,6 +65,10 @@ struct zhostd_wss;
  * @guard: the memory guard (guard.h); NULL when not set up
  * @rl: the limit on guest-triggered log lines and events (ratelimit.h);
  *	NULL lets everything through
+ * @paging: host paging (paging.h)
+ * @paging_ticker: the thread that keeps its mode (paging-mode.h)
+ * @paging_ticker_init: @paging_ticker and @paging_tick_lock are set up
+ * @paging_tick_lock: one tick at a time
  */
 struct zhostd {
 	const char *name;
@@ -78,6 +86,10 @@ struct zhostd {
 	struct zhostd_wss *wss;
 	struct zhostd_guard *guard;
 	struct zhostd_ratelimit *rl;
+	struct zhostd_paging paging;
+	struct zhostd_ticker paging_ticker;
+	bool paging_ticker_init;
+	pthread_mutex_t paging_tick_lock;
 };
 
 #endif /* ZHOSTD_H */
