@@ -151,8 +151,7 @@ uint32_t zhostd_paging_serve(void *opaque, uint16_t proc, const void *req,
 	n = zhostd_paging_plan(&zd->mem, &p->geom, p->area_offset, runs, nr,
 			       ZHOSTD_PAGING_MAX_PAGES_PER_CALL, ranges, &d);
 	if (n) {
-		done = zhostd_paging_pageout(p, vmrpc_host_peer_pid(zd->vh),
-					     ranges, n);
+		done = zhostd_paging_pageout(p, 0, ranges, n);
 		if (done < 0 && zhostd_ratelimit_allow(zd->rl, ZHOSTD_RL_PAGING))
 			zlog_warn("paging out %llu pages on QEMU's mapping failed: %s",
 				  (unsigned long long)d.accepted,

@@ -3,6 +3,7 @@
  * Host paging of one VM: state, host swap, QEMU's mapping, page-out; see
  * paging.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -252,37 +253,78 @@ int zhostd_read_swap(uint64_t *total, uint64_t *avail)
 	return ret;
 }
 
-/* Find QEMU's mappings of the memfd and open a pidfd; under @p->lock. */
-static int refresh_qemu(struct zhostd_paging *p, pid_t pid)
+/* The shared mappings of the memfd (@st) in /proc/@pid/maps; -errno. */
+static int read_maps(struct zhostd_paging *p, pid_t pid, const struct stat *st)
 {
 	char path[64];
-	struct stat st;
 	char *text;
 	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	text = read_text(path, MAPS_MAX);
+	if (!text)
+		return -errno ? -errno : -EIO;
+	n = zh_maps_parse(text, major(st->st_dev), minor(st->st_dev),
+			  (uint64_t)st->st_ino, p->maps, ZHOSTD_PAGING_MAX_MAPS);
+	free(text);
+	p->nr_maps = n < ZHOSTD_PAGING_MAX_MAPS ? n : ZHOSTD_PAGING_MAX_MAPS;
+	return p->nr_maps ? 0 : -ENOENT;
+}
+
+/*
+ * The process other than zhostd that maps the memfd shared: QEMU, which
+ * got it over the ivshmem socket; nothing else has it. Once per QEMU: the
+ * pid is kept while page-outs work. Return: its pid, or 0.
+ */
+static pid_t find_qemu(struct zhostd_paging *p, const struct stat *st)
+{
+	pid_t self = getpid(), found = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	char *end;
+	long v;
+
+	while (d && !found && (e = readdir(d))) {
+		v = strtol(e->d_name, &end, 10);
+		if (*end || v <= 0 || v == self)
+			continue;
+		if (!read_maps(p, (pid_t)v, st))
+			found = (pid_t)v;
+	}
+	if (d)
+		closedir(d);
+	p->nr_maps = 0;
+	return found;
+}
+
+/*
+ * Find QEMU's mappings of the memfd and open a pidfd; under @p->lock.
+ * @pid 0: find QEMU first.
+ */
+static int refresh_qemu(struct zhostd_paging *p, pid_t pid)
+{
+	struct stat st;
+	int ret;
 
 	if (p->pidfd >= 0)
 		close(p->pidfd);
 	p->pidfd = -1;
 	p->pid = 0;
 	p->nr_maps = 0;
-	if (pid <= 0)
-		return -ESRCH;
 	if (fstat(p->memfd, &st))
 		return -errno;
+	if (pid <= 0)
+		pid = find_qemu(p, &st);
+	if (pid <= 0)
+		return -ESRCH;
 	/* The pidfd first: the maps read next are then surely this process's. */
 	p->pidfd = (int)syscall(__NR_pidfd_open, pid, 0);
 	if (p->pidfd < 0)
 		return -errno;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	text = read_text(path, MAPS_MAX);
-	if (!text)
-		return -errno ? -errno : -EIO;
-	n = zh_maps_parse(text, major(st.st_dev), minor(st.st_dev),
-			  (uint64_t)st.st_ino, p->maps, ZHOSTD_PAGING_MAX_MAPS);
-	free(text);
-	p->nr_maps = n < ZHOSTD_PAGING_MAX_MAPS ? n : ZHOSTD_PAGING_MAX_MAPS;
-	p->pid = pid;
-	return p->nr_maps ? 0 : -ENOENT;
+	ret = read_maps(p, pid, &st);
+	if (!ret)
+		p->pid = pid;
+	return ret;
 }
 
 /* One batch of iovecs; bytes advised or -errno. Under @p->lock. */
@@ -315,7 +357,7 @@ int64_t zhostd_paging_pageout(struct zhostd_paging *p, pid_t pid,
 	int n = 0, k;
 
 	pthread_mutex_lock(&p->lock);
-	if (pid != p->pid || p->pidfd < 0 || !p->nr_maps) {
+	if ((pid && pid != p->pid) || p->pidfd < 0 || !p->nr_maps) {
 		ret = refresh_qemu(p, pid);
 		if (ret)
 			goto out;

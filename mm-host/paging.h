@@ -211,12 +211,14 @@ struct zhostd_paging_range {
 /**
  * zhostd_paging_pageout() - MADV_PAGEOUT on QEMU's mapping of ranges
  * @p: the state
- * @pid: QEMU's pid (vmrpc_host_peer_pid()), 0 when none
+ * @pid: QEMU's pid, 0 to have it found: the process other than zhostd
+ *	that maps the memfd shared (/proc/PID/maps; once, then kept while
+ *	page-outs work)
  * @r: the ranges, each inside the data area
  * @nr: how many
  *
  * Finds QEMU's mapping (again, when @pid changed or a call failed as if
- * the mapping moved) and advises the ranges in batches. A failure for
+ * the mapping moved or QEMU went away) and advises the ranges in batches. A failure for
  * want of permission turns host paging off (reason error).
  *
  * Return: bytes advised, or a negative errno when nothing was.
