@@ -11,7 +11,10 @@
  *   zonehost.dp_swap=1     swapon /dev/vda first (the host made it a swap
  *                          area); 0: no guest swap (default 1)
  *
- * It fills the working set (every page written whole), then each pass
+ * After "ready" it waits for the host to say "go" on the host channel
+ * (tests/lib/guest/host_channel.h): the host first sets up what it
+ * measures (and, for host paging, waits until the guest is in host mode).
+ * Without the channel it starts at once. It fills the working set (every page written whole), then each pass
  * reads, checks and rewrites every page in order, then as many pages at
  * random (xorshift, fixed seed). It prints, for the host to collect:
  *
@@ -32,6 +35,7 @@
 #include <sys/swap.h>
 #include <time.h>
 
+#include "host_channel.h"
 #include "kselftest.h"
 #include "zone_host_util.h"
 
@@ -93,6 +97,7 @@ int main(void)
 	long long passes = cmdline_value("zonehost.dp_passes=", 2);
 	long long swap = cmdline_value("zonehost.dp_swap=", 1);
 	long long in0, out0;
+	int chan = host_channel_open();
 	uint64_t x = 88172645463325252ULL, t0, t;
 
 	ksft_print_header();
@@ -110,6 +115,8 @@ int main(void)
 	printf("double-paging: ready ws_mib=%lld passes=%lld swap=%lld\n",
 	       ws, passes, swap);
 	fflush(stdout);
+	if (chan >= 0 && host_channel_wait(chan, "go", 600 * 1000))
+		ksft_exit_fail_msg("the host never said go\n");
 	in0 = vmstat("pswpin");
 	out0 = vmstat("pswpout");
 	t0 = now_ms();
