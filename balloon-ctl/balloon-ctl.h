@@ -25,6 +25,9 @@ enum bctl_exit {
 	BCTL_EXIT_PARTIAL	= 5,	/* the guest stopped short of the target
 					 * (set --wait), check found a
 					 * difference, or enforce a violation */
+	BCTL_EXIT_SUPERSEDED	= 6,	/* set --wait: another size was
+					 * requested before the target was
+					 * reached */
 };
 
 /* The global options, resolved by main() before a command runs. */

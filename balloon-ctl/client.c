@@ -39,7 +39,12 @@ struct bctl_client {
 	size_t cap;			/* allocated size of @buf */
 	size_t scanned;			/* leading bytes of @buf without '\n' */
 	unsigned int seq;		/* requests sent, numbers their ids */
+	bool quiet_timeout;		/* the deadline ends a wait for events:
+					 * no message, CLIENT_NO_EVENT */
 };
+
+/* What a wait for an event that timed out returns inside this file. */
+#define CLIENT_NO_EVENT		(-1)
 
 static int64_t now_ns(void)
 {
@@ -67,6 +72,8 @@ static int left_ms(const struct bctl_client *c)
 
 static int timed_out(const struct bctl_client *c, const char *what)
 {
+	if (c->quiet_timeout)
+		return CLIENT_NO_EVENT;
 	bctl_err("timed out after %g s waiting for %s", c->opts->timeout, what);
 	return BCTL_EXIT_TIMEOUT;
 }
@@ -506,6 +513,31 @@ out:
 	free(line);
 	json_decref(id);
 	return st;
+}
+
+int bctl_client_next_event(struct bctl_client *c, double wait_s,
+			   json_t **event)
+{
+	json_t *msg = NULL;
+	int st;
+
+	*event = NULL;
+	c->deadline = now_ns() + (int64_t)(wait_s * 1e9);
+	c->quiet_timeout = true;
+	st = client_read_msg(c, "an event", &msg);
+	c->quiet_timeout = false;
+	/* The next request gets the whole -t again. */
+	c->deadline = now_ns() + (int64_t)(c->opts->timeout * 1e9);
+	if (st == CLIENT_NO_EVENT)
+		return BCTL_EXIT_OK;
+	if (st)
+		return st;
+	/* A late reply to a request given up on is no event: drop it. */
+	if (json_is_string(json_object_get(msg, "event")))
+		*event = msg;
+	else
+		json_decref(msg);
+	return BCTL_EXIT_OK;
 }
 
 int bctl_client_error(const json_t *error, char *msg, size_t len)

@@ -63,6 +63,23 @@ int bctl_client_call(struct bctl_client *c, const char *command,
 		     json_t *args, json_t **ret);
 
 /**
+ * bctl_client_next_event() - wait for the next event on a connection
+ * @c: an open connection; zhostd sends every event to every client, so
+ *     the events of whatever follows a request on @c are on @c
+ * @wait_s: wait at most this long (0: only what already arrived)
+ * @event: set to the event (a new reference), or NULL when none came
+ *
+ * A reply that arrives instead (to a request given up on) is dropped.
+ * The next request on @c gets the whole -t timeout again.
+ *
+ * Return: BCTL_EXIT_OK whether or not an event came; or, after printing
+ * why, BCTL_EXIT_UNREACHABLE (zhostd closed the connection, malformed
+ * message).
+ */
+int bctl_client_next_event(struct bctl_client *c, double wait_s,
+			   json_t **event);
+
+/**
  * bctl_client_close() - close a connection and free it
  * @c: the connection, or NULL
  */

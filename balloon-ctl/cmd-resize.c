@@ -2,7 +2,14 @@
 /*
  * balloon-ctl set, grow, shrink: change the size of the guest's ZONE_HOST
  * memory (zhostd's set-memory), and with --wait follow the guest until it
- * reaches the size or says why it cannot (query-memory, twice a second).
+ * reaches the size or says why it cannot.
+ *
+ * Everything goes over one connection, opened before set-memory: zhostd
+ * sends its events to every client, so MEMORY_CHANGED and RESIZE_DONE of
+ * this resize cannot be missed. An event only wakes the wait; the state
+ * is what query-memory says then, since a guest flooding events gets them
+ * rate-limited, and a resize may end before the first event is read. A
+ * wait with no event at all still looks again every RESIZE_IDLE_S.
  * On a terminal the progress is a bar redrawn in place; otherwise one line
  * per change, for logs.
  */
@@ -20,7 +27,8 @@
 #include "mem-names.h"
 #include "size.h"
 
-#define RESIZE_POLL_NS		(500 * 1000 * 1000L)
+/* Longest wait for an event before looking again without one. */
+#define RESIZE_IDLE_S		1.0
 #define RESIZE_BAR_WIDTH	30
 
 enum resize_mode { RESIZE_SET, RESIZE_GROW, RESIZE_SHRINK };
@@ -101,53 +109,88 @@ static void resize_progress(uint64_t from, uint64_t plugged, uint64_t target,
 	fflush(stdout);
 }
 
+/* What one query-memory reply says of the resize to @target. */
+enum resize_verdict { RESIZE_GOING, RESIZE_REACHED, RESIZE_STUCK,
+		      RESIZE_SUPERSEDED };
+
+static enum resize_verdict resize_judge(const json_t *ret, uint64_t target)
+{
+	const json_t *guest = json_object_get(ret, "guest");
+	const char *state = json_string_value(json_object_get(guest, "state"));
+	uint64_t plugged = field_u64(ret, "plugged");
+
+	if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_IDLE)) &&
+	    plugged == target && field_u64(guest, "plugged") == target)
+		return RESIZE_REACHED;
+	if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_STUCK)) &&
+	    field_u64(guest, "requested") == target)
+		return RESIZE_STUCK;
+	/* Another client or the automatic policy asked for another size. */
+	if (field_u64(ret, "requested") != target)
+		return RESIZE_SUPERSEDED;
+	return RESIZE_GOING;
+}
+
 /*
- * Follow the guest until it reaches @target, stops short or the timeout
- * passes. Returns an exit status; *@last is the last query-memory reply.
+ * Follow the guest on @c until it reaches @target, stops short, another
+ * size is requested or the timeout passes. Returns an exit status; *@last
+ * is the last query-memory reply.
  */
-static int resize_wait(const struct bctl_opts *opts, uint64_t from,
-		       uint64_t target, double timeout, json_t **last)
+static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
+		       uint64_t from, uint64_t target, double timeout,
+		       json_t **last)
 {
 	const bool tty = isatty(STDOUT_FILENO) && !opts->json;
 	const double deadline = timeout ? now_s() + timeout : 0;
 	uint64_t shown = UINT64_MAX, plugged;
-	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN];
+	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN], req[BCTL_FMT_LEN];
 	const char *state, *reason;
-	json_t *ret, *guest;
+	json_t *ret, *ev;
+	double wait;
 	int st;
 
 	*last = NULL;
 	for (;;) {
-		st = bctl_client_run(opts, "query-memory", NULL, &ret);
+		st = bctl_client_call(c, "query-memory", NULL, &ret);
 		if (st)
 			return st;
 		json_decref(*last);
 		*last = ret;
-		guest = json_object_get(ret, "guest");
 		plugged = field_u64(ret, "plugged");
-		state = json_string_value(json_object_get(guest, "state"));
+		state = json_string_value(json_object_get(
+				json_object_get(ret, "guest"), "state"));
 		if (!opts->json && plugged != shown) {
 			resize_progress(from, plugged, target, tty);
 			shown = plugged;
 		}
-		if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_IDLE)) &&
-		    plugged == target &&
-		    field_u64(guest, "plugged") == target) {
+		switch (resize_judge(ret, target)) {
+		case RESIZE_REACHED:
 			if (tty)
 				putchar('\n');
 			return BCTL_EXIT_OK;
-		}
-		if (state && !strcmp(state, zh_mem_state_name(VMRPC_MEM_S_STUCK)) &&
-		    field_u64(guest, "requested") == target) {
-			reason = json_string_value(json_object_get(guest, "reason"));
+		case RESIZE_STUCK:
+			reason = json_string_value(json_object_get(
+				json_object_get(ret, "guest"), "reason"));
 			if (tty)
 				putchar('\n');
 			bctl_err("stopped at %s of %s: %s",
 				 bctl_fmt_size(plugged, a), bctl_fmt_size(target, b),
 				 reason ? reason : "unknown");
 			return BCTL_EXIT_PARTIAL;
+		case RESIZE_SUPERSEDED:
+			if (tty)
+				putchar('\n');
+			bctl_err("superseded at %s of %s: zhostd now requests %s",
+				 bctl_fmt_size(plugged, a), bctl_fmt_size(target, b),
+				 bctl_fmt_size(field_u64(ret, "requested"), req));
+			return BCTL_EXIT_SUPERSEDED;
+		case RESIZE_GOING:
+			break;
 		}
-		if (deadline && now_s() > deadline) {
+		wait = RESIZE_IDLE_S;
+		if (deadline && deadline - now_s() < wait)
+			wait = deadline - now_s();
+		if (deadline && wait <= 0) {
 			if (tty)
 				putchar('\n');
 			bctl_err("timed out at %s of %s (guest %s)",
@@ -155,7 +198,14 @@ static int resize_wait(const struct bctl_opts *opts, uint64_t from,
 				 state ? state : "not answering");
 			return BCTL_EXIT_TIMEOUT;
 		}
-		nanosleep(&(struct timespec){ .tv_nsec = RESIZE_POLL_NS }, NULL);
+		st = bctl_client_next_event(c, wait, &ev);
+		/* One look for a burst of events: drain what already came. */
+		while (!st && ev) {
+			json_decref(ev);
+			st = bctl_client_next_event(c, 0, &ev);
+		}
+		if (st)
+			return st;
 	}
 }
 
@@ -163,17 +213,22 @@ static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		      int argc, char **argv, enum resize_mode mode)
 {
 	struct resize_args a = { .mode = mode, .size = UINT64_MAX };
+	struct bctl_client *c = NULL;
 	uint64_t target = 0, from;
-	json_t *ret, *last;
+	json_t *ret, *last = NULL;
 	char s[BCTL_FMT_LEN];
 	int st;
 
 	st = resize_parse(cmd, argc, argv, &a);
 	if (st)
 		return st;
-	st = bctl_client_run(opts, "query-memory", NULL, &ret);
+	/* Connected before set-memory: no event of this resize is missed. */
+	st = bctl_client_open(opts, &c);
 	if (st)
 		return st;
+	st = bctl_client_call(c, "query-memory", NULL, &ret);
+	if (st)
+		goto out;
 	from = field_u64(ret, "plugged");
 	switch (mode) {
 	case RESIZE_SET:
@@ -188,23 +243,26 @@ static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		break;
 	}
 	json_decref(ret);
-	st = bctl_client_run(opts, "set-memory",
-			     json_pack("{s:I}", "size", (json_int_t)target), &ret);
+	st = bctl_client_call(c, "set-memory",
+			      json_pack("{s:I}", "size", (json_int_t)target),
+			      &ret);
 	if (st)
-		return st;
+		goto out;
 	if (!a.wait) {
 		if (opts->json)
 			bctl_print_json(ret);
 		else
 			printf("requested %s\n", bctl_fmt_size(target, s));
 		json_decref(ret);
-		return BCTL_EXIT_OK;
+		goto out;
 	}
 	json_decref(ret);
-	st = resize_wait(opts, from, target, a.wait_timeout, &last);
+	st = resize_wait(c, opts, from, target, a.wait_timeout, &last);
 	if (opts->json && last)
 		bctl_print_json(last);
 	json_decref(last);
+out:
+	bctl_client_close(c);
 	return st;
 }
 

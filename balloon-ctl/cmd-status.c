@@ -61,6 +61,17 @@ static const struct status_field guest_fields[] = {
 	{ "error",		"guest error",		STATUS_PLAIN },
 };
 
+/* ... and what backs it, in "memory"."backing". */
+static const struct status_field backing_fields[] = {
+	{ "kind",		"backing",		STATUS_PLAIN },
+	{ "path",		"backing path",		STATUS_PLAIN },
+	{ "page_size",		"backing page size",	STATUS_SIZE },
+	{ "huge_bytes",		"on huge pages",	STATUS_SIZE },
+	{ "shmem_enabled",	"host shmem_enabled",	STATUS_PLAIN },
+	{ "pool_free",		"hugetlb pool free",	STATUS_PLAIN },
+	{ "pool_total",		"hugetlb pool total",	STATUS_PLAIN },
+};
+
 /* The "pins" object: what the host keeps locked... */
 static const struct status_field pins_fields[] = {
 	{ "locked",		"locked",		STATUS_SIZE },
@@ -192,6 +203,7 @@ static void status_fields_print(const json_t *obj,
 static void status_memory(const json_t *mem, int width, int *need)
 {
 	const json_t *guest = json_object_get(mem, STATUS_GUEST);
+	const json_t *backing = json_object_get(mem, "backing");
 
 	if (!json_is_object(mem))
 		return;
@@ -199,6 +211,10 @@ static void status_memory(const json_t *mem, int width, int *need)
 		printf("%s:\n", STATUS_MEMORY);
 	status_fields_print(mem, memory_fields, BCTL_ARRAY_SIZE(memory_fields),
 			    width, need);
+	if (json_is_object(backing))
+		status_fields_print(backing, backing_fields,
+				    BCTL_ARRAY_SIZE(backing_fields), width,
+				    need);
 	if (json_is_object(guest))
 		status_fields_print(guest, guest_fields,
 				    BCTL_ARRAY_SIZE(guest_fields), width, need);

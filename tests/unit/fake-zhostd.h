@@ -417,19 +417,22 @@ static inline bool json_out_is(const char *out, const json_t *v)
 }
 
 /*
- * A conversation over several connections, as set and grow make: for each
- * reply in @replies (consumed), accept a connection, greet, read one
- * request into @reqs[i] and answer it. Returns after balloon-ctl exited.
+ * A conversation of several requests on one connection, as set and grow
+ * make: greet, then for each reply in @replies (consumed) read one request
+ * into @reqs[i], answer it, and send @after[i] verbatim (events; "" or a
+ * NULL @after for none). Once the replies are spent the connection
+ * closes. Returns after balloon-ctl exited.
  */
 static inline void converse_seq(struct run *r, const char *path,
 				const char *const *args, json_t **replies,
-				int n, json_t **reqs)
+				int n, json_t **reqs, const char *const *after)
 {
 	struct fake f;
-	int i;
+	int i = 0;
 
 	for (i = 0; i < n; i++)
 		reqs[i] = NULL;
+	i = 0;
 	if (!fake_listen(&f, path, 4) || !run_start(r, false, args)) {
 		for (i = 0; i < n; i++)
 			json_decref(replies[i]);
@@ -439,22 +442,22 @@ static inline void converse_seq(struct run *r, const char *path,
 		r->err = strdup("(not started)");
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if (!fake_accept(&f))
-			break;
+	if (fake_accept(&f)) {
 		fake_puts(&f, GREETING);
-		reqs[i] = fake_request(&f);
-		if (reqs[i])
+		for (; i < n; i++) {
+			reqs[i] = fake_request(&f);
+			if (!reqs[i])
+				break;
 			fake_reply(&f, reqs[i], replies[i]);
-		replies[i] = NULL;
-		close(f.cfd);
-		f.cfd = -1;
-		f.len = 0;
+			replies[i] = NULL;
+			if (after && after[i])
+				fake_puts(&f, after[i]);
+		}
 	}
 	for (; i < n; i++)
 		json_decref(replies[i]);
-	run_wait(r);
 	fake_close(&f);
+	run_wait(r);
 	unlink(path);
 }
 

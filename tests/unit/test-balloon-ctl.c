@@ -207,7 +207,7 @@ static void resize_sends(const char *verb, const char *size, const char *want,
 	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
 	replies[1] = json_pack("{s:{}}", "return");
 	converse_seq(&r, sock, S("-s", sock, "-t", "3", verb, size),
-		     replies, 2, reqs);
+		     replies, 2, reqs, NULL);
 	run_ok(&r, r.status == 0 && req_is(reqs[1], "set-memory", want),
 	       "%s", what);
 	json_decref(reqs[0]);
@@ -228,7 +228,7 @@ static void test_resize(void)
 			       "plugged", (json_int_t)(256 * MIB),
 			       "guest_notified", 1);
 	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "768M"),
-		     replies, 2, reqs);
+		     replies, 2, reqs, NULL);
 	run_ok(&r, r.status == 0 && req_is(reqs[0], "query-memory", NULL) &&
 	       req_is(reqs[1], "set-memory", "{\"size\": 805306368}") &&
 	       !strcmp(r.out, "requested 768.0 MiB\n"),
@@ -243,19 +243,48 @@ static void test_resize(void)
 	resize_sends("set", "1TiB", "{\"size\": 1099511627776}",
 		     "set 1TiB asks for 2^40 bytes, as zhostd --max 1TiB means");
 
+	/* The event after the third reply is what makes it look again. */
 	replies[0] = memory_reply(768 * MIB, 768 * MIB, "idle", 768 * MIB, "reached");
 	replies[1] = json_pack("{s:{}}", "return");
 	replies[2] = memory_reply(256 * MIB, 512 * MIB, "resizing", 256 * MIB, "reached");
 	replies[3] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
 	converse_seq(&r, sock, S("-s", sock, "-t", "3", "shrink", "512M",
-				 "--wait"), replies, 4, reqs);
+				 "--wait"), replies, 4, reqs,
+		     S("", "", EVENT("MEMORY_CHANGED") EVENT("RESIZE_DONE"), ""));
 	run_ok(&r, r.status == 0 &&
+	       req_is(reqs[0], "query-memory", NULL) &&
 	       req_is(reqs[1], "set-memory", "{\"size\": 268435456}") &&
+	       req_is(reqs[2], "query-memory", NULL) &&
 	       req_is(reqs[3], "query-memory", NULL) &&
 	       !strcmp(r.out, "plugged 512.0 MiB of 256.0 MiB\n"
 			      "plugged 256.0 MiB of 256.0 MiB\n"),
-	       "shrink 512M --wait follows the guest, a line per change, exit 0");
+	       "shrink 512M --wait on one connection: the events wake it, a line per change, exit 0");
 	for (i = 0; i < 4; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	/* No event at all: it still looks again, and ends. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
+	replies[3] = memory_reply(512 * MIB, 512 * MIB, "idle", 512 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
+		     replies, 4, reqs, NULL);
+	run_ok(&r, r.status == 0 && req_is(reqs[3], "query-memory", NULL),
+	       "set --wait with no event comes back to look, reaches the size, exit 0");
+	for (i = 0; i < 4; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	/* Done before the wait began: the first look says so. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(128 * MIB, 128 * MIB, "idle", 128 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "128M", "--wait"),
+		     replies, 3, reqs, S("", EVENT("RESIZE_DONE"), ""));
+	run_ok(&r, r.status == 0 && !strcmp(r.out, "plugged 128.0 MiB of 128.0 MiB\n"),
+	       "a resize over before the first look (its event already sent): exit 0");
+	for (i = 0; i < 3; i++)
 		json_decref(reqs[i]);
 	run_free(&r);
 
@@ -263,11 +292,50 @@ static void test_resize(void)
 	replies[1] = json_pack("{s:{}}", "return");
 	replies[2] = memory_reply(0, 72 * MIB, "stuck", 0, "floor");
 	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "0", "--wait"),
-		     replies, 3, reqs);
+		     replies, 3, reqs, NULL);
 	run_ok(&r, r.status == 5 &&
 	       has(r.err, "stopped at 72.0 MiB of 0 B: floor"),
 	       "a guest that stops short: exit 5 and the reason");
 	for (i = 0; i < 3; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	/* Someone else asks for another size meanwhile. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(768 * MIB, 300 * MIB, "resizing", 768 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
+		     replies, 3, reqs, NULL);
+	run_ok(&r, r.status == 6 &&
+	       has(r.err, "superseded at 300.0 MiB of 512.0 MiB: zhostd now requests 768.0 MiB"),
+	       "another size requested meanwhile: exit 6, says which");
+	for (i = 0; i < 3; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	/* zhostd goes away during the wait. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
+		     replies, 3, reqs, NULL);
+	run_ok(&r, r.status == 3 && has(r.err, "zhostd closed the connection"),
+	       "zhostd gone during the wait: exit 3, says so");
+	for (i = 0; i < 3; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+
+	/* --timeout while the guest makes no progress and sends nothing. */
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
+	replies[3] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
+	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait",
+				 "--timeout", "0.5"), replies, 4, reqs, NULL);
+	run_ok(&r, r.status == 4 &&
+	       has(r.err, "timed out at 256.0 MiB of 512.0 MiB (guest resizing)"),
+	       "--timeout passes with no event: exit 4");
+	for (i = 0; i < 4; i++)
 		json_decref(reqs[i]);
 	run_free(&r);
 
@@ -736,7 +804,7 @@ int main(void)
 		return 1;
 	}
 	tap_diag("testing %s", bctl);
-	tap_plan(68);
+	tap_plan(73);
 
 	test_status();
 	test_guest_text();
