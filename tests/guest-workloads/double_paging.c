@@ -8,8 +8,10 @@
  * Kernel command line:
  *   zonehost.dp_ws_mib=N   the working set, MiB (default 320)
  *   zonehost.dp_passes=N   sequential and random passes (default 2)
- *   zonehost.dp_swap=1     swapon /dev/vda first (the host made it a swap
- *                          area); 0: no guest swap (default 1)
+ *   zonehost.dp_swap=DEV   swapon DEV first (default /dev/vda, which the
+ *                          host made a swap area; a device without a swap
+ *                          signature, such as /dev/ram0, gets mkswap);
+ *                          none: no guest swap
  *
  * After "ready" it waits for the host to say "go" on the host channel
  * (tests/lib/guest/host_channel.h): the host first sets up what it
@@ -20,10 +22,13 @@
  *
  *   double-paging: ready
  *   double-paging: phase NAME ms=MS
+ *   double-paging: paging mode=M reason=R kept=N guest_swapped=N hinted=N
+ *                  hint_calls=N dropped=N
  *   double-paging: result ms=MS bad=N pswpin=N pswpout=N
  *
- * (pswpin and pswpout are the guest's /proc/vmstat deltas over the run),
- * and TAP: the data was intact.
+ * (pswpin and pswpout are the guest's /proc/vmstat deltas over the run;
+ * the paging line is /sys/kernel/mm/zone_host/paging/, or "paging none"
+ * without it), and TAP: the data was intact.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +46,7 @@
 
 #define PAGE		4096UL
 #define MAGIC		0x9e3779b97f4a7c15ULL
+#define PAGING_DIR	"/sys/kernel/mm/zone_host/paging"
 
 static uint8_t *mem;
 static uint8_t *version;	/* per page: how often it was rewritten */
@@ -84,6 +90,49 @@ static void touch(size_t i)
 	p[PAGE / 8 - 1] = word(i, version[i], 1);
 }
 
+/* The guest's side of host paging, as its sysfs says, on one line. */
+static void print_paging(void)
+{
+	static const char *const files[] = {
+		"mode", "reason", "kept", "guest_swapped", "hinted",
+		"hint_calls", "dropped",
+	};
+	char path[128], buf[32];
+	FILE *f;
+
+	if (access(PAGING_DIR, F_OK)) {
+		printf("double-paging: paging none\n");
+		return;
+	}
+	printf("double-paging: paging");
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), PAGING_DIR "/%s", files[i]);
+		f = fopen(path, "r");
+		if (!f || !fgets(buf, sizeof(buf), f))
+			strcpy(buf, "?");
+		if (f)
+			fclose(f);
+		buf[strcspn(buf, "\n")] = '\0';
+		printf(" %s=%s", files[i], buf);
+	}
+	printf("\n");
+}
+
+/* swapon @dev, giving it a swap signature first when it has none. */
+static int swap_on(const char *dev)
+{
+	char cmd[160];
+
+	if (!swapon(dev, 0))
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "mkswap %s >/dev/null", dev);
+	if (system(cmd))
+		return -1;
+	return swapon(dev, 0);
+}
+
 static void phase(const char *name, uint64_t t0)
 {
 	printf("double-paging: phase %s ms=%llu\n", name,
@@ -95,24 +144,25 @@ int main(void)
 {
 	long long ws = cmdline_value("zonehost.dp_ws_mib=", 320);
 	long long passes = cmdline_value("zonehost.dp_passes=", 2);
-	long long swap = cmdline_value("zonehost.dp_swap=", 1);
+	char swap[64];
 	long long in0, out0;
 	int chan = host_channel_open();
 	uint64_t x = 88172645463325252ULL, t0, t;
 
+	cmdline_string("zonehost.dp_swap=", "/dev/vda", swap, sizeof(swap));
 	ksft_print_header();
 	ksft_set_plan(1);
 	if (ws < 1 || passes < 1)
 		ksft_exit_fail_msg("bad zonehost.dp_ws_mib or dp_passes\n");
-	if (swap && swapon("/dev/vda", 0))
-		ksft_exit_fail_msg("swapon /dev/vda: %s\n", strerror(errno));
+	if (strcmp(swap, "none") && swap_on(swap))
+		ksft_exit_fail_msg("swapon %s: %s\n", swap, strerror(errno));
 	pages = (size_t)ws * (1 << 20) / PAGE;
 	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	version = calloc(pages, 1);
 	if (mem == MAP_FAILED || !version)
 		ksft_exit_fail_msg("cannot map %lld MiB\n", ws);
-	printf("double-paging: ready ws_mib=%lld passes=%lld swap=%lld\n",
+	printf("double-paging: ready ws_mib=%lld passes=%lld swap=%s\n",
 	       ws, passes, swap);
 	fflush(stdout);
 	if (chan >= 0 && host_channel_wait(chan, "go", 600 * 1000))
@@ -143,6 +193,7 @@ int main(void)
 	for (size_t i = 0; i < pages; i++)
 		touch(i);
 	phase("check", t);
+	print_paging();
 	printf("double-paging: result ms=%llu bad=%zu pswpin=%lld pswpout=%lld\n",
 	       (unsigned long long)(now_ms() - t0), bad,
 	       vmstat("pswpin") - in0, vmstat("pswpout") - out0);
