@@ -20,7 +20,7 @@
  * reads, checks and rewrites every page in order, then as many pages at
  * random (xorshift, fixed seed). It prints, for the host to collect:
  *
- *   double-paging: ready
+ *   double-paging: ready ws_mib=N passes=N swap=DEV paging=yes|no
  *   double-paging: phase NAME ms=MS
  *   double-paging: paging mode=M reason=R kept=N guest_swapped=N hinted=N
  *                  hint_calls=N dropped=N
@@ -162,8 +162,8 @@ int main(void)
 	version = calloc(pages, 1);
 	if (mem == MAP_FAILED || !version)
 		ksft_exit_fail_msg("cannot map %lld MiB\n", ws);
-	printf("double-paging: ready ws_mib=%lld passes=%lld swap=%s\n",
-	       ws, passes, swap);
+	printf("double-paging: ready ws_mib=%lld passes=%lld swap=%s paging=%s\n",
+	       ws, passes, swap, access(PAGING_DIR, F_OK) ? "no" : "yes");
 	fflush(stdout);
 	if (chan >= 0 && host_channel_wait(chan, "go", 600 * 1000))
 		ksft_exit_fail_msg("the host never said go\n");
