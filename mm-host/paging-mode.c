@@ -110,7 +110,14 @@ void zhostd_paging_tick(struct zhostd *zd)
 		zhostd_paging_set_guest(p, NULL, ret > 0);
 		goto out;
 	}
-	if (st.mode != mode) {
+	/*
+	 * Also when the mode is right but the guest does not know why the
+	 * host does not page (it asked for host paging and cannot): the
+	 * guest's reason says so to whoever looks inside.
+	 */
+	if (st.mode != mode ||
+	    (mode == VMRPC_PAGING_MODE_GUEST && reason != VMRPC_PAGING_R_DISABLED &&
+	     st.reason != reason)) {
 		gmode = set_mode(zd, mode, reason);
 		if (gmode >= 0)
 			st.mode = (uint32_t)gmode;
