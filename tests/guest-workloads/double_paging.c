@@ -16,7 +16,8 @@
  * After "ready" it waits for the host to say "go" on the host channel
  * (tests/lib/guest/host_channel.h): the host first sets up what it
  * measures (and, for host paging, waits until the guest is in host mode).
- * Without the channel it starts at once. It fills the working set (every page written whole), then each pass
+ * Without the channel it starts at once; with it, it waits for "done"
+ * after its result, so that the host can still ask zhostd. It fills the working set (every page written whole), then each pass
  * reads, checks and rewrites every page in order, then as many pages at
  * random (xorshift, fixed seed). It prints, for the host to collect:
  *
@@ -200,5 +201,7 @@ int main(void)
 	fflush(stdout);
 	ksft_test_result(bad == 0, "every page read back as written (%zu bad of %zu)\n",
 			 bad, pages);
+	if (chan >= 0 && host_channel_wait(chan, "done", 600 * 1000))
+		ksft_print_msg("the host never said done\n");
 	ksft_finished();
 }
