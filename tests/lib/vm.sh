@@ -72,6 +72,15 @@ VM_TMP=$(mktemp -d)
 VM_NAMES=()
 declare -A VM_LOGS=()
 mib=$((1 << 20))
+# ZH_BACKING runs every VM with zhostd --backing (shm, thp, hugetlb[=PATH]).
+VM_ZHOSTD_OPTS=()
+[ -z "${ZH_BACKING:-}" ] || VM_ZHOSTD_OPTS=(-Z "--backing=$ZH_BACKING")
+# ZH_HUGETLB_POOL=N: N free 2 MiB huge pages more for this script's VMs,
+# given back at its end (vm_cleanup); see vm_hugetlb_pool.
+VM_HUGETLB_RESTORE=
+VM_HUGETLB_HOG=
+HUGETLB_NR=/proc/sys/vm/nr_hugepages
+HUGETLB_FREE=/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages
 # How often a wait looks: 0.2 s, a benchmark timing markers may ask less.
 VM_POLL=${VM_POLL:-0.2}
 
@@ -113,6 +122,12 @@ vm_cleanup() {
 		fi
 		rm -rf "${ZHOST_RUNTIME_DIR:?}/$name"
 	done
+	if [ -n "$VM_HUGETLB_HOG" ]; then
+		rm -f "$VM_HUGETLB_HOG/hog"
+		umount "$VM_HUGETLB_HOG" 2>/dev/null || true
+	fi
+	# QEMU is gone: its huge pages are free again.
+	[ -z "$VM_HUGETLB_RESTORE" ] || echo "$VM_HUGETLB_RESTORE" >"$HUGETLB_NR" 2>/dev/null || true
 	rm -rf "$VM_TMP" ${VM_OWN_RUNTIME_DIR:+"$VM_OWN_RUNTIME_DIR"}
 	exit $st
 }
@@ -120,6 +135,43 @@ trap vm_cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
+
+# vm_hugetlb_pool N: make N more 2 MiB huge pages free for this script
+# (QEMU's mapping of a hugetlb BAR2 reserves one for each of its pages),
+# given back by vm_cleanup; fails with the reason in VM_HUGETLB_WHY when
+# the host refuses. Not in a subshell: it remembers what to give back.
+vm_hugetlb_pool() {
+	local want=$1 old free
+	VM_HUGETLB_WHY=
+	old=$(cat "$HUGETLB_NR" 2>/dev/null) || { VM_HUGETLB_WHY="no $HUGETLB_NR"; return 1; }
+	[ -n "$VM_HUGETLB_RESTORE" ] || VM_HUGETLB_RESTORE=$old
+	if ! echo $((old + want)) 2>/dev/null >"$HUGETLB_NR"; then
+		VM_HUGETLB_WHY="cannot write $HUGETLB_NR (root needed)"
+		return 1
+	fi
+	free=$(cat "$HUGETLB_FREE" 2>/dev/null || echo 0)
+	[ "$free" -ge "$want" ] && return 0
+	VM_HUGETLB_WHY="the host gave $free free 2 MiB huge pages of $want asked"
+	return 1
+}
+
+# vm_hugetlb_take: take every 2 MiB huge page nobody holds or reserved,
+# in a file of a hugetlbfs of our own (freed by vm_cleanup); sets
+# VM_HUGETLB_TOOK to how many. Not in a subshell: it remembers the mount.
+vm_hugetlb_take() {
+	VM_HUGETLB_TOOK=$(awk '/^HugePages_Free/ { f = $2 } /^HugePages_Rsvd/ { r = $2 }
+		END { print f - r }' /proc/meminfo)
+	VM_HUGETLB_HOG=$VM_TMP/hugetlbfs
+	mkdir -p "$VM_HUGETLB_HOG" &&
+		mount -t hugetlbfs -o pagesize=2M none "$VM_HUGETLB_HOG" || return 1
+	[ "$VM_HUGETLB_TOOK" -le 0 ] ||
+		fallocate -l $((VM_HUGETLB_TOOK * 2))M "$VM_HUGETLB_HOG/hog"
+}
+
+# vm_hugetlb_give: give back what vm_hugetlb_take took.
+vm_hugetlb_give() {
+	[ -z "$VM_HUGETLB_HOG" ] || rm -f "$VM_HUGETLB_HOG/hog"
+}
 
 vm_require_guest() {
 	local f
@@ -129,6 +181,10 @@ vm_require_guest() {
 			exit 4
 		fi
 	done
+	if [ -n "${ZH_HUGETLB_POOL:-}" ] && ! vm_hugetlb_pool "$ZH_HUGETLB_POOL"; then
+		echo "1..0 # SKIP no hugetlb pool of $ZH_HUGETLB_POOL pages: $VM_HUGETLB_WHY"
+		exit 4
+	fi
 }
 
 vm_track() {
@@ -144,7 +200,8 @@ vm_run() {
 	shift 2
 	vm_track "$name"
 	VM_LOGS[$name]=$VM_TMP/$name.console.log
-	"$ZHOST_RUN" -n "$name" --test "$prog" "$@" 2>&1 | tr -d '\r' >"${VM_LOGS[$name]}" || st=$?
+	"$ZHOST_RUN" -n "$name" --test "$prog" "${VM_ZHOSTD_OPTS[@]}" "$@" 2>&1 |
+		tr -d '\r' >"${VM_LOGS[$name]}" || st=$?
 	return $st
 }
 
@@ -170,7 +227,7 @@ vm_start() {
 	qemu+=(-device virtio-serial-pci,id=zhtest
 		-chardev "socket,path=$(vm_channel "$name"),server=on,wait=off,id=zhtestchan"
 		-device virtserialport,bus=zhtest.0,chardev=zhtestchan,name=org.zonehost.test)
-	"$ZHOST_RUN" -n "$name" --detach "${args[@]}" "$@" "${qemu[@]}" \
+	"$ZHOST_RUN" -n "$name" --detach "${args[@]}" "${VM_ZHOSTD_OPTS[@]}" "$@" "${qemu[@]}" \
 		>/dev/null 2>"$VM_TMP/$name.start" || {
 		local st=$?
 		sed 's/^/#   /' "$VM_TMP/$name.start"
