@@ -215,6 +215,43 @@ static void resize_sends(const char *verb, const char *size, const char *want,
 	run_free(&r);
 }
 
+/* A list of replies, for wait_case(). */
+#define J(...)	((json_t *[]){ __VA_ARGS__ })
+
+/*
+ * balloon-ctl -s SOCK -t 3 @args (a resize with --wait) against a guest at
+ * 256 MiB, idle: after query-memory and set-memory, zhostd answers the
+ * @n query-memory of the wait with @looks (consumed), each followed by
+ * @after[i] (events; NULL: none), then closes. It must exit @status with
+ * @err (NULL: anything) in its stderr.
+ */
+static void wait_case(const char *const *args, json_t **looks, int n,
+		      const char *const *after, int status, const char *err,
+		      const char *what)
+{
+	const char *argv[16] = { "-s", sock, "-t", "3" }, *aft[8] = { "", "" };
+	json_t *replies[8], *reqs[8];
+	struct run r;
+	int i, argc = 4;
+
+	for (i = 0; args[i] && argc < 15; i++)
+		argv[argc++] = args[i];
+	argv[argc] = NULL;
+	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
+	replies[1] = json_pack("{s:{}}", "return");
+	for (i = 0; i < n && i < 6; i++) {
+		replies[2 + i] = looks[i];
+		aft[2 + i] = after ? after[i] : "";
+	}
+	converse_seq(&r, sock, argv, replies, n + 2, reqs, aft);
+	run_ok(&r, r.status == status && (!err || has(r.err, err)) &&
+	       req_is(reqs[n + 1], "query-memory", NULL),
+	       "%s", what);
+	for (i = 0; i < n + 2; i++)
+		json_decref(reqs[i]);
+	run_free(&r);
+}
+
 static void test_resize(void)
 {
 	json_t *replies[5], *reqs[5];
@@ -264,80 +301,37 @@ static void test_resize(void)
 	run_free(&r);
 
 	/* No event at all: it still looks again, and ends. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
-	replies[3] = memory_reply(512 * MIB, 512 * MIB, "idle", 512 * MIB, "reached");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
-		     replies, 4, reqs, NULL);
-	run_ok(&r, r.status == 0 && req_is(reqs[3], "query-memory", NULL),
-	       "set --wait with no event comes back to look, reaches the size, exit 0");
-	for (i = 0; i < 4; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
-	/* Done before the wait began: the first look says so. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(128 * MIB, 128 * MIB, "idle", 128 * MIB, "reached");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "128M", "--wait"),
-		     replies, 3, reqs, S("", EVENT("RESIZE_DONE"), ""));
-	run_ok(&r, r.status == 0 && !strcmp(r.out, "plugged 128.0 MiB of 128.0 MiB\n"),
-	       "a resize over before the first look (its event already sent): exit 0");
-	for (i = 0; i < 3; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(0, 72 * MIB, "stuck", 0, "floor");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "0", "--wait"),
-		     replies, 3, reqs, NULL);
-	run_ok(&r, r.status == 5 &&
-	       has(r.err, "stopped at 72.0 MiB of 0 B: floor"),
-	       "a guest that stops short: exit 5 and the reason");
-	for (i = 0; i < 3; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
+	wait_case(S("set", "512M", "--wait"),
+		  J(memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached"),
+		    memory_reply(512 * MIB, 512 * MIB, "idle", 512 * MIB, "reached")),
+		  2, NULL, 0, NULL,
+		  "set --wait with no event comes back to look, reaches the size, exit 0");
+	/* Done before the wait began, its event already sent: one look. */
+	wait_case(S("set", "128M", "--wait"),
+		  J(memory_reply(128 * MIB, 128 * MIB, "idle", 128 * MIB, "reached")),
+		  1, NULL, 0, NULL,
+		  "a resize over before the first look: exit 0");
+	wait_case(S("set", "0", "--wait"),
+		  J(memory_reply(0, 72 * MIB, "stuck", 0, "floor")), 1, NULL, 5,
+		  "stopped at 72.0 MiB of 0 B: floor",
+		  "a guest that stops short: exit 5 and the reason");
 	/* Someone else asks for another size meanwhile. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(768 * MIB, 300 * MIB, "resizing", 768 * MIB, "reached");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
-		     replies, 3, reqs, NULL);
-	run_ok(&r, r.status == 6 &&
-	       has(r.err, "superseded at 300.0 MiB of 512.0 MiB: zhostd now requests 768.0 MiB"),
-	       "another size requested meanwhile: exit 6, says which");
-	for (i = 0; i < 3; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
-	/* zhostd goes away during the wait. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait"),
-		     replies, 3, reqs, NULL);
-	run_ok(&r, r.status == 3 && has(r.err, "zhostd closed the connection"),
-	       "zhostd gone during the wait: exit 3, says so");
-	for (i = 0; i < 3; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
-
+	wait_case(S("set", "512M", "--wait"),
+		  J(memory_reply(768 * MIB, 300 * MIB, "resizing", 768 * MIB, "reached")),
+		  1, NULL, 6,
+		  "superseded at 300.0 MiB of 512.0 MiB: zhostd now requests 768.0 MiB",
+		  "another size requested meanwhile: exit 6, says which");
+	/* zhostd goes away during the wait: no reply after the first look. */
+	wait_case(S("set", "512M", "--wait"),
+		  J(memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached")),
+		  1, S(EVENT("MEMORY_CHANGED")), 3, "zhostd closed the connection",
+		  "zhostd gone during the wait: exit 3, says so");
 	/* --timeout while the guest makes no progress and sends nothing. */
-	replies[0] = memory_reply(256 * MIB, 256 * MIB, "idle", 256 * MIB, "reached");
-	replies[1] = json_pack("{s:{}}", "return");
-	replies[2] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
-	replies[3] = memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached");
-	converse_seq(&r, sock, S("-s", sock, "-t", "3", "set", "512M", "--wait",
-				 "--timeout", "0.5"), replies, 4, reqs, NULL);
-	run_ok(&r, r.status == 4 &&
-	       has(r.err, "timed out at 256.0 MiB of 512.0 MiB (guest resizing)"),
-	       "--timeout passes with no event: exit 4");
-	for (i = 0; i < 4; i++)
-		json_decref(reqs[i]);
-	run_free(&r);
+	wait_case(S("set", "512M", "--wait", "--timeout", "0.5"),
+		  J(memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached"),
+		    memory_reply(512 * MIB, 256 * MIB, "resizing", 512 * MIB, "reached")),
+		  2, NULL, 4, "timed out at 256.0 MiB of 512.0 MiB (guest resizing)",
+		  "--timeout passes with no event: exit 4");
 
 	converse(&r, sock, S("-s", sock, "-t", "3", "check"), &reqs[0], "",
 		 json_pack("{s:{s:b, s:I, s:I, s:I, s:I, s:I}}", "return",
