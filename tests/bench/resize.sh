@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Shrink a guest by 512 MiB and grow it back, and how much host memory the
-# shrink really freed, for zonehost, virtio-balloon (QMP balloon) and
-# virtio-mem (requested-size), on the same guest kernel and QEMU, in one
-# run. Every guest has 1280 MiB and first touches 900 MiB once, so the host
-# backs it:
+# shrink really freed, for zonehost (each zhostd --backing), virtio-balloon
+# (QMP balloon) and virtio-mem (requested-size), on the same guest kernel
+# and QEMU, in one run. Every guest has 1280 MiB and first touches 900 MiB
+# once, so the host backs it:
 #
-#   zonehost        -m 512M -H 768M (memfd, 2 MiB subblocks)
+#   zonehost        -m 512M -H 768M (2 MiB subblocks), --backing shm, thp
+#                   (what the host's shmem_enabled allows, named in the
+#                   row) and hugetlb (on a pool of 520 2 MiB pages the
+#                   benchmark makes and gives back; the row says why not
+#                   when the host refuses)
 #   virtio-balloon  -m 1280M, guest RAM anonymous, then a shared memfd
 #   virtio-mem      -m 512M + a 768M virtio-mem device (2 MiB blocks),
 #                   anonymous, then a shared memfd
@@ -16,8 +20,11 @@
 # guest got there: zhostd's MEMORY_REQUESTED to RESIZE_DONE; QEMU's reply
 # to "balloon" to the BALLOON_CHANGE with the target; QEMU's reply to
 # qom-set requested-size to the MEMORY_DEVICE_SIZE_CHANGE with the target.
-# Host memory is the memfd's allocated bytes, or QEMU's RssAnon for
-# anonymous RAM. Writes a Markdown report to $1.
+# For zonehost the resize is made by balloon-ctl set --wait, timed from its
+# start to its exit: the time a user waits (the "user s" columns); the
+# events of the same resize give the other two. Host memory is the memfd's
+# allocated bytes, or QEMU's RssAnon for anonymous RAM. Writes a Markdown
+# report to $1.
 set -euo pipefail
 VM_POLL=0.1
 . "$(dirname "$0")/../lib/vm.sh"
@@ -92,24 +99,48 @@ host_mem() {
 zh_backed() { vm_bctl "$vm" status --json | jq -r .memory.backed; }
 
 rows=""
-row() { rows+="| $1 | $2 | $3 | $4 | $5 |"$'\n'; }
+row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"$'\n'; }
 
-# zonehost: zhostd stamps its events; set-memory is sent on the session.
-boot bench-rs-zh -m 512M -H 768M
-before=$(zh_backed)
-session "$rt/$vm/zhostd.sock"
-send "{\"execute\":\"set-memory\",\"arguments\":{\"size\":$((256 * mib))}}"
-wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
-after=$(zh_backed)
-send "{\"execute\":\"set-memory\",\"arguments\":{\"size\":$((768 * mib))}}"
-wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
-t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
-t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
-t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
-t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))")
-row "zonehost (memfd)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
-	"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
-end_session
+# user_set SIZE: balloon-ctl set SIZE --wait on the VM, as a user runs it;
+# prints the seconds from its start to its exit.
+user_set() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	vm_bctl "$vm" set "$1" --wait --timeout 300 >/dev/null || return 1
+	t1=$(date +%s.%N)
+	secs "$t0" "$t1"
+}
+
+# zonehost BACKING LABEL: zhostd stamps its events, which the session
+# hears for the resizes balloon-ctl makes.
+zonehost() {
+	local before after t0 t1 t2 t3 u1 u2
+	boot "bench-rs-zh-$1" -m 512M -H 768M -Z "--backing=$1" || return 1
+	before=$(zh_backed)
+	session "$rt/$vm/zhostd.sock"
+	u1=$(user_set $((256 * mib)))
+	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
+	after=$(zh_backed)
+	u2=$(user_set $((768 * mib)))
+	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
+	t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
+	t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
+	t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
+	t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))")
+	row "zonehost ($2)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" "$u1" "$u2" \
+		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	end_session
+}
+
+# Each backing; the host's settings decide what thp and hugetlb get.
+shmem=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null || echo unknown)
+zonehost shm "memfd, shm, shmem_enabled=$shmem"
+zonehost thp "memfd, thp, shmem_enabled=$shmem"
+if vm_hugetlb_pool 520; then
+	zonehost hugetlb "memfd, hugetlb 2 MiB"
+else
+	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
+fi
 
 # qmp_resize LABEL KIND EVENT FIELD SHRUNK GROWN REQUEST SETTLE: on the VM
 # just booted, ask QEMU for SHRUNK then GROWN bytes (REQUEST BYTES prints
@@ -134,7 +165,7 @@ qmp_resize() {
 	got=".event == \"$ev\" and .data.$field == $grown"
 	wait_for "$got"
 	t3=$(ts "$got")
-	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" \
+	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" - - \
 		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
 	end_session
 }
@@ -165,10 +196,11 @@ done
 
 {
 	echo "Shrink by 512 MiB, then grow back; every guest has 1280 MiB and touched 900 MiB first."
-	echo "Times from the request to the event that says the guest got there."
+	echo "Times from the request to the event that says the guest got there;"
+	echo "user s: balloon-ctl set --wait from its start to its exit (zonehost only)."
 	echo
-	echo "| mechanism | shrink s | grow s | host MiB freed by the shrink | host MiB before → after |"
-	echo "|---|---:|---:|---:|---:|"
+	echo "| mechanism | shrink s | grow s | user shrink s | user grow s | host MiB freed by the shrink | host MiB before → after |"
+	echo "|---|---:|---:|---:|---:|---:|---:|"
 	printf '%s' "$rows"
 } >"$out"
 cat "$out"
