@@ -41,6 +41,7 @@ int zhostd_paging_init(struct zhostd_paging *p, int memfd,
 		       uint64_t swap_floor)
 {
 	memset(p, 0, sizeof(*p));
+	p->pidfd = -1;
 	if (!area->subblock_size ||
 	    area->subblock_size % VMRPC_PAGING_PAGE_SIZE ||
 	    area->size % area->subblock_size)
@@ -55,17 +56,19 @@ int zhostd_paging_init(struct zhostd_paging *p, int memfd,
 	p->ever_wanted = wanted;
 	p->mode = VMRPC_PAGING_MODE_GUEST;
 	p->reason = wanted ? VMRPC_PAGING_R_NONE : VMRPC_PAGING_R_DISABLED;
-	p->pidfd = -1;
 	return 0;
 }
 
 void zhostd_paging_destroy(struct zhostd_paging *p)
 {
+	/* Only what zhostd_paging_init() set up: a zeroed @p has fd 0. */
+	if (!p->geom.sb_pages)
+		return;
 	if (p->pidfd >= 0)
 		close(p->pidfd);
 	p->pidfd = -1;
-	if (p->geom.sb_pages)
-		pthread_mutex_destroy(&p->lock);
+	pthread_mutex_destroy(&p->lock);
+	p->geom.sb_pages = 0;
 }
 
 void zhostd_paging_get(struct zhostd_paging *p, struct zhostd_paging_info *info)

@@ -165,7 +165,7 @@ int zhostd_paging_init(struct zhostd_paging *p, int memfd,
 		       const struct vmrpc_host_data_area *area, bool wanted,
 		       uint64_t swap_floor);
 
-/* Close the pidfd and free; a zeroed @p is fine once initialized. */
+/* Close the pidfd; nothing for a zeroed @p or one whose init failed. */
 void zhostd_paging_destroy(struct zhostd_paging *p);
 
 /* A snapshot. */
