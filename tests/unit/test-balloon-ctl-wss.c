@@ -329,6 +329,17 @@ static void test_history(void)
 	json_decref(ret);
 }
 
+/* query-paging's reply: host paging stopped at the swap floor. */
+static json_t *paging_return(void)
+{
+	return json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:I}",
+			 "enabled", 1, "mode", "guest", "reason", "limit",
+			 "resident", (json_int_t)(100 * MIB),
+			 "swapped", (json_int_t)(300 * MIB),
+			 "pinned", (json_int_t)(4 * MIB),
+			 "hinted", (json_int_t)(1024 * MIB));
+}
+
 static void test_top(void)
 {
 	json_t *replies, *reqs = json_array(), *mem;
@@ -344,8 +355,9 @@ static void test_top(void)
 			"max", (json_int_t)(1024 * MIB), "guest",
 			"mem_free", (json_int_t)(900 * MIB),
 			"zone_free", (json_int_t)(200 * MIB));
-	replies = json_pack("{s:o, s:o}", "query-memory", mem,
-			    "query-wss", wss_return(sample(2, 512 * MIB)));
+	replies = json_pack("{s:o, s:o, s:o}", "query-memory", mem,
+			    "query-wss", wss_return(sample(2, 512 * MIB)),
+			    "query-paging", paging_return());
 	converse_table(&r, sock, S("-s", sock, "-t", "3", "top", "--interval",
 				   "0.1", "--count", "3"), replies, reqs, 1500);
 	for (p = r.out; (p = strstr(p, "balloon-ctl top: ")); p++)
@@ -356,14 +368,16 @@ static void test_top(void)
 	       has(r.out, "working set  guest 600.0 MiB \u00b1 12.0 MiB, ZONE_HOST 160.0 MiB \u00b1 8.0 MiB") &&
 	       has(r.out, "page faults  120.0/s, major 3.0/s") &&
 	       has(r.out, "pinned       4.0 MiB") &&
+	       has(r.out, "paging       mode guest (limit), resident 100.0 MiB, swapped 300.0 MiB, pinned 4.0 MiB, hinted 1.0 GiB") &&
 	       has(r.out, "policy       auto: hold (steady), target 402.0 MiB, 2 windows below") &&
 	       has(r.out, "  <1      600.0 MiB |####################\n") &&
 	       has(r.out, "  older         0 B |\n"),
 	       "top on a pipe: 3 plain frames, no escape codes");
-	tap_ok(json_array_size(reqs) == 6 &&
+	tap_ok(json_array_size(reqs) == 9 &&
 	       req_is(json_array_get(reqs, 0), "query-memory", NULL) &&
-	       req_is(json_array_get(reqs, 1), "query-wss", NULL),
-	       "each frame asks query-memory and query-wss");
+	       req_is(json_array_get(reqs, 1), "query-wss", NULL) &&
+	       req_is(json_array_get(reqs, 2), "query-paging", NULL),
+	       "each frame asks query-memory, query-wss and query-paging");
 	run_free(&r);
 	json_decref(replies);
 	json_decref(reqs);
@@ -389,12 +403,13 @@ static void test_top_tty(void)
 	pid_t pid;
 
 	tap_diag("[RUN] top on a terminal");
-	replies = json_pack("{s:{s:I, s:I, s:I, s:I}, s:o}", "query-memory",
+	replies = json_pack("{s:{s:I, s:I, s:I, s:I}, s:o, s:o}", "query-memory",
 			    "plugged", (json_int_t)(512 * MIB),
 			    "backed", (json_int_t)(300 * MIB),
 			    "requested", (json_int_t)(512 * MIB),
 			    "max", (json_int_t)(1024 * MIB),
-			    "query-wss", wss_return(sample(2, 512 * MIB)));
+			    "query-wss", wss_return(sample(2, 512 * MIB)),
+			    "query-paging", paging_return());
 	if (!fake_listen(&f, sock, 8)) {
 		tap_ok(false, "top on a terminal: cannot listen");
 		json_decref(replies);
