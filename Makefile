@@ -131,7 +131,7 @@ $(BUILD)/fuzz/fuzz-bctl-%: $(BUILD)/obj-fuzz/tests/fuzz/fuzz-bctl-%.o $(FUZZ_BCT
 
 # The tests of balloon-ctl against a fake zhostd (tests/unit/fake-zhostd.h).
 BCTL_TESTS := test-balloon-ctl test-balloon-ctl-wss test-balloon-ctl-dirs \
-	      test-balloon-ctl-pins
+	      test-balloon-ctl-pins test-balloon-ctl-paging
 BCTL_TEST_PROGS := $(BCTL_TESTS:%=$(BUILD)/tests/%)
 
 $(BCTL_OBJS) $(BCTL_SAN_OBJS) $(BCTL_TESTS:%=$(BUILD)/obj-san/tests/unit/%.o) \
