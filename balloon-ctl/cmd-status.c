@@ -68,6 +68,7 @@ static const struct status_field backing_fields[] = {
 	{ "page_size",		"backing page size",	STATUS_SIZE },
 	{ "huge_bytes",		"on huge pages",	STATUS_SIZE },
 	{ "shmem_enabled",	"host shmem_enabled",	STATUS_PLAIN },
+	{ "qemu_map_aligned",	"QEMU's BAR2 2M-aligned", STATUS_PLAIN },
 	{ "pool_free",		"hugetlb pool free",	STATUS_PLAIN },
 	{ "pool_total",		"hugetlb pool total",	STATUS_PLAIN },
 };

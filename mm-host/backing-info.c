@@ -26,6 +26,8 @@
 
 #define THP_SHMEM_ENABLED	"/sys/kernel/mm/transparent_hugepage/shmem_enabled"
 #define HUGEPAGES_DIR		"/sys/kernel/mm/hugepages"
+/* The huge page a shmem file may be mapped with (x86-64, arm64 4K). */
+#define BACKING_PMD_SIZE	(2ULL << 20)
 
 /* The [selected] word of a sysfs choice file, or "unknown". */
 static void read_choice(const char *path, char *out, size_t len)
@@ -67,9 +69,9 @@ static const char *shmem_meaning(const char *mode)
 {
 	if (!strcmp(mode, "always") || !strcmp(mode, "within_size") ||
 	    !strcmp(mode, "force"))
-		return "huge pages wherever they fit";
+		return "huge pages wherever they fit, where a mapping is 2 MiB-aligned (QEMU 7.2's BAR2 is not: see query-status, memory.backing.qemu_map_aligned)";
 	if (!strcmp(mode, "advise"))
-		return "huge pages where the faulting mapping asked (QEMU's)";
+		return "huge pages where the faulting mapping asked (QEMU's does) and is 2 MiB-aligned (QEMU 7.2's BAR2 is not: see query-status, memory.backing.qemu_map_aligned)";
 	return "no huge pages";
 }
 
@@ -126,11 +128,15 @@ static bool proc_has(const char *pid, const char *file, const char *want)
 /*
  * ShmemPmdMapped (kB) of another process's mapping of the file
  * @dev:@ino in /proc/@pid/smaps; -1 when it has none. maps first: it is
- * cheap, smaps walks page tables.
+ * cheap, smaps walks page tables. *@misaligned is set when a mapping's
+ * address and file offset differ modulo 2 MiB: no huge page of the file
+ * can be mapped there with a PMD.
  */
-static long long smaps_pmd_kb(const char *pid, dev_t dev, ino_t ino)
+static long long smaps_pmd_kb(const char *pid, dev_t dev, ino_t ino,
+			      bool *misaligned)
 {
 	char path[300], line[512], want[64];
+	unsigned long long start, offset;
 	long long kb = -1, v;
 	bool in = false;
 	FILE *f;
@@ -148,6 +154,10 @@ static long long smaps_pmd_kb(const char *pid, dev_t dev, ino_t ino)
 		if (strchr(line, '-') && strchr(line, '-') < strchr(line, ' ') &&
 		    !strstr(line, "kB")) {
 			in = strstr(line, want) != NULL;
+			if (in && sscanf(line, "%llx-%*x %*s %llx", &start,
+					 &offset) == 2 &&
+			    (start - offset) % BACKING_PMD_SIZE)
+				*misaligned = true;
 			continue;
 		}
 		if (in && sscanf(line, "ShmemPmdMapped: %lld kB", &v) == 1)
@@ -157,8 +167,11 @@ static long long smaps_pmd_kb(const char *pid, dev_t dev, ino_t ino)
 	return kb;
 }
 
-/* Bytes of the memfd that QEMU (any other process) maps with PMDs. */
-static long long thp_bytes(int memfd)
+/*
+ * Bytes of the memfd that QEMU (any other process) maps with PMDs, -1
+ * when no other process maps it; *@misaligned as smaps_pmd_kb() says.
+ */
+static long long thp_bytes(int memfd, bool *misaligned)
 {
 	char self[16];
 	struct dirent *d;
@@ -176,7 +189,7 @@ static long long thp_bytes(int memfd)
 		if (d->d_name[0] < '0' || d->d_name[0] > '9' ||
 		    !strcmp(d->d_name, self))
 			continue;
-		v = smaps_pmd_kb(d->d_name, st.st_dev, st.st_ino);
+		v = smaps_pmd_kb(d->d_name, st.st_dev, st.st_ino, misaligned);
 		if (v >= 0)
 			kb = (kb < 0 ? 0 : kb) + v;
 	}
@@ -188,6 +201,7 @@ json_t *zhostd_backing_json(struct zhostd *zd, uint64_t backed)
 {
 	const struct vmrpc_backing *b = &zd->cfg.backing;
 	int memfd = vmrpc_host_memfd(zd->vh);
+	bool misaligned = false;
 	struct statfs sfs;
 	uint64_t page = 4096;
 	char mode[32];
@@ -197,7 +211,7 @@ json_t *zhostd_backing_json(struct zhostd *zd, uint64_t backed)
 	if (b->kind == VMRPC_BACKING_HUGETLB && !fstatfs(memfd, &sfs))
 		page = (uint64_t)sfs.f_bsize;
 	huge = b->kind == VMRPC_BACKING_HUGETLB ? (long long)backed :
-						  thp_bytes(memfd);
+						  thp_bytes(memfd, &misaligned);
 	obj = json_pack("{s:s, s:s?, s:I, s:o}",
 			"kind", vmrpc_backing_name(b->kind),
 			"path", b->path,
@@ -213,6 +227,8 @@ json_t *zhostd_backing_json(struct zhostd *zd, uint64_t backed)
 	} else {
 		read_choice(THP_SHMEM_ENABLED, mode, sizeof(mode));
 		json_object_set_new(obj, "shmem_enabled", json_string(mode));
+		json_object_set_new(obj, "qemu_map_aligned", huge < 0 ?
+				    json_null() : json_boolean(!misaligned));
 	}
 	return obj;
 }
