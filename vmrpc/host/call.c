@@ -16,6 +16,7 @@
  * read and written under the one lock; the payloads are small and the
  * lock is never held while sleeping.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
@@ -358,6 +359,29 @@ void vmrpc_calls_set_ready(struct vmrpc_calls *c, bool ready)
 bool vmrpc_calls_ready(const struct vmrpc_calls *c)
 {
 	return __atomic_load_n(&c->ready, __ATOMIC_ACQUIRE);
+}
+
+uint32_t vmrpc_calls_adopt(struct vmrpc_calls *c)
+{
+	uint32_t i, orphaned = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (i = 0; i < c->layout->nr_slots; i++) {
+		const volatile struct vmrpc_slot *slot =
+			vmrpc_layout_h2g_slot(c->layout, i);
+		struct call_slot *cs = &c->slots[i];
+
+		/* Our own numbers from before: only the host writes them here. */
+		cs->seq = le64toh(slot->seq);
+		if (le32toh(__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE)) !=
+		    VMRPC_SLOT_FREE) {
+			cs->state = CALL_ORPHANED;
+			cs->resp_max = c->cap;
+			orphaned++;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return orphaned;
 }
 
 void vmrpc_calls_shutdown(struct vmrpc_calls *c)

@@ -77,6 +77,19 @@ void vmrpc_calls_set_ready(struct vmrpc_calls *c, bool ready);
 bool vmrpc_calls_ready(const struct vmrpc_calls *c);
 
 /**
+ * vmrpc_calls_adopt() - take over the slots of a host that died
+ * @c: the reverse calls, none made yet
+ *
+ * A slot the dead host had posted (in any state but FREE in shared
+ * memory) becomes ORPHANED: the guest may still be running it, and its
+ * late reply is dropped when it comes. Every slot's next sequence number
+ * follows the last one used in it.
+ *
+ * Return: the number of slots orphaned.
+ */
+uint32_t vmrpc_calls_adopt(struct vmrpc_calls *c);
+
+/**
  * vmrpc_calls_shutdown() - fail waiting and future calls with -ESHUTDOWN
  * @c: the reverse calls
  */

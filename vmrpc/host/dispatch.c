@@ -12,6 +12,7 @@
  * before the slot is marked idle; such a ring would be lost, so a scan that
  * meets a busy slot marks it for a rescan, done by the worker that frees it.
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,6 +353,28 @@ int vmrpc_dispatch_start(struct vmrpc_dispatch *d)
 		d->nr_threads++;
 	}
 	return 0;
+}
+
+uint32_t vmrpc_dispatch_fail_stale(struct vmrpc_dispatch *d)
+{
+	uint32_t i, failed = 0;
+
+	pthread_mutex_lock(&d->lock);
+	for (i = 0; i < d->layout->nr_slots; i++) {
+		volatile struct vmrpc_slot *slot =
+			vmrpc_layout_g2h_slot(d->layout, i);
+
+		if (d->slots[i].busy ||
+		    le32toh(__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE)) !=
+		    VMRPC_SLOT_TAKEN)
+			continue;
+		vmrpc_slot_reply(slot, d->layout->slot_size,
+				 le64toh(slot->seq), VMRPC_EBUSY, NULL, 0);
+		vmrpc_stats_g2h_end(d->stats, false, true, VMRPC_EBUSY, false);
+		failed++;
+	}
+	pthread_mutex_unlock(&d->lock);
+	return failed;
 }
 
 void vmrpc_dispatch_reset(struct vmrpc_dispatch *d)

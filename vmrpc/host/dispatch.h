@@ -74,6 +74,21 @@ int vmrpc_dispatch_start(struct vmrpc_dispatch *d);
 void vmrpc_dispatch_scan(struct vmrpc_dispatch *d);
 
 /**
+ * vmrpc_dispatch_fail_stale() - answer the calls a host that died had
+ * taken and never answered
+ * @d: the dispatcher, before its first scan
+ *
+ * A slot left TAKEN may hold half a reply over its request, so the call
+ * cannot be run again: it is completed with VMRPC_EBUSY (the guest's
+ * caller, if it still waits, may retry). POSTED calls are left for the
+ * next scan, which runs them.
+ *
+ * Return: the number of calls failed; the caller raises VMRPC_GVEC_DONE
+ * when it is not 0.
+ */
+uint32_t vmrpc_dispatch_fail_stale(struct vmrpc_dispatch *d);
+
+/**
  * vmrpc_dispatch_reset() - a new guest (or driver instance) took over:
  * forget the sequence numbers, drop the replies of calls still running
  * @d: the dispatcher

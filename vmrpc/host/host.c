@@ -51,6 +51,13 @@ static _Thread_local const struct vmrpc_host *host_event_self;
  * @guest_ready: event thread: a driver with our ABI major is bound
  * @seen: event thread: the guest fields at the last VMRPC_HVEC_CONFIG
  * @seen_valid: event thread: @seen holds something since the connection
+ * @adopted: made by vmrpc_host_adopt(): the event thread starts with the
+ *	VM already connected
+ * @hold_calls: guest->host calls are not run until
+ *	vmrpc_host_release_calls() (atomic)
+ * @scan_held: event thread: the guest rang while @hold_calls was set
+ * @orphaned: reverse calls of the dead host that vmrpc_host_adopt() found
+ * @stale_done: event thread: the dead host's taken calls were answered
  */
 struct vmrpc_host {
 	struct vmrpc_host_config cfg;
@@ -72,6 +79,12 @@ struct vmrpc_host {
 	bool guest_ready;
 	struct vmrpc_guest_view seen;
 	bool seen_valid;
+
+	bool adopted;
+	bool hold_calls;
+	bool scan_held;
+	uint32_t orphaned;
+	bool stale_done;
 };
 
 static void host_emit(struct vmrpc_host *h, enum vmrpc_host_event ev,
@@ -223,6 +236,41 @@ static void host_disconnected(struct vmrpc_host *h)
 	host_emit(h, VMRPC_HOST_EV_QEMU_DISCONNECTED, detail);
 }
 
+/*
+ * First thing on the event thread of an adopted host: QEMU is connected
+ * already and the guest's driver state is in the superblock. The guest's
+ * calls wait for vmrpc_host_release_calls() (host_run_held()).
+ */
+static void host_adopted(struct vmrpc_host *h)
+{
+	char detail[HOST_DETAIL_MAX];
+
+	vmrpc_stats_connection(&h->stats, true);
+	snprintf(detail, sizeof(detail),
+		 "peer 1, recovered (pid %d); %u reverse calls of the last host orphaned",
+		 (int)h->server.client_pid, h->orphaned);
+	host_emit(h, VMRPC_HOST_EV_QEMU_CONNECTED, detail);
+	h->seen_valid = false;
+	host_guest_config(h);
+	h->scan_held = true;
+}
+
+/*
+ * vmrpc_host_release_calls() was called: answer what the dead host had
+ * taken, then run what the guest posted. Not before: a recovery that is
+ * refused leaves the slots as it found them.
+ */
+static void host_run_held(struct vmrpc_host *h)
+{
+	h->scan_held = false;
+	if (h->adopted && !h->stale_done) {
+		h->stale_done = true;
+		if (vmrpc_dispatch_fail_stale(h->dispatch))
+			ivshmem_server_notify(&h->server, VMRPC_GVEC_DONE);
+	}
+	vmrpc_dispatch_scan(h->dispatch);
+}
+
 /* --- event thread ----------------------------------------------------- */
 
 enum {
@@ -253,6 +301,8 @@ static void *host_event_thread(void *arg)
 	struct ivshmem_server *s = &h->server;
 
 	host_event_self = h;
+	if (h->adopted)
+		host_adopted(h);
 	while (!__atomic_load_n(&h->stopping, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd[PFD_MAX];
 		nfds_t n = PFD_CLIENT;
@@ -286,7 +336,11 @@ static void *host_event_thread(void *arg)
 				host_guest_config(h);
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_CALL].revents &&
 			    host_drain(h, VMRPC_HVEC_CALL))
-				vmrpc_dispatch_scan(h->dispatch);
+				h->scan_held = true;
+			/* Held while zhostd --recover rebuilds its state. */
+			if (h->scan_held &&
+			    !__atomic_load_n(&h->hold_calls, __ATOMIC_ACQUIRE))
+				host_run_held(h);
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_DONE].revents &&
 			    host_drain(h, VMRPC_HVEC_DONE))
 				vmrpc_calls_collect(h->calls);
@@ -312,8 +366,9 @@ static int host_check_config(const struct vmrpc_host_config *cfg)
 				  cfg->slot_size);
 }
 
-int vmrpc_host_create(const struct vmrpc_host_config *cfg,
-		      struct vmrpc_host **out)
+/* A host object with its configuration copied; nothing else set up. */
+static int host_new(const struct vmrpc_host_config *cfg,
+		    struct vmrpc_host **out)
 {
 	struct vmrpc_host *h;
 	int ret;
@@ -352,37 +407,120 @@ int vmrpc_host_create(const struct vmrpc_host_config *cfg,
 		free(h);
 		return ret;
 	}
+	*out = h;
+	return 0;
+}
 
-	/* From here vmrpc_host_destroy() undoes whatever was done. */
-	ret = vmrpc_layout_create(&h->layout, cfg->bar_size, cfg->nr_slots,
-				  cfg->slot_size, &cfg->backing);
-	if (ret)
-		goto err;
+/* What goes on the layout: server, dispatcher, calls, wake-up eventfd. */
+static int host_setup(struct vmrpc_host *h)
+{
+	int ret;
+
 	ret = ivshmem_server_init(&h->server, h->socket_path, h->layout.memfd);
 	if (ret)
-		goto err;
-	if (cfg->sock_chown)
-		ivshmem_server_set_owner(&h->server, cfg->sock_uid, cfg->sock_gid);
+		return ret;
+	if (h->cfg.sock_chown)
+		ivshmem_server_set_owner(&h->server, h->cfg.sock_uid,
+					 h->cfg.sock_gid);
 	h->server_ok = true;
 	ret = vmrpc_dispatch_create(&h->dispatch, &h->layout, &h->stats,
-				    cfg->workers, host_raise, h);
+				    h->cfg.workers, host_raise, h);
 	if (ret)
-		goto err;
+		return ret;
 	ret = vmrpc_calls_create(&h->calls, &h->layout, &h->stats,
 				 host_raise, h);
 	if (ret)
-		goto err;
+		return ret;
 	h->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (h->wake_fd < 0) {
-		ret = -errno;
-		goto err;
+	return h->wake_fd < 0 ? -errno : 0;
+}
+
+int vmrpc_host_create(const struct vmrpc_host_config *cfg,
+		      struct vmrpc_host **out)
+{
+	struct vmrpc_host *h;
+	int ret;
+
+	ret = host_new(cfg, &h);
+	if (ret)
+		return ret;
+	/* From here vmrpc_host_destroy() undoes whatever was done. */
+	ret = vmrpc_layout_create(&h->layout, cfg->bar_size, cfg->nr_slots,
+				  cfg->slot_size, &cfg->backing);
+	if (!ret)
+		ret = host_setup(h);
+	if (ret) {
+		vmrpc_host_destroy(h);
+		h = NULL;
 	}
 	*out = h;
-	return 0;
-
-err:
-	vmrpc_host_destroy(h);
 	return ret;
+}
+
+int vmrpc_host_adopt(const struct vmrpc_host_config *cfg,
+		     struct vmrpc_host_adopted *a, struct vmrpc_host **out,
+		     char *err, size_t errlen)
+{
+	struct vmrpc_host *h;
+	unsigned int v;
+	int ret;
+
+	if (!out || !a)
+		return -EINVAL;
+	*out = NULL;
+	snprintf(err, errlen, "invalid configuration");
+	ret = host_new(cfg, &h);
+	if (ret)
+		return ret;
+	ret = vmrpc_layout_adopt(&h->layout, a->memfd, cfg->bar_size,
+				 cfg->nr_slots, cfg->slot_size, &cfg->backing,
+				 err, errlen);
+	if (ret) {
+		vmrpc_host_destroy(h);
+		return ret;
+	}
+	/* The layout owns the memfd now, the server the rest. */
+	a->memfd = -1;
+	ret = host_setup(h);
+	if (ret) {
+		snprintf(err, errlen, "%s", strerror(-ret));
+		vmrpc_host_destroy(h);
+		return ret;
+	}
+	ivshmem_server_adopt(&h->server, a->pidfd, a->pid, a->host_fd,
+			     a->guest_fd);
+	a->pidfd = -1;
+	for (v = 0; v < VMRPC_NR_VECTORS; v++)
+		a->host_fd[v] = a->guest_fd[v] = -1;
+	h->adopted = true;
+	h->hold_calls = true;
+	h->orphaned = vmrpc_calls_adopt(h->calls);
+	*out = h;
+	return 0;
+}
+
+void vmrpc_host_release_calls(struct vmrpc_host *h)
+{
+	uint64_t one = 1;
+
+	__atomic_store_n(&h->hold_calls, false, __ATOMIC_RELEASE);
+	while (write(h->wake_fd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
+
+pid_t vmrpc_host_peer_pid(const struct vmrpc_host *h)
+{
+	return h->server.client_pid;
+}
+
+int vmrpc_host_peer_fds(const struct vmrpc_host *h, int *host_fd,
+			int *guest_fd)
+{
+	if (!ivshmem_server_connected(&h->server))
+		return -ENOTCONN;
+	memcpy(host_fd, h->server.host_fd, sizeof(h->server.host_fd));
+	memcpy(guest_fd, h->server.guest_fd, sizeof(h->server.guest_fd));
+	return 0;
 }
 
 int vmrpc_host_register(struct vmrpc_host *h, uint16_t module,
@@ -455,9 +593,15 @@ void vmrpc_host_stop(struct vmrpc_host *h)
 	if (!running)
 		return;
 
-	/* Tell the guest first: its calls will fail from now on. */
-	vmrpc_layout_set_host_state(&h->layout, VMRPC_HOST_GONE);
-	ivshmem_server_notify(&h->server, VMRPC_GVEC_CONFIG);
+	/*
+	 * Tell the guest first: its calls will fail from now on. Unless this
+	 * is a recovery that never served the guest's calls: that leaves
+	 * the VM as it found it, for another try.
+	 */
+	if (!__atomic_load_n(&h->hold_calls, __ATOMIC_ACQUIRE)) {
+		vmrpc_layout_set_host_state(&h->layout, VMRPC_HOST_GONE);
+		ivshmem_server_notify(&h->server, VMRPC_GVEC_CONFIG);
+	}
 	vmrpc_calls_shutdown(h->calls);
 
 	__atomic_store_n(&h->stopping, true, __ATOMIC_RELEASE);

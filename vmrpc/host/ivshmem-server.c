@@ -244,6 +244,29 @@ static void close_fds(int *fds, unsigned int n)
 		close_fd(&fds[i]);
 }
 
+/* The pid of the process at the other end of @sock, 0 if unknown. */
+static pid_t peer_pid(int sock)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return 0;
+	return cred.pid;
+}
+
+void ivshmem_server_adopt(struct ivshmem_server *s, int pidfd, pid_t pid,
+			  const int *host_fd, const int *guest_fd)
+{
+	s->client_fd = pidfd;
+	s->client_is_pidfd = true;
+	s->client_pid = pid;
+	memcpy(s->host_fd, host_fd, sizeof(s->host_fd));
+	pthread_mutex_lock(&s->irq_lock);
+	memcpy(s->guest_fd, guest_fd, sizeof(s->guest_fd));
+	pthread_mutex_unlock(&s->irq_lock);
+}
+
 int ivshmem_server_accept(struct ivshmem_server *s)
 {
 	struct timeval tv = {
@@ -291,6 +314,8 @@ int ivshmem_server_accept(struct ivshmem_server *s)
 		goto err;
 
 	s->client_fd = sock;
+	s->client_is_pidfd = false;
+	s->client_pid = peer_pid(sock);
 	memcpy(s->host_fd, host_fd, sizeof(host_fd));
 	pthread_mutex_lock(&s->irq_lock);
 	memcpy(s->guest_fd, guest_fd, sizeof(guest_fd));
@@ -311,6 +336,9 @@ bool ivshmem_server_client_input(struct ivshmem_server *s)
 
 	if (s->client_fd < 0)
 		return false;
+	/* A pidfd polls readable only once the process has exited. */
+	if (s->client_is_pidfd)
+		return true;
 	n = recv(s->client_fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n > 0)
 		return false;
@@ -328,6 +356,8 @@ void ivshmem_server_disconnect(struct ivshmem_server *s)
 	pthread_mutex_unlock(&s->irq_lock);
 	close_fds(s->host_fd, VMRPC_NR_VECTORS);
 	close_fd(&s->client_fd);
+	s->client_is_pidfd = false;
+	s->client_pid = 0;
 }
 
 bool ivshmem_server_connected(const struct ivshmem_server *s)

@@ -62,7 +62,10 @@ enum ivshmem_accept {
  * @uid: its owner when @chown
  * @gid: its group when @chown
  * @memfd: shared memory sent to clients (not owned)
- * @client_fd: the connected client, -1 if none
+ * @client_fd: the connected client, -1 if none; after
+ *	ivshmem_server_adopt() a pidfd of the client instead
+ * @client_is_pidfd: @client_fd is a pidfd: readable once the client exited
+ * @client_pid: the client's pid (SO_PEERCRED), 0 if none
  * @host_fd: eventfds the guest rings the host through (peer 0's vectors);
  *	read and polled by the owner thread; -1 if no client
  * @irq_lock: protects @guest_fd against a concurrent disconnect
@@ -79,6 +82,8 @@ struct ivshmem_server {
 	gid_t gid;
 	int memfd;
 	int client_fd;
+	bool client_is_pidfd;
+	pid_t client_pid;
 	int host_fd[VMRPC_NR_VECTORS];
 	pthread_mutex_t irq_lock;
 	int guest_fd[VMRPC_NR_VECTORS];
@@ -132,6 +137,21 @@ int ivshmem_server_listen(struct ivshmem_server *s);
  * handshake could not be sent (that client is closed).
  */
 int ivshmem_server_accept(struct ivshmem_server *s);
+
+/**
+ * ivshmem_server_adopt() - take over a client another server set up
+ * @s: the server, initialized, without a client
+ * @pidfd: a pidfd of the client (QEMU); owned from now on
+ * @pid: its pid
+ * @host_fd: the client's peer-0 eventfds, owned from now on
+ * @guest_fd: the eventfds that raise its vectors, owned from now on
+ *
+ * For a server restarted while QEMU kept running (zhostd --recover): the
+ * connection is gone, QEMU keeps the eventfds, and @pidfd tells when it
+ * exits (ivshmem_server_client_input() then reports the client gone).
+ */
+void ivshmem_server_adopt(struct ivshmem_server *s, int pidfd, pid_t pid,
+			  const int *host_fd, const int *guest_fd);
 
 /**
  * ivshmem_server_client_input() - the client socket is readable or hung up

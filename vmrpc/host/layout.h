@@ -6,6 +6,7 @@
 #ifndef ZONEHOST_VMRPC_LAYOUT_H
 #define ZONEHOST_VMRPC_LAYOUT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <linux/vmrpc.h>
@@ -89,6 +90,29 @@ int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
 int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
 			uint32_t nr_slots, uint32_t slot_size,
 			const struct vmrpc_backing *backing);
+
+/**
+ * vmrpc_layout_adopt() - take over the BAR2 of a host that died, as it is
+ * @l: filled in
+ * @memfd: the memfd (taken over on success, left open on failure)
+ * @bar_size: see vmrpc_layout_check()
+ * @nr_slots: see vmrpc_layout_check()
+ * @slot_size: see vmrpc_layout_check()
+ * @backing: what backs the memfd, as the options say
+ * @err: on failure, why
+ * @errlen: size of @err
+ *
+ * Writes nothing: the memfd must be @bar_size bytes and its superblock
+ * what vmrpc_layout_create() would have written for this geometry, with
+ * host_state VMRPC_HOST_READY (a host that was serving).
+ *
+ * Return: 0, -EPROTO when the memfd is not what this host would have
+ * built (@err says which field), or another negative errno.
+ */
+int vmrpc_layout_adopt(struct vmrpc_layout *l, int memfd, uint64_t bar_size,
+		       uint32_t nr_slots, uint32_t slot_size,
+		       const struct vmrpc_backing *backing, char *err,
+		       size_t errlen);
 
 /**
  * vmrpc_layout_destroy() - unmap and close; @l may be partly set up by a

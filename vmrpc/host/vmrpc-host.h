@@ -141,6 +141,78 @@ int vmrpc_host_create(const struct vmrpc_host_config *cfg,
 		      struct vmrpc_host **out);
 
 /**
+ * struct vmrpc_host_adopted - what a host that died left with QEMU
+ * @memfd: BAR2's memfd
+ * @host_fd: the eventfds the guest rings the host through (peer 0)
+ * @guest_fd: the eventfds that raise the guest's vectors
+ * @pidfd: a pidfd of QEMU
+ * @pid: its pid
+ *
+ * vmrpc_host_adopt() takes the descriptors and sets each it took to -1.
+ */
+struct vmrpc_host_adopted {
+	int memfd;
+	int host_fd[VMRPC_NR_VECTORS];
+	int guest_fd[VMRPC_NR_VECTORS];
+	int pidfd;
+	pid_t pid;
+};
+
+/**
+ * vmrpc_host_adopt() - set up a host over the VM of a host that died
+ * @cfg: the configuration the dead host had (geometry, socket)
+ * @a: what it left; the descriptors are taken on success
+ * @out: set to the new host, NULL on failure
+ * @err: on failure, why
+ * @errlen: size of @err
+ *
+ * Nothing of the VM is written: the memfd must hold the superblock of a
+ * serving host with @cfg's geometry (vmrpc_layout_adopt()). Reverse calls
+ * the dead host left are orphaned (their replies dropped). Once started,
+ * the host is connected to QEMU already and runs none of the guest's
+ * calls until vmrpc_host_release_calls(), which answers those the dead
+ * host had taken with VMRPC_EBUSY and runs the others; reverse calls
+ * work at once, so the
+ * caller can ask the guest for what it needs first. The socket listens
+ * as after vmrpc_host_create(), for the VM's next QEMU; QEMU exiting is
+ * a disconnect.
+ *
+ * Return: 0, -EPROTO when the memfd is not the dead host's (@err says
+ * why), or another negative errno.
+ */
+int vmrpc_host_adopt(const struct vmrpc_host_config *cfg,
+		     struct vmrpc_host_adopted *a, struct vmrpc_host **out,
+		     char *err, size_t errlen);
+
+/**
+ * vmrpc_host_release_calls() - run the guest's calls from now on
+ * @h: a host made by vmrpc_host_adopt(), started; a no-op for others
+ */
+void vmrpc_host_release_calls(struct vmrpc_host *h);
+
+/**
+ * vmrpc_host_peer_pid() - QEMU's pid
+ * @h: the host
+ *
+ * Return: the pid of the connected QEMU (SO_PEERCRED), 0 without one.
+ * On the event thread only (vmrpc_host_config.on_event).
+ */
+pid_t vmrpc_host_peer_pid(const struct vmrpc_host *h);
+
+/**
+ * vmrpc_host_peer_fds() - the eventfds shared with the connected QEMU
+ * @h: the host
+ * @host_fd: VMRPC_NR_VECTORS entries: the guest rings the host on these
+ * @guest_fd: VMRPC_NR_VECTORS entries: these raise the guest's vectors
+ *
+ * The descriptors stay the host's. On the event thread only.
+ *
+ * Return: 0, or -ENOTCONN without QEMU.
+ */
+int vmrpc_host_peer_fds(const struct vmrpc_host *h, int *host_fd,
+			int *guest_fd);
+
+/**
  * vmrpc_host_register() - serve guest->host calls of one module
  * @h: the host
  * @module: module number (< VMRPC_NR_MODULES)
