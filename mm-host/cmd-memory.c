@@ -18,6 +18,7 @@
 #include "cmd-memory.h"
 #include "commands.h"
 #include "guard.h"
+#include "guest-map.h"
 #include "mem-names.h"
 #include "mem-status.h"
 #include "resize.h"
@@ -176,46 +177,20 @@ static json_t *cmd_set_memory(struct zhostd *zd, json_t *args,
 ZHOSTD_COMMAND("set-memory", cmd_set_memory)
 
 /*
- * Compare the guest's map with zhostd's, VMRPC_MEM_MAP by VMRPC_MEM_MAP.
+ * Compare the guest's map with zhostd's.
  * Return: 0, or -1 with @err set when the guest did not answer.
  */
 static int check_guest_map(struct zhostd *zd, uint64_t *diff,
 			   uint64_t *first_diff, struct zhostd_error *err)
 {
-	const uint32_t cap = zd->cfg.slot_size - VMRPC_SLOT_HDR_SIZE;
-	const uint64_t nr = zhostd_memory_nr_subblocks(&zd->mem);
-	/* On the heap: up to 1 MiB, more than a thread's stack may hold. */
-	uint8_t *bits = malloc(cap);
-	uint64_t first, at = 0, d;
-	uint32_t count, len, status;
-	int ret;
+	uint8_t *bits = zhostd_guest_map_read(zd, err);
 
 	*diff = 0;
-	if (!bits) {
-		zhostd_error_set(err, ZERR_GENERIC, "out of memory");
+	if (!bits)
 		return -1;
-	}
-	for (first = 0; first < nr; first += count) {
-		struct vmrpc_mem_range r = { .first = htole64(first) };
-
-		count = (uint32_t)(nr - first < (uint64_t)cap * 8 ?
-				   nr - first : (uint64_t)cap * 8);
-		r.count = htole32(count);
-		ret = vmrpc_host_call(zd->vh, VMRPC_MOD_MEM, VMRPC_MEM_MAP, &r,
-				      sizeof(r), bits, cap, &len, &status,
-				      zd->call_timeout_ms);
-		if (ret || status != VMRPC_OK || len != (count + 7) / 8) {
-			zhostd_error_from_call(err, "the guest's memory map",
-					       ret, ret || status ? status :
-					       VMRPC_EINVAL);
-			free(bits);
-			return -1;
-		}
-		d = zhostd_memory_compare(&zd->mem, first, count, bits, &at);
-		if (d && !*diff)
-			*first_diff = at;
-		*diff += d;
-	}
+	*diff = zhostd_memory_compare(&zd->mem, 0,
+				      zhostd_memory_nr_subblocks(&zd->mem),
+				      bits, first_diff);
 	free(bits);
 	return 0;
 }

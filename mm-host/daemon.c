@@ -3,6 +3,7 @@
  * zhostd as a process; see daemon.h.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,8 @@
 #include "events.h"
 #include "log.h"
 #include "pid-file.h"
+#include "recover-fds.h"
+#include "recover.h"
 #include "runtime-dir.h"
 #include "vm.h"
 
@@ -141,6 +144,24 @@ static void log_serving(const struct zhostd *zd, const struct zhostd_options *o)
 			  zhostd_on_violation_name(o->guard.action));
 }
 
+/*
+ * zhostd --recover: the dead zhostd's VM into @a. Return: 1 to recover,
+ * 0 to start a new VM (--recover=auto without a state file), -1 to fail.
+ */
+static int daemon_recover(const struct zhostd_options *o, int vm_dir,
+			  struct vmrpc_host_adopted *a)
+{
+	if (o->recover == ZHOSTD_RECOVER_NO)
+		return 0;
+	if (o->recover == ZHOSTD_RECOVER_AUTO &&
+	    faccessat(vm_dir, ZH_RECOVER_FILE, F_OK, AT_SYMLINK_NOFOLLOW) &&
+	    errno == ENOENT) {
+		zlog_info("recover: no state file: no zhostd was serving a running QEMU; serving a new VM");
+		return 0;
+	}
+	return zhostd_recover_take(o, vm_dir, a) ? -1 : 1;
+}
+
 int zhostd_daemon_run(const struct zhostd_options *o)
 {
 	struct zhostd_daemon d = {
@@ -149,6 +170,8 @@ int zhostd_daemon_run(const struct zhostd_options *o)
 		.quit_fd = -1,
 	};
 	int ready_fd = -1, sigfd = -1, ret, status = 1, vm_dir, pid_at;
+	struct vmrpc_host_adopted adopt;
+	bool started = false;
 	const char *pid_name;
 
 	vm_dir = open_vm_dir(o);
@@ -178,10 +201,22 @@ int zhostd_daemon_run(const struct zhostd_options *o)
 		goto out_fds;
 	}
 
-	if (zhostd_vm_open(&d.zd, o, daemon_vmrpc_event, &d))
+	zh_recover_adopted_init(&adopt);
+	ret = daemon_recover(o, vm_dir, &adopt);
+	if (ret < 0)
+		goto out_fds;
+	if (ret > 0)
+		d.zd.adopt = &adopt;
+	d.zd.vm_dir = vm_dir;
+	d.zd.keep_state = true;
+	ret = zhostd_vm_open(&d.zd, o, daemon_vmrpc_event, &d);
+	/* What the host did not take (it takes all on success). */
+	zh_recover_adopted_close(&adopt);
+	if (ret)
 		goto out_fds;
 	if (zhostd_vm_start(&d.zd, o))
 		goto out_vm;
+	started = true;
 	if (o->pid_file) {
 		ret = zhostd_pid_file_write(pid_at, pid_name);
 		if (ret) {
@@ -199,6 +234,12 @@ int zhostd_daemon_run(const struct zhostd_options *o)
 		unlinkat(pid_at, pid_name, 0);
 out_vm:
 	zhostd_vm_close(&d.zd);
+	/*
+	 * The state file stays only after a recovery that was refused: the
+	 * VM is as that zhostd left it, and another try may work.
+	 */
+	if (started || !d.zd.adopt)
+		zhostd_recover_forget(&d.zd);
 out_fds:
 	zhostd_report_ready(&ready_fd, 1);
 	if (d.quit_fd >= 0)

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "recover.h"
 
 void zhostd_event(struct zhostd *zd, const char *name, json_t *data)
 {
@@ -91,8 +92,12 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 	}
 	zhostd_event(zd, vmrpc_event_name(ev), data);
 out:
+	/* What zhostd --recover needs, while QEMU runs. */
+	if (ev == VMRPC_HOST_EV_QEMU_CONNECTED)
+		zhostd_recover_record(zd);
 	/* The VM is gone with all its memory: give the host all of it back. */
 	if (ev == VMRPC_HOST_EV_QEMU_DISCONNECTED) {
+		zhostd_recover_forget(zd);
 		int ret = zhostd_memory_reset(&zd->mem);
 
 		if (ret)

@@ -335,4 +335,22 @@ void zhostd_memory_get(struct zhostd_memory *m,
  */
 int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes);
 
+/**
+ * zhostd_memory_adopt() - take the guest's plugged map after a restart
+ * @m: the backend, nothing plugged yet
+ * @bits: the guest's map of every subblock (VMRPC_MEM_MAP layout: bit
+ *	i % 8 of byte i / 8 is subblock i)
+ * @err: why, on failure
+ * @errlen: size of @err
+ *
+ * The requested size becomes the plugged size; with --lock-all the
+ * plugged subblocks are locked. Nothing is punched: the memory guard
+ * frees what lies behind unplugged subblocks, as it always does.
+ *
+ * Return: 0, or -EPROTO (more plugged than the maximum) or -EBUSY with
+ * @err set and nothing changed.
+ */
+int zhostd_memory_adopt(struct zhostd_memory *m, const uint8_t *bits,
+			char *err, size_t errlen);
+
 #endif /* ZHOSTD_MEMORY_H */

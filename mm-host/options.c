@@ -25,7 +25,7 @@ enum {
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
 	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL, OPT_BACKING,
-	OPT_HOST_PAGING, OPT_PAGING_FLOOR,
+	OPT_HOST_PAGING, OPT_PAGING_FLOOR, OPT_RECOVER,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +49,7 @@ static const struct option longopts[] = {
 	{ "lock-all", no_argument, NULL, OPT_LOCK_ALL },
 	{ "host-paging", no_argument, NULL, OPT_HOST_PAGING },
 	{ "paging-swap-floor", required_argument, NULL, OPT_PAGING_FLOOR },
+	{ "recover", optional_argument, NULL, OPT_RECOVER },
 	{ "wss-interval", required_argument, NULL, OPT_WSS_INTERVAL },
 	{ "wss-history", required_argument, NULL, OPT_WSS_HISTORY },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -323,6 +324,13 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 			return -1;
 		o->on_disconnect = yes ? ZHOSTD_ON_DISCONNECT_EXIT :
 					 ZHOSTD_ON_DISCONNECT_WAIT;
+		return 0;
+	case OPT_RECOVER:
+		/* --recover, or --recover=auto: recover only what is there. */
+		if (arg && strcmp(arg, "auto"))
+			return refuse(m, "--recover: '%s' is not 'auto' (or give no value)",
+				      arg);
+		o->recover = arg ? ZHOSTD_RECOVER_AUTO : ZHOSTD_RECOVER_YES;
 		return 0;
 	case OPT_INITIAL:
 		return parse_size_opt(m, "--initial", arg, &o->initial);

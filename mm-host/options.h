@@ -36,6 +36,13 @@ enum zhostd_on_disconnect {
 	ZHOSTD_ON_DISCONNECT_EXIT,
 };
 
+/* --recover: take over the VM of a zhostd that was killed (recover.h). */
+enum zhostd_recover {
+	ZHOSTD_RECOVER_NO,	/* serve a new VM */
+	ZHOSTD_RECOVER_YES,	/* recover, or fail */
+	ZHOSTD_RECOVER_AUTO,	/* recover when there is a state file */
+};
+
 /**
  * struct zhostd_options - what the command line asks for
  * @name: VM name (--name)
@@ -51,6 +58,7 @@ enum zhostd_on_disconnect {
  * @log_level: messages above it are dropped
  * @daemon: detach once the sockets listen
  * @on_disconnect: what to do when QEMU goes away
+ * @recover: --recover
  * @cfg: the VMRPC host's geometry, @cfg.socket_path (== @socket_path) and
  *	its owner (--socket-owner);
  *	its callback is set by whoever creates the host
@@ -85,6 +93,7 @@ struct zhostd_options {
 	enum zlog_level log_level;
 	bool daemon;
 	enum zhostd_on_disconnect on_disconnect;
+	enum zhostd_recover recover;
 	struct vmrpc_host_config cfg;
 	unsigned int call_timeout_ms;
 	unsigned int max_clients;

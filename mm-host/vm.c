@@ -14,6 +14,7 @@
 #include "paging-serve.h"
 #include "pin-serve.h"
 #include "ratelimit.h"
+#include "recover.h"
 #include "vm.h"
 #include "wss-poller.h"
 
@@ -138,6 +139,27 @@ static int vm_open_paging(struct zhostd *zd, const struct zhostd_options *o)
 	return ret;
 }
 
+/* The VMRPC host: a new VM, or (zhostd --recover) the dead zhostd's. */
+static int vm_open_host(struct zhostd *zd)
+{
+	char err[256];
+	int ret;
+
+	if (!zd->adopt) {
+		ret = vmrpc_host_create(&zd->cfg, &zd->vh);
+		if (ret)
+			zlog_err("cannot set up %llu MiB of shared memory: %s",
+				 (unsigned long long)(zd->cfg.bar_size >> 20),
+				 strerror(-ret));
+		return ret;
+	}
+	ret = vmrpc_host_adopt(&zd->cfg, zd->adopt, &zd->vh, err, sizeof(err));
+	if (ret)
+		zlog_err("recover: the VM's shared memory is not what zhostd left: %s",
+			 err);
+	return ret;
+}
+
 int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 		   void (*on_event)(void *opaque, enum vmrpc_host_event ev,
 				    const char *detail),
@@ -169,13 +191,9 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 	ret = zhostd_backing_check(&zd->cfg.backing, zd->cfg.bar_size);
 	if (ret)
 		goto fail;
-	ret = vmrpc_host_create(&zd->cfg, &zd->vh);
-	if (ret) {
-		zlog_err("cannot set up %llu MiB of shared memory: %s",
-			 (unsigned long long)(zd->cfg.bar_size >> 20),
-			 strerror(-ret));
+	ret = vm_open_host(zd);
+	if (ret)
 		goto fail;
-	}
 	ret = vm_open_memory(zd, o);
 	if (ret)
 		goto fail;
@@ -208,6 +226,16 @@ int zhostd_vm_start(struct zhostd *zd, const struct zhostd_options *o)
 		zlog_err("ivshmem socket %s: %s%s", o->socket_path, strerror(-ret),
 			 ret == -EADDRINUSE ? " (another server listens there)" : "");
 		return ret;
+	}
+	/*
+	 * Before the poller and the guard: they act on the plugged map,
+	 * which a recovery learns from the guest first.
+	 */
+	if (zd->adopt) {
+		ret = zhostd_recover_rebuild(zd);
+		if (ret)
+			goto fail;
+		vmrpc_host_release_calls(zd->vh);
 	}
 	ret = zhostd_wss_start(zd->wss);
 	if (ret) {

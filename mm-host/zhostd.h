@@ -69,6 +69,11 @@ struct zhostd_wss;
  * @paging_ticker: the thread that keeps its mode (paging-mode.h)
  * @paging_ticker_init: @paging_ticker and @paging_tick_lock are set up
  * @paging_tick_lock: one tick at a time
+ * @adopt: set before zhostd_vm_open() for zhostd --recover: the dead
+ *	zhostd's VM, taken over instead of a new one (recover.h); NULL
+ * @vm_dir: the VM directory, when @keep_state
+ * @keep_state: keep the state file zhostd --recover reads in @vm_dir
+ *	while QEMU is connected (recover-fds.h)
  */
 struct zhostd {
 	const char *name;
@@ -90,6 +95,9 @@ struct zhostd {
 	struct zhostd_ticker paging_ticker;
 	bool paging_ticker_init;
 	pthread_mutex_t paging_tick_lock;
+	struct vmrpc_host_adopted *adopt;
+	int vm_dir;
+	bool keep_state;
 };
 
 #endif /* ZHOSTD_H */
