@@ -70,10 +70,8 @@ int vmrpc_layout_adopt(struct vmrpc_layout *l, int memfd, uint64_t bar_size,
 	long page;
 	int ret;
 
-	memset(l, 0, sizeof(*l));
-	l->memfd = -1;
 	snprintf(err, errlen, "bad geometry");
-	ret = vmrpc_layout_check(bar_size, nr_slots, slot_size);
+	ret = vmrpc_layout_init(l, bar_size, nr_slots, slot_size);
 	if (ret)
 		return ret;
 	if (fstat(memfd, &st) < 0) {
@@ -97,13 +95,6 @@ int vmrpc_layout_adopt(struct vmrpc_layout *l, int memfd, uint64_t bar_size,
 		}
 		l->page_size = (uint64_t)sfs.f_bsize;
 	}
-	/* Same geometry as vmrpc_layout_create(). */
-	l->bar_size = bar_size;
-	l->ctrl_size = VMRPC_CTRL_SIZE_DEFAULT;
-	l->slot_size = slot_size;
-	l->nr_slots = nr_slots;
-	l->g2h_offset = VMRPC_LAYOUT_G2H_OFFSET;
-	l->h2g_offset = l->g2h_offset + (uint64_t)nr_slots * slot_size;
 	l->bar = mmap(NULL, bar_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | vmrpc_backing_map_flags(l->backing), memfd, 0);
 	if (l->bar == MAP_FAILED) {

@@ -144,12 +144,9 @@ static void layout_write_superblock(const struct vmrpc_layout *l,
 	__atomic_store_n(&sb->magic, htole64(VMRPC_MAGIC), __ATOMIC_RELEASE);
 }
 
-int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
-			uint32_t nr_slots, uint32_t slot_size,
-			const struct vmrpc_backing *backing)
+int vmrpc_layout_init(struct vmrpc_layout *l, uint64_t bar_size,
+		      uint32_t nr_slots, uint32_t slot_size)
 {
-	uint64_t used;
-	char err[256];
 	int ret;
 
 	memset(l, 0, sizeof(*l));
@@ -163,6 +160,20 @@ int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
 	l->nr_slots = nr_slots;
 	l->g2h_offset = VMRPC_LAYOUT_G2H_OFFSET;
 	l->h2g_offset = l->g2h_offset + (uint64_t)nr_slots * slot_size;
+	return 0;
+}
+
+int vmrpc_layout_create(struct vmrpc_layout *l, uint64_t bar_size,
+			uint32_t nr_slots, uint32_t slot_size,
+			const struct vmrpc_backing *backing)
+{
+	uint64_t used;
+	char err[256];
+	int ret;
+
+	ret = vmrpc_layout_init(l, bar_size, nr_slots, slot_size);
+	if (ret)
+		return ret;
 	l->backing = backing->kind;
 
 	/* The caller checked the backing with a clearer message first. */

@@ -74,6 +74,20 @@ int vmrpc_layout_check(uint64_t bar_size, uint32_t nr_slots,
 		       uint32_t slot_size);
 
 /**
+ * vmrpc_layout_init() - the geometry of a BAR2, nothing created or mapped
+ * @l: filled in: sizes and slot offsets; memfd -1, bar NULL
+ * @bar_size: see vmrpc_layout_check()
+ * @nr_slots: see vmrpc_layout_check()
+ * @slot_size: see vmrpc_layout_check()
+ *
+ * What vmrpc_layout_create() and vmrpc_layout_adopt() both start from.
+ *
+ * Return: 0 or -EINVAL for a bad geometry.
+ */
+int vmrpc_layout_init(struct vmrpc_layout *l, uint64_t bar_size,
+		      uint32_t nr_slots, uint32_t slot_size);
+
+/**
  * vmrpc_layout_create() - create the memfd, map it, write the superblock
  * @l: filled in
  * @bar_size: see vmrpc_layout_check()
