@@ -72,9 +72,16 @@ VM_TMP=$(mktemp -d)
 VM_NAMES=()
 declare -A VM_LOGS=()
 mib=$((1 << 20))
-# ZH_BACKING runs every VM with zhostd --backing (shm, thp, hugetlb[=PATH]).
-VM_ZHOSTD_OPTS=()
-[ -z "${ZH_BACKING:-}" ] || VM_ZHOSTD_OPTS=(-Z "--backing=$ZH_BACKING")
+# ZH_BACKING runs every VM that has zhostd with zhostd --backing (shm, thp,
+# hugetlb[=PATH]): vm_zhostd_opts ZHOST-RUN-ARGS... sets VM_ZO to the
+# zhost-run options that say so.
+VM_ZO=()
+vm_zhostd_opts() {
+	VM_ZO=()
+	if [ -n "${ZH_BACKING:-}" ] && [[ " $* " != *" --no-zhostd "* ]]; then
+		VM_ZO=(-Z "--backing=$ZH_BACKING")
+	fi
+}
 # ZH_HUGETLB_POOL=N: N free 2 MiB huge pages more for this script's VMs,
 # given back at its end (vm_cleanup); see vm_hugetlb_pool.
 VM_HUGETLB_RESTORE=
@@ -200,7 +207,8 @@ vm_run() {
 	shift 2
 	vm_track "$name"
 	VM_LOGS[$name]=$VM_TMP/$name.console.log
-	"$ZHOST_RUN" -n "$name" --test "$prog" "${VM_ZHOSTD_OPTS[@]}" "$@" 2>&1 |
+	vm_zhostd_opts "$@"
+	"$ZHOST_RUN" -n "$name" --test "$prog" "${VM_ZO[@]}" "$@" 2>&1 |
 		tr -d '\r' >"${VM_LOGS[$name]}" || st=$?
 	return $st
 }
@@ -227,7 +235,8 @@ vm_start() {
 	qemu+=(-device virtio-serial-pci,id=zhtest
 		-chardev "socket,path=$(vm_channel "$name"),server=on,wait=off,id=zhtestchan"
 		-device virtserialport,bus=zhtest.0,chardev=zhtestchan,name=org.zonehost.test)
-	"$ZHOST_RUN" -n "$name" --detach "${args[@]}" "${VM_ZHOSTD_OPTS[@]}" "$@" "${qemu[@]}" \
+	vm_zhostd_opts "$@"
+	"$ZHOST_RUN" -n "$name" --detach "${args[@]}" "${VM_ZO[@]}" "$@" "${qemu[@]}" \
 		>/dev/null 2>"$VM_TMP/$name.start" || {
 		local st=$?
 		sed 's/^/#   /' "$VM_TMP/$name.start"
