@@ -124,8 +124,12 @@ uint32_t zhostd_paging_serve(void *opaque, uint16_t proc, const void *req,
 	*resp_len = 0;
 	if (proc != VMRPC_PAGING_HINT)
 		return VMRPC_ENOPROC;
-	if (resp_cap < sizeof(reply))
-		return VMRPC_ERANGE;
+	/* No room for the reply: a malformed call too, counted as one. */
+	if (resp_cap < sizeof(reply)) {
+		d.bad_calls = 1;
+		status = VMRPC_ERANGE;
+		goto out;
+	}
 	/* Bounded by the request, which the slot bounds. */
 	runs = calloc(max ? max : 1, sizeof(*runs));
 	ranges = calloc(max ? max : 1, sizeof(*ranges));

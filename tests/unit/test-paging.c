@@ -23,6 +23,7 @@
 #include "paging-serve.h"
 #include "paging.h"
 #include "pin-serve.h"
+#include "zhostd.h"
 #include "../lib/tap.h"
 
 #define MIB		(1ULL << 20)
@@ -197,6 +198,82 @@ static void test_plan(int memfd)
 	zhostd_memory_destroy(&m);
 }
 
+/* A hint request of @n runs of one page each, from page @first on. */
+static uint32_t hint_req(uint8_t *req, uint32_t n, uint64_t first)
+{
+	struct vmrpc_paging_hints h = { .nr = htole32(n) };
+
+	memcpy(req, &h, sizeof(h));
+	for (uint32_t i = 0; i < n; i++) {
+		struct vmrpc_paging_run r = { .first = htole64(first + i),
+					      .count = htole32(1) };
+
+		memcpy(req + 8 + 16 * i, &r, sizeof(r));
+	}
+	return 8 + 16 * n;
+}
+
+/*
+ * zhostd_paging_serve() as a hostile guest calls it: every refusal is
+ * counted in the module's bad_calls (a reply with no room for it too),
+ * and hints of unplugged or pinned subblocks page nothing.
+ */
+static void test_serve(int memfd)
+{
+	struct vmrpc_host_data_area area = { .offset = OFFSET, .size = DATA,
+					     .subblock_size = SB };
+	struct zhostd_paging_info pi;
+	struct vmrpc_paging_reply rep;
+	struct zhostd zd;
+	uint8_t req[8 + 16 * 4];
+	uint32_t len, rlen = 0, st, reason;
+	char err[160];
+
+	memset(&zd, 0, sizeof(zd));
+	if (zhostd_memory_init(&zd.mem, memfd, &area, DATA, DATA, err, sizeof(err)) ||
+	    zhostd_pin_init(&zd.pin, memfd, &area, ZHOSTD_PIN_NO_CEILING, false) ||
+	    zhostd_paging_init(&zd.paging, memfd, &area, true, 0)) {
+		tap_ok(false, "backend: %s", err);
+		return;
+	}
+	zhostd_memory_set_pin(&zd.mem, &zd.pin);
+	plug(&zd.mem, 0, 2);
+	pin_sb(&zd.mem, 1);
+
+	len = hint_req(req, 1, 3);
+	req[8 + 14] = 1;	/* reserved */
+	st = zhostd_paging_serve(&zd, VMRPC_PAGING_HINT, req, len, &rep,
+				 sizeof(rep), &rlen);
+	len = hint_req(req, 1, 3);
+	st |= zhostd_paging_serve(&zd, VMRPC_PAGING_HINT, req, len, &rep, 8,
+				  &rlen) << 8;
+	zhostd_paging_get(&zd.paging, &pi);
+	tap_ok(st == (VMRPC_EINVAL | VMRPC_ERANGE << 8) && rlen == 0 &&
+	       pi.stats.bad_calls == 2 && pi.stats.hint_calls == 2,
+	       "a malformed hint and one without room for the reply: both refused and counted (status %#x, bad_calls %llu)",
+	       st, (unsigned long long)pi.stats.bad_calls);
+
+	/* The host pages: hints of sb 1 (pinned) and sb 5 (not plugged). */
+	zhostd_paging_update(&zd.paging, 1ULL << 30, 1ULL << 30, &reason);
+	len = hint_req(req, 2, 512);
+	st = zhostd_paging_serve(&zd, VMRPC_PAGING_HINT, req, len, &rep,
+				 sizeof(rep), &rlen);
+	len = hint_req(req, 4, 5 * 512);
+	st |= zhostd_paging_serve(&zd, VMRPC_PAGING_HINT, req, len, &rep,
+				  sizeof(rep), &rlen);
+	zhostd_paging_get(&zd.paging, &pi);
+	tap_ok(st == VMRPC_OK && rlen == sizeof(rep) && !rep.accepted &&
+	       le32toh(rep.mode) == VMRPC_PAGING_MODE_HOST &&
+	       pi.stats.skipped_pinned == 2 && pi.stats.skipped_unplugged == 4 &&
+	       pi.stats.accepted == 0 && pi.stats.pageout_calls == 0,
+	       "hints of a pinned and an unplugged subblock: none accepted, none paged (%llu pinned, %llu unplugged)",
+	       (unsigned long long)pi.stats.skipped_pinned,
+	       (unsigned long long)pi.stats.skipped_unplugged);
+	zhostd_paging_destroy(&zd.paging);
+	zhostd_pin_destroy(&zd.pin);
+	zhostd_memory_destroy(&zd.mem);
+}
+
 /* A child maps the memfd as QEMU does and touches 4 MiB of the data area. */
 static void test_pageout(int memfd)
 {
@@ -264,13 +341,14 @@ int main(void)
 	int memfd;
 
 	tap_timeout(60, NULL);
-	tap_plan(16);
+	tap_plan(18);
 	test_maps();
 	test_swap_and_mode();
 	memfd = memfd_create("test-paging", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
 	test_plan(memfd);
+	test_serve(memfd);
 	test_pageout(memfd);
 	return tap_done();
 }
