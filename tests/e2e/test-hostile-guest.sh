@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # A hostile guest attacks zhostd while the well-behaved traffic goes on.
 # zhostd is the build with AddressSanitizer and UndefinedBehaviorSanitizer
-# (build/tests/zhostd-san). In the guest, vmrpc_adversary maps the device's
+# (build/tests/zhostd-san), with host paging on and a ceiling on pinning
+# (--host-paging, --max-pinned). In the guest, vmrpc_adversary maps the device's
 # BARs through sysfs and sends malformed calls in rounds from the last
 # guest->host slots, floods every doorbell, and keeps the guest kernel's own
-# pings going. Meanwhile the host resizes the guest (the kernel's plug and
+# pings going; among the calls, malformed pin batches and paging hints,
+# floods of pin and unpin of one subblock and floods of hints of subblocks
+# it never plugged. Meanwhile the host resizes the guest (the kernel's plug and
 # unplug calls), pings it, reads its meminfo and zhostd's status. Then it
 # tells the adversary to stop and checks: zhostd alive and serving, every
 # well-behaved call worked, every class of malformed traffic counted by
-# zhostd at least as often as the adversary saw it refused, the doorbells
+# zhostd at least as often as the adversary saw it refused, nothing pinned
+# beyond the ceiling or outside what the guest plugged, no hint of an
+# unplugged subblock accepted, the doorbells
 # cost at most one pass each, balloon-ctl check consistent, zhostd's log
 # bounded by its rate limit, and no sanitizer report once zhostd exited.
 # The host's side lasts ATTACK_S seconds (default 30), in whole rounds.
@@ -32,7 +37,7 @@ export UBSAN_OPTIONS="log_path=$VM_TMP/ubsan:print_stacktrace=1:halt_on_error=1"
 name=e2e-hostile-guest
 dir=$ZHOST_RUNTIME_DIR/$name
 log=$(vm_console "$name")
-tap_plan 15
+tap_plan 16
 bctl() { vm_bctl "$name" "$@"; }
 # A number of the adversary's summary: adv "status einval", adv "count
 # doorbells", adv "class replay sent"; 0 when it printed none.
@@ -45,7 +50,9 @@ adv() {
 st() { jq -r "$1 // 0" "$VM_TMP/status.json" 2>/dev/null; }
 
 # 1 GiB BAR: 896 MiB of data area, of which the guest gets at most 256.
-vm_start "$name" vmrpc_adversary -m 512M -H 64M --host-max 256M --append quiet
+MAX_PINNED=$((16 << 20))
+vm_start "$name" vmrpc_adversary -m 512M -H 64M --host-max 256M \
+	-Z --host-paging -Z --max-pinned=$MAX_PINNED --append quiet
 tap_ok $? "zhost-run starts a guest under the sanitized zhostd"
 zpid=$(cat "$dir/zhostd.pid" 2>/dev/null)
 tap_check "the zhostd serving it is the sanitized build" \
@@ -99,19 +106,26 @@ tr -d '\r' <"$log" | sed -n 's/^vmrpc-adversary: \(class\|status\|count\) /#   /
 tap_diag "zhostd stats: $(jq -c '.stats' "$VM_TMP/status.json")"
 tap_diag "zhostd memory: $(jq -c '.memory.stats' "$VM_TMP/status.json")"
 tap_diag "zhostd pins: $(jq -c '.pins.stats' "$VM_TMP/status.json")"
+tap_diag "zhostd paging, mode $(jq -r '.paging.mode + " (" + .paging.reason + ")"' \
+	"$VM_TMP/status.json"): $(jq -c '.paging.counters' "$VM_TMP/status.json")"
 tap_diag "zhostd suppressed: $(jq -c '.suppressed' "$VM_TMP/status.json")"
 
 # Each refusal the adversary saw, zhostd counted (the guest kernel's own
 # calls may add to zhostd's counts, never take away).
 short=
-for s in enomod enoproc einval e2big estate eseq eperm; do
+for s in enomod enoproc einval e2big estate eseq eperm erange; do
 	[ "$(st ".stats.g2h_$s")" -ge "$(adv "status $s")" ] || short+=" g2h_$s"
 done
 [ "$(st .memory.stats.bad_calls)" -ge "$(adv "count mem-einval")" ] || short+=" memory.bad_calls"
 [ "$(st .memory.stats.unplug_unplugged)" -ge "$(adv "count unplug-unplugged")" ] || short+=" unplug_unplugged"
 [ "$(st .memory.stats.plug_refused)" -ge "$(adv "count plug-eperm")" ] || short+=" plug_refused"
-[ "$(st .pins.stats.bad_calls)" -ge "$(adv "count pin-einval")" ] || short+=" pins.bad_calls"
+[ "$(st .pins.stats.bad_calls)" -ge "$(adv "count pin-bad")" ] || short+=" pins.bad_calls"
 [ "$(st .pins.stats.refused_runs)" -ge "$(adv "count pin-refused")" ] || short+=" pins.refused_runs"
+[ "$(st .paging.counters.bad_calls)" -ge "$(adv "count paging-bad")" ] || short+=" paging.bad_calls"
+# A hint of an unplugged subblock is skipped, or all of it refused when
+# the mode is off (a host without swap).
+[ $(($(st .paging.counters.skipped_unplugged) + $(st .paging.counters.refused_mode))) \
+	-ge "$(adv "count paging-unplugged-bytes")" ] || short+=" paging.skipped_unplugged"
 tap_check "zhostd counted every refusal the adversary got${short:+ (short:$short)}" [ -z "$short" ]
 
 missing= classes=0 malformed=0
@@ -119,11 +133,18 @@ for c in $(tr -d '\r' <"$log" | sed -n 's/^vmrpc-adversary: class \([^ ]*\) .*/\
 	classes=$((classes + 1))
 	[ "$(adv "class $c sent")" -gt 0 ] || missing+=" $c"
 done
-for s in enomod enoproc einval e2big estate eseq eperm; do
+for s in enomod enoproc einval e2big estate eseq eperm erange; do
 	malformed=$((malformed + $(adv "status $s")))
 done
 tap_check "$classes classes of hostile traffic sent, $malformed malformed calls refused${missing:+ (not sent:$missing)}" \
-	[ "$classes" -eq 15 ] && [ -z "$missing" ] && [ "$malformed" -gt 0 ]
+	[ "$classes" -eq 18 ] && [ -z "$missing" ] && [ "$malformed" -gt 0 ]
+
+# The adversary's pins were all refused (its TAP says each was) and the
+# guest kernel's stay within the ceiling and what the guest plugged.
+pinned=$(st .pins.guest_pinned) locked=$(st .pins.locked) plugged=$(st .memory.plugged)
+tap_check "pinned $pinned bytes ($locked locked) of $plugged plugged, ceiling $MAX_PINNED" \
+	[ "$pinned" -le "$MAX_PINNED" ] && [ "$locked" -le "$MAX_PINNED" ] &&
+	[ "$pinned" -le "$plugged" ]
 
 rung=$(adv "count doorbells") db=$(st .stats.doorbells) wk=$(st .stats.wakeups)
 tap_check "doorbells: the adversary rang $rung, zhostd counted $db and woke $wk times (one bounded pass each)" \
@@ -135,9 +156,9 @@ st_check=$?
 tap_check "balloon-ctl check: zhostd, guest and memfd agree after the attack" [ $st_check -eq 0 ]
 
 # A guest can make zhostd write: at most the burst and then the steady
-# rate of each of the five kinds, plus the few lines a resize writes.
+# rate of each of the six kinds, plus the few lines a resize writes.
 lines=$(($(wc -l <"$dir/zhostd.log") - lines0))
-bound=$((5 * 20 + 5 * 5 * elapsed + 100))
+bound=$((6 * 20 + 6 * 5 * elapsed + 100))
 suppressed=$(st .suppressed.total)
 tap_check "zhostd wrote $lines log lines in $elapsed s (bound $bound), $suppressed suppressed" \
 	[ "$lines" -le "$bound" ]

@@ -9,8 +9,12 @@
  * procedures, replayed sequence numbers, bad header fields, a slot a
  * second thread rewrites while the host reads it, unplugs of subblocks
  * never plugged, a plug beyond the maximum, resize reports with
- * impossible numbers, pin batches that are malformed, overlap or name
- * unplugged subblocks, floods of doorbells on every vector (and on
+ * impossible numbers, pin batches that are malformed (reserved fields,
+ * counts that disagree with the length, runs past the data area or whose
+ * end overflows, overlapping runs, unknown ops), name unplugged subblocks
+ * or flood pin and unpin of one subblock, paging hints that are malformed
+ * (runs outside the data area or across a subblock, count 0, reserved
+ * fields, unknown sources) or name unplugged subblocks, floods of doorbells on every vector (and on
  * vectors and peers that do not exist), and a superblock whose layout
  * says the slots lie outside BAR2 and the data area in the control area. Meanwhile a second thread makes
  * the guest kernel's own calls (debugfs vmrpc/ping), which must all work.
@@ -28,7 +32,7 @@
  *   vmrpc-adversary: attacking
  *   vmrpc-adversary: class NAME sent N unexpected N
  *   vmrpc-adversary: status NAME N        (answers, by VMRPC status)
- *   vmrpc-adversary: count WHAT N         (mem-einval, pin-einval, ...)
+ *   vmrpc-adversary: count WHAT N         (mem-einval, pin-bad, ...)
  *   vmrpc-adversary: stopped after N rounds
  *
  * then its TAP results, and exits when the host says "done".
@@ -58,6 +62,9 @@
 #define ADV_ANSWER_S	10		/* a call the host never answers */
 #define ADV_FLOOD	2000		/* doorbells per round */
 #define ADV_UNPLUGS	8		/* unplugs of unplugged subblocks per round */
+#define ADV_PIN_FLOOD	32		/* pin+unpin of one subblock per round */
+#define ADV_HINT_FLOOD	32		/* hints of unplugged subblocks per round */
+#define ADV_HINT_RUNS	8		/* runs per such hint */
 #define ADV_SEQ_BASE	1000000		/* above what a fresh slot served */
 #define ADV_NR_STATUS	(VMRPC_NR_ERRORS + 1)	/* the last: no status */
 #define PING_PATH	"/sys/kernel/debug/vmrpc/ping"
@@ -68,7 +75,8 @@ enum adv_class {
 	C_WRONG_SIZE, C_PAST_PAYLOAD, C_BAD_OFFSET, C_UNKNOWN_MODULE,
 	C_UNKNOWN_PROC, C_REPLAY, C_BAD_HEADER, C_REWRITE, C_UNPLUG_UNPLUGGED,
 	C_PLUG_BEYOND_MAX, C_IMPOSSIBLE_REPORT, C_PIN_BAD, C_PIN_UNPLUGGED,
-	C_DOORBELL_FLOOD, C_SUPERBLOCK, C_NR
+	C_PIN_FLOOD, C_PAGING_BAD, C_PAGING_UNPLUGGED, C_DOORBELL_FLOOD,
+	C_SUPERBLOCK, C_NR
 };
 
 static const char *const class_name[C_NR] = {
@@ -85,6 +93,9 @@ static const char *const class_name[C_NR] = {
 	[C_IMPOSSIBLE_REPORT] = "impossible-report",
 	[C_PIN_BAD] = "pin-bad-runs",
 	[C_PIN_UNPLUGGED] = "pin-unplugged",
+	[C_PIN_FLOOD] = "pin-flood",
+	[C_PAGING_BAD] = "paging-bad-runs",
+	[C_PAGING_UNPLUGGED] = "paging-unplugged",
 	[C_DOORBELL_FLOOD] = "doorbell-flood",
 	[C_SUPERBLOCK] = "superblock-offsets",
 };
@@ -106,6 +117,7 @@ struct adv {
 	uint64_t ctrl_size;
 	uint64_t sb_size;
 	uint64_t nr_sb;		/* subblocks in the data area */
+	uint64_t sb_pages;	/* paging pages in a subblock */
 	uint64_t max_sb;	/* the most the host grants, in subblocks */
 	uint64_t seq[ADV_SLOTS];
 	/* the tallies */
@@ -113,8 +125,9 @@ struct adv {
 	uint64_t unexpected[C_NR];
 	uint64_t unanswered;
 	uint64_t status[ADV_NR_STATUS];
-	uint64_t mem_einval, pin_einval, unplug_unplugged, plug_eperm;
+	uint64_t mem_einval, pin_bad, unplug_unplugged, plug_eperm;
 	uint64_t pin_refused, doorbells;
+	uint64_t paging_bad, paging_unplugged;	/* calls; bytes */
 };
 
 /* A call as this program means to write it into a slot. */
@@ -213,8 +226,13 @@ static uint32_t adv_tally(struct adv *a, enum adv_class cls,
 		       c->module, c->proc, status_name[st]);
 	if (st == VMRPC_EINVAL && c->module == VMRPC_MOD_MEM)
 		a->mem_einval++;
-	if (st == VMRPC_EINVAL && c->module == VMRPC_MOD_PIN)
-		a->pin_einval++;
+	/* The pin and paging modules count both as bad calls. */
+	if ((st == VMRPC_EINVAL || st == VMRPC_ERANGE) &&
+	    c->module == VMRPC_MOD_PIN)
+		a->pin_bad++;
+	if ((st == VMRPC_EINVAL || st == VMRPC_ERANGE) &&
+	    c->module == VMRPC_MOD_PAGING)
+		a->paging_bad++;
 	return st;
 }
 
@@ -301,11 +319,14 @@ static void attack_offsets(struct adv *a)
 
 static void attack_numbers(struct adv *a)
 {
-	static const uint16_t mods[] = { 5, 31, VMRPC_NR_MODULES - 1,
+	static const uint16_t mods[] = { VMRPC_MOD_PAGING + 1, 31,
+					 VMRPC_NR_MODULES - 1,
 					 VMRPC_NR_MODULES, 0xffff };
 	struct { uint16_t mod, proc; } procs[] = {
 		{ VMRPC_MOD_CORE, 77 }, { VMRPC_MOD_MEM, 99 },
 		{ VMRPC_MOD_MEM, VMRPC_MEM_STATUS }, { VMRPC_MOD_PIN, 1 },
+		{ VMRPC_MOD_PIN, VMRPC_PIN_STATUS },
+		{ VMRPC_MOD_PAGING, VMRPC_PAGING_SET_MODE },
 	};
 
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
@@ -451,7 +472,7 @@ static void attack_pins(struct adv *a)
 		struct vmrpc_pin_batch b;
 		struct vmrpc_pin_op o[2];
 	} p;
-	struct vmrpc_pin_result res;
+	struct vmrpc_pin_result res[2];
 	struct adv_call c = { .module = VMRPC_MOD_PIN,
 			      .proc = VMRPC_PIN_UPDATE, .req = &p,
 			      .copy_len = sizeof(p), .req_len = sizeof(p) };
@@ -481,25 +502,197 @@ static void attack_pins(struct adv *a)
 	p.o[1].first = htole64(top_sb(a));
 	p.o[1].count = htole32(1);
 	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
-	/* more runs than the request holds */
+	/* more runs than the request holds, and fewer */
 	PIN_RESET(1);
 	p.b.nr = htole32(1000);
 	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	PIN_RESET(2);
+	p.b.nr = htole32(1);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	/* no runs at all */
+	PIN_RESET(0);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	/* reserved fields */
+	PIN_RESET(1);
+	p.b.reserved = htole32(1);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	PIN_RESET(1);
+	p.o[0].reserved = htole16(0x8000);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	/* first + count overflows, or is far past the end */
+	PIN_RESET(1);
+	p.o[0].first = htole64(UINT64_MAX - 1);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	PIN_RESET(1);
+	p.o[0].count = htole32(UINT32_MAX);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	/* two runs that each fit but together name more than the area */
+	PIN_RESET(2);
+	p.o[0].first = 0;
+	p.o[0].count = htole32((uint32_t)a->nr_sb);
+	p.o[1].first = htole64(top_sb(a));
+	p.o[1].count = htole32(1);
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_EINVAL));
+	/* no room in the response for the results */
+	PIN_RESET(2);
+	p.o[1].first = htole64(top_sb(a) - 3);
+	c.resp_len = 16;
+	adv_call(a, C_PIN_BAD, &c, BIT(VMRPC_ERANGE));
+	c.resp_len = 0;
 	/* well formed, but the guest never plugged them: refused per run */
 	PIN_RESET(1);
 	p.o[0].op = htole16(VMRPC_PIN_OP_PIN);
 	adv_post(a, 0, &c);
 	st = adv_tally(a, C_PIN_UNPLUGGED, &c,
-		       adv_collect(a, 0, &res, sizeof(res)), BIT(VMRPC_OK));
-	if (st == VMRPC_OK && le32toh(res.done) == 0 &&
-	    le16toh(res.reason) != VMRPC_PIN_R_NONE)
+		       adv_collect(a, 0, res, sizeof(res[0])), BIT(VMRPC_OK));
+	if (st == VMRPC_OK && le32toh(res[0].done) == 0 &&
+	    le16toh(res[0].reason) != VMRPC_PIN_R_NONE)
 		a->pin_refused++;
 	else if (st == VMRPC_OK)
 		a->unexpected[C_PIN_UNPLUGGED]++;
 	/* and unpinned again: no shortfall stays behind */
 	PIN_RESET(1);
 	adv_call(a, C_PIN_UNPLUGGED, &c, BIT(VMRPC_OK));
+	/*
+	 * A flood of pin and unpin of one unplugged subblock, two runs a
+	 * call: every pin is refused (and would be a log line without the
+	 * rate limit), every unpin is accepted and changes nothing.
+	 */
+	for (int i = 0; i < ADV_PIN_FLOOD; i++) {
+		PIN_RESET(2);
+		p.o[0].first = htole64(top_sb(a));
+		p.o[0].count = htole32(1);
+		p.o[0].op = htole16(VMRPC_PIN_OP_PIN);
+		p.o[1].first = htole64(top_sb(a) - 1);
+		p.o[1].count = htole32(1);
+		adv_post(a, 0, &c);
+		st = adv_tally(a, C_PIN_FLOOD, &c,
+			       adv_collect(a, 0, res, sizeof(res)), BIT(VMRPC_OK));
+		if (st != VMRPC_OK)
+			continue;
+		if (le32toh(res[0].done) == 0 &&
+		    le16toh(res[0].reason) == VMRPC_PIN_R_NOT_PLUGGED)
+			a->pin_refused++;
+		else
+			a->unexpected[C_PIN_FLOOD]++;
+		if (le32toh(res[1].done) != 1)
+			a->unexpected[C_PIN_FLOOD]++;
+		PIN_RESET(1);
+		p.o[0].first = htole64(top_sb(a));
+		p.o[0].count = htole32(1);
+		adv_call(a, C_PIN_FLOOD, &c, BIT(VMRPC_OK));
+	}
 #undef PIN_RESET
+}
+
+/* A run of hints: pages [first, first + count) of the data area. */
+static void hint_run(struct vmrpc_paging_run *r, uint64_t first,
+		     uint32_t count, uint16_t source)
+{
+	memset(r, 0, sizeof(*r));
+	r->first = htole64(first);
+	r->count = htole32(count);
+	r->source = htole16(source);
+}
+
+static void attack_paging(struct adv *a)
+{
+	struct {
+		struct vmrpc_paging_hints h;
+		struct vmrpc_paging_run r[ADV_HINT_RUNS];
+	} p;
+	struct vmrpc_paging_reply rep;
+	uint64_t top = top_sb(a) * a->sb_pages, end = a->nr_sb * a->sb_pages;
+	struct adv_call c = { .module = VMRPC_MOD_PAGING,
+			      .proc = VMRPC_PAGING_HINT, .req = &p,
+			      .resp_len = sizeof(rep) };
+	uint32_t st;
+
+#define HINT_RESET(n) do {						\
+		memset(&p, 0, sizeof(p));				\
+		p.h.nr = htole32(n);					\
+		for (int k = 0; k < ADV_HINT_RUNS; k++)			\
+			hint_run(&p.r[k], top + k, 1,			\
+				 VMRPC_PAGING_SRC_RECLAIM);		\
+		c.req_len = c.copy_len = 8 + 16 * (n);			\
+	} while (0)
+	/* outside the data area, and overflowing first + count */
+	HINT_RESET(1);
+	p.r[0].first = htole64(end);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(1);
+	p.r[0].first = htole64(end - 1);
+	p.r[0].count = htole32(2);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(1);
+	p.r[0].first = htole64(UINT64_MAX);
+	p.r[0].count = htole32(UINT32_MAX);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	/* across the boundary of two subblocks */
+	HINT_RESET(1);
+	p.r[0].first = htole64(top - 1);
+	p.r[0].count = htole32(2);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	/* count 0 */
+	HINT_RESET(2);
+	p.r[1].count = 0;
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	/* nr that disagrees with the length, and no runs */
+	HINT_RESET(2);
+	p.h.nr = htole32(3);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(2);
+	p.h.nr = htole32(UINT32_MAX);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(0);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(1);
+	c.req_len = c.copy_len = 8 + 16 + 8;
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	/* reserved fields and unknown sources */
+	HINT_RESET(1);
+	p.h.reserved = htole32(1);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(1);
+	p.r[0].reserved = htole16(1);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(3);
+	p.r[2].source = htole16(2);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	HINT_RESET(1);
+	p.r[0].source = htole16(0xffff);
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_EINVAL));
+	/* no room in the response for the reply */
+	HINT_RESET(1);
+	c.resp_len = 8;
+	adv_call(a, C_PAGING_BAD, &c, BIT(VMRPC_ERANGE));
+	c.resp_len = sizeof(rep);
+	/*
+	 * A flood of well-formed hints, all of subblocks the guest never
+	 * plugged (whole ones, single pages, overlapping runs): answered,
+	 * and not a page of them accepted.
+	 */
+	for (int i = 0; i < ADV_HINT_FLOOD; i++) {
+		uint64_t pages = 0;
+
+		HINT_RESET(ADV_HINT_RUNS);
+		hint_run(&p.r[0], top, (uint32_t)a->sb_pages,
+			 VMRPC_PAGING_SRC_IDLE);
+		hint_run(&p.r[1], top - a->sb_pages, (uint32_t)a->sb_pages,
+			 VMRPC_PAGING_SRC_RECLAIM);
+		for (int k = 0; k < ADV_HINT_RUNS; k++)
+			pages += le32toh(p.r[k].count);
+		adv_post(a, 0, &c);
+		st = adv_tally(a, C_PAGING_UNPLUGGED, &c,
+			       adv_collect(a, 0, &rep, sizeof(rep)),
+			       BIT(VMRPC_OK));
+		if (st != VMRPC_OK)
+			continue;
+		a->paging_unplugged += pages * VMRPC_PAGING_PAGE_SIZE;
+		if (le64toh(rep.accepted))
+			a->unexpected[C_PAGING_UNPLUGGED]++;
+	}
+#undef HINT_RESET
 }
 
 static void attack_doorbells(struct adv *a)
@@ -602,6 +795,9 @@ static int adv_open(struct adv *a)
 	    data_size / a->sb_size < 2 * ADV_UNPLUGS)
 		return -1;
 	a->nr_sb = data_size / a->sb_size;
+	a->sb_pages = a->sb_size / VMRPC_PAGING_PAGE_SIZE;
+	if (a->sb_pages < ADV_HINT_RUNS)
+		return -1;
 	for (int i = 0; i < ADV_SLOTS; i++)
 		a->seq[i] = ADV_SEQ_BASE;
 	/* The maximum, from the host, the one well-formed memory call. */
@@ -647,6 +843,7 @@ int main(void)
 		attack_rewrite(&a);
 		attack_memory(&a);
 		attack_pins(&a);
+		attack_paging(&a);
 		attack_doorbells(&a);
 		attack_superblock(&a);
 		rounds++;
@@ -665,16 +862,20 @@ int main(void)
 		printf("vmrpc-adversary: status %s %llu\n", status_name[s],
 		       (unsigned long long)a.status[s]);
 	printf("vmrpc-adversary: count mem-einval %llu\n"
-	       "vmrpc-adversary: count pin-einval %llu\n"
+	       "vmrpc-adversary: count pin-bad %llu\n"
 	       "vmrpc-adversary: count unplug-unplugged %llu\n"
 	       "vmrpc-adversary: count plug-eperm %llu\n"
 	       "vmrpc-adversary: count pin-refused %llu\n"
+	       "vmrpc-adversary: count paging-bad %llu\n"
+	       "vmrpc-adversary: count paging-unplugged-bytes %llu\n"
 	       "vmrpc-adversary: count doorbells %llu\n"
 	       "vmrpc-adversary: count kernel-pings %llu\n",
-	       (unsigned long long)a.mem_einval, (unsigned long long)a.pin_einval,
+	       (unsigned long long)a.mem_einval, (unsigned long long)a.pin_bad,
 	       (unsigned long long)a.unplug_unplugged,
 	       (unsigned long long)a.plug_eperm,
 	       (unsigned long long)a.pin_refused,
+	       (unsigned long long)a.paging_bad,
+	       (unsigned long long)a.paging_unplugged,
 	       (unsigned long long)a.doorbells, (unsigned long long)ping.ok);
 	printf("vmrpc-adversary: stopped after %llu rounds\n",
 	       (unsigned long long)rounds);
