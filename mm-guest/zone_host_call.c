@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The provider's calls to the host, VMRPC module VMRPC_MOD_MEM: the
- * configuration, plug, unplug, how a resize ended, asking for more; and
- * VMRPC_MOD_PIN: the subblocks to pin and unpin. The
+ * configuration, plug, unplug, how a resize ended, asking for more;
+ * VMRPC_MOD_PIN: the subblocks to pin and unpin; and VMRPC_MOD_PAGING:
+ * the pages the host may page out. The
  * lowest layer of the provider: it knows the wire format and nothing of
  * the provider's state. The host's calls to the guest are in
  * zone_host_serve.c.
@@ -162,4 +163,23 @@ int zone_host_call_pin(const struct vmrpc_pin_batch *batch,
 	return zone_host_call_module(VMRPC_MOD_PIN, VMRPC_PIN_UPDATE, batch,
 				     struct_size(batch, ops, nr), results,
 				     nr * sizeof(*results));
+}
+
+/**
+ * zone_host_call_hint() - tell the host which pages of ZONE_HOST are cold
+ * @hints: the runs, @hints->nr of them, in little-endian as sent
+ * @reply: filled with the host's reply, as the host sent it (unchecked:
+ *	the caller validates what it uses)
+ *
+ * Return: 0, -EOPNOTSUPP when the host does not page for guests, or
+ * another negative errno.
+ */
+int zone_host_call_hint(const struct vmrpc_paging_hints *hints,
+			struct vmrpc_paging_reply *reply)
+{
+	u32 nr = le32_to_cpu(hints->nr);
+
+	return zone_host_call_module(VMRPC_MOD_PAGING, VMRPC_PAGING_HINT,
+				     hints, struct_size(hints, runs, nr),
+				     reply, sizeof(*reply));
 }

@@ -132,6 +132,9 @@ static int zone_host_setup(struct zone_host_provider *zp,
 		ret = zone_host_pin_setup(zp);
 		if (ret)
 			goto err_group;
+		ret = zone_host_paging_setup(zp);
+		if (ret)
+			goto err_group;
 		ret = zone_host_plug_register(zp);
 		if (ret)
 			goto err_group;
@@ -246,6 +249,7 @@ static void zone_host_detach_cb(struct vmrpc_client *client)
 	cancel_work(&zp->work);
 	/* The pressure worker takes no lock, and its calls fail now. */
 	cancel_delayed_work_sync(&zp->pressure);
+	zone_host_paging_detach(zp);
 	plugged = READ_ONCE(zp->nr_plugged);
 	if (plugged)
 		pr_warn("zonehost device gone with %lu MiB plugged: that memory stays in use\n",
@@ -327,6 +331,7 @@ static struct zone_host_provider *zone_host_provider_alloc(void)
 	INIT_DEFERRABLE_WORK(&zp->pressure, zone_host_pressure);
 	INIT_WORK(&zp->attach_work, zone_host_attach_work);
 	zone_host_pin_init(zp);
+	zone_host_paging_init(zp);
 	zp->client.name = "zone_host";
 	zp->client.attach = zone_host_attach_cb;
 	zp->client.detach = zone_host_detach_cb;

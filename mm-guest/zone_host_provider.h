@@ -14,21 +14,23 @@
  *
  * Its files, each using only those above it in this list:
  *
- *   zone_host_call.c      calls to the host (VMRPC_MOD_MEM and
- *                         VMRPC_MOD_PIN, guest to host)
+ *   zone_host_call.c      calls to the host (VMRPC_MOD_MEM,
+ *                         VMRPC_MOD_PIN and VMRPC_MOD_PAGING, guest to host)
  *   zone_host_plug.c      subblock geometry, plugging, the online callback
  *   zone_host_pin.c       mlocked pages per subblock, pinning by the host
+ *   zone_host_paging.c    host paging: reclaim's cold hints for the host
  *   zone_host_pin_holders.c  which processes hold the pinned subblocks
  *   zone_host_unplug.c    unplugging and the floor
  *   zone_host_resize.c    the requested size and the worker that reaches it
  *   zone_host_pressure.c  asking the host for more when the guest runs short
- *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM and
- *                         VMRPC_MOD_PIN)
+ *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM,
+ *                         VMRPC_MOD_PIN and VMRPC_MOD_PAGING)
  *   zone_host_sysfs.c     /sys/kernel/mm/zone_host/
  *   zone_host_provider.c  binding to the device, setup, notifiers, init
  *
  * The working-set estimator (zone_host_wss*.c, zone_host_wss.h) uses none
- * of them; zone_host_provider.c starts it.
+ * of them but zone_host_paging_idle(), declared in its own header;
+ * zone_host_provider.c starts it.
  */
 #ifndef _MM_ZONE_HOST_PROVIDER_H
 #define _MM_ZONE_HOST_PROVIDER_H
@@ -147,6 +149,79 @@ struct zone_host_pin {
 	struct zone_host_pin_stats stats;
 };
 
+/* Counters of host paging, in /sys/kernel/mm/zone_host/paging/; atomic. */
+struct zone_host_paging_stats {
+	atomic64_t hinted;		/* pages sent to the host as hints */
+	atomic64_t hint_calls;		/* VMRPC_PAGING_HINT calls made */
+	atomic64_t accepted;		/* of @hinted, pages the host took */
+	atomic64_t kept;		/* pages reclaim kept for the host */
+	atomic64_t idle;		/* idle pages the estimator hinted */
+	atomic64_t guest_swapped;	/* pages reclaim left to the guest's swap */
+	atomic64_t dropped;		/* kept pages never hinted */
+	atomic64_t errors;		/* hint calls that failed */
+};
+
+/* A run of queued pages, counted from the start of the data area. */
+struct zone_host_paging_run {
+	unsigned long first;
+	unsigned int count;
+	u16 source;		/* VMRPC_PAGING_SRC_* */
+};
+
+/**
+ * struct zone_host_paging - who pages ZONE_HOST, and the hints for the host
+ *
+ * The reclaim hook (zone_host_paging_keep(), called from mm/vmscan.c)
+ * only decides and queues; @work, in process context, sends the hints.
+ * Geometry fields are set once, before @enabled is set and the hook can
+ * run, and never change.
+ *
+ * @base_pfn: geometry: first page frame of the data area
+ * @nr_pages: geometry: pages in the data area
+ * @sb_order: geometry: page order of a subblock (a run stays in one)
+ * @enabled: the hook looks at the data area: set once, after the geometry,
+ *	with WRITE_ONCE(), before the static key is enabled
+ * @fallback_priority: reclaim at this scan priority or a lower (more
+ *	desperate) one leaves folios to the guest's swap even in host mode;
+ *	written by sysfs with WRITE_ONCE(), read with READ_ONCE()
+ * @idle_windows: the working-set estimator hints a folio idle this many
+ *	windows, 0 never; as @fallback_priority
+ * @buf_lock: protects @buf, @nr_buf and @buf_pages; @mode and @reason
+ *	are written under it (WRITE_ONCE()) and read with READ_ONCE() anywhere
+ * @mode: VMRPC_PAGING_MODE_*: who pages the zone now
+ * @reason: VMRPC_PAGING_R_* the host gave when it last stopped paging
+ * @buf: runs queued by the hook, ZONE_HOST_PAGING_BUF_RUNS of them at
+ *	most; allocated with the geometry and never freed
+ * @nr_buf: runs in @buf
+ * @buf_pages: pages in @buf
+ * @lock: serializes @work; protects @hints and @reply
+ * @hints: the call being sent
+ * @reply: the host's reply to it
+ * @max_runs: runs @hints holds; set with the geometry
+ * @work: sends the queued runs (on the provider's workqueue)
+ * @stats: counters
+ */
+struct zone_host_paging {
+	unsigned long base_pfn;
+	unsigned long nr_pages;
+	unsigned int sb_order;
+	bool enabled;
+	int fallback_priority;
+	unsigned int idle_windows;
+	spinlock_t buf_lock;		/* see kernel-doc above */
+	u32 mode;
+	u32 reason;
+	struct zone_host_paging_run *buf;
+	unsigned int nr_buf;
+	unsigned long buf_pages;
+	struct mutex lock;		/* see kernel-doc above */
+	struct vmrpc_paging_hints *hints;
+	struct vmrpc_paging_reply reply;
+	unsigned int max_runs;
+	struct work_struct work;
+	struct zone_host_paging_stats stats;
+};
+
 /**
  * struct zone_host_provider - the one provider of this guest
  *
@@ -235,6 +310,7 @@ struct zone_host_pin {
  * @kobj: /sys/kernel/mm/zone_host/; set once at init
  * @stats: counters
  * @pin: mlocked subblocks and their pins (its own locking)
+ * @paging: who pages the zone, and the host's hints (its own locking)
  */
 struct zone_host_provider {
 	struct mutex lock;		/* see kernel-doc above */
@@ -281,6 +357,7 @@ struct zone_host_provider {
 	struct kobject *kobj;
 	struct zone_host_stats stats;
 	struct zone_host_pin pin;
+	struct zone_host_paging paging;
 };
 
 /* zone_host_call.c */
@@ -292,6 +369,8 @@ int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error);
 int zone_host_call_ask(u64 more, u64 *requested);
 int zone_host_call_pin(const struct vmrpc_pin_batch *batch,
 		       struct vmrpc_pin_result *results);
+int zone_host_call_hint(const struct vmrpc_paging_hints *hints,
+			struct vmrpc_paging_reply *reply);
 
 /* zone_host_plug.c */
 int zone_host_plug_register(struct zone_host_provider *zp);
@@ -332,6 +411,16 @@ unsigned long zone_host_pin_mlocked(struct zone_host_provider *zp);
 int zone_host_pin_status(struct zone_host_provider *zp, void *resp,
 			 u32 resp_size);
 const char *zone_host_pin_reason_name(u32 reason);
+
+/* zone_host_paging.c */
+void zone_host_paging_init(struct zone_host_provider *zp);
+int zone_host_paging_setup(struct zone_host_provider *zp);
+void zone_host_paging_detach(struct zone_host_provider *zp);
+int zone_host_paging_set_mode(struct zone_host_provider *zp, const void *req,
+			      u32 req_len, void *resp, u32 resp_size);
+int zone_host_paging_status(struct zone_host_provider *zp, void *resp,
+			    u32 resp_size);
+const char *zone_host_paging_reason_name(u32 reason);
 
 /* zone_host_pin_holders.c */
 int zone_host_pin_holders(struct zone_host_provider *zp, const void *req,

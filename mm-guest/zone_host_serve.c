@@ -2,7 +2,8 @@
 /*
  * The host's calls to the provider (reverse calls). VMRPC_MOD_MEM: the
  * guest's view of its memory, a new requested size, the plugged map.
- * VMRPC_MOD_PIN: the guest's view of its pins, and who holds them. They
+ * VMRPC_MOD_PIN: the guest's view of its pins, and who holds them.
+ * VMRPC_MOD_PAGING: who pages ZONE_HOST, and the guest's counts. They
  * run on VMRPC's worker threads, concurrently with a resize, so none of
  * them takes the provider's lock.
  */
@@ -122,9 +123,27 @@ static int zone_host_pin_server(void *priv, u16 proc, const void *req,
 	}
 }
 
+/* Reverse calls of VMRPC_MOD_PAGING. */
+static int zone_host_paging_server(void *priv, u16 proc, const void *req,
+				   u32 req_len, void *resp, u32 resp_size)
+{
+	struct zone_host_provider *zp = priv;
+
+	switch (proc) {
+	case VMRPC_PAGING_SET_MODE:
+		return zone_host_paging_set_mode(zp, req, req_len, resp,
+						 resp_size);
+	case VMRPC_PAGING_STATUS:
+		return req_len ? -EINVAL :
+				 zone_host_paging_status(zp, resp, resp_size);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 /**
- * zone_host_serve_init() - serve the host's VMRPC_MOD_MEM and
- *	VMRPC_MOD_PIN calls
+ * zone_host_serve_init() - serve the host's VMRPC_MOD_MEM, VMRPC_MOD_PIN
+ *	and VMRPC_MOD_PAGING calls
  * @zp: the provider the calls are about
  *
  * Return: 0 or a negative errno.
@@ -138,7 +157,17 @@ int zone_host_serve_init(struct zone_host_provider *zp)
 		return ret;
 	ret = vmrpc_register_server(VMRPC_MOD_PIN, zone_host_pin_server, zp);
 	if (ret)
-		vmrpc_unregister_server(VMRPC_MOD_MEM);
+		goto err_mem;
+	ret = vmrpc_register_server(VMRPC_MOD_PAGING, zone_host_paging_server,
+				    zp);
+	if (ret)
+		goto err_pin;
+	return 0;
+
+err_pin:
+	vmrpc_unregister_server(VMRPC_MOD_PIN);
+err_mem:
+	vmrpc_unregister_server(VMRPC_MOD_MEM);
 	return ret;
 }
 
@@ -148,6 +177,7 @@ int zone_host_serve_init(struct zone_host_provider *zp)
  */
 void zone_host_serve_exit(struct zone_host_provider *zp)
 {
+	vmrpc_unregister_server(VMRPC_MOD_PAGING);
 	vmrpc_unregister_server(VMRPC_MOD_PIN);
 	vmrpc_unregister_server(VMRPC_MOD_MEM);
 }

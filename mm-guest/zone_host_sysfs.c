@@ -21,6 +21,9 @@
  *   pin/                 pinning: mlocked_bytes, wanted_bytes,
  *                        pinned_bytes, shortfall_bytes, last_refusal,
  *                        enabled, and its counters
+ *   paging/              host paging: mode (guest or host), reason,
+ *                        fallback_priority and idle_windows (rw), and its
+ *                        counters (pages)
  *   wss/                 the working-set estimator (zone_host_wss_sysfs.c)
  */
 #include <linux/kobject.h>
@@ -314,10 +317,133 @@ static const struct attribute_group zone_host_pin_group = {
 	.attrs = zone_host_pin_attrs,
 };
 
+static ssize_t paging_mode_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	u32 mode = READ_ONCE(to_zp(kobj)->paging.mode);
+
+	return sysfs_emit(buf, "%s\n",
+			  mode == VMRPC_PAGING_MODE_HOST ? "host" : "guest");
+}
+
+static struct kobj_attribute paging_mode_attr =
+	__ATTR(mode, 0444, paging_mode_show, NULL);
+
+static ssize_t paging_reason_show(struct kobject *kobj,
+				  struct kobj_attribute *attr, char *buf)
+{
+	u32 reason = READ_ONCE(to_zp(kobj)->paging.reason);
+
+	return sysfs_emit(buf, "%s\n", zone_host_paging_reason_name(reason));
+}
+
+static struct kobj_attribute paging_reason_attr =
+	__ATTR(reason, 0444, paging_reason_show, NULL);
+
+static ssize_t fallback_priority_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n",
+			  READ_ONCE(to_zp(kobj)->paging.fallback_priority));
+}
+
+/* -1 never falls back; DEF_PRIORITY always does (host mode in name only). */
+static ssize_t fallback_priority_store(struct kobject *kobj,
+				       struct kobj_attribute *attr,
+				       const char *buf, size_t count)
+{
+	int v, ret;
+
+	ret = kstrtoint(buf, 0, &v);
+	if (ret)
+		return ret;
+	if (v < -1 || v > DEF_PRIORITY)
+		return -EINVAL;
+	WRITE_ONCE(to_zp(kobj)->paging.fallback_priority, v);
+	return count;
+}
+
+static struct kobj_attribute fallback_priority_attr =
+	__ATTR_RW(fallback_priority);
+
+static ssize_t idle_windows_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(to_zp(kobj)->paging.idle_windows));
+}
+
+/* Ages are counted up to 254 windows (the estimator's). */
+static ssize_t idle_windows_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &v);
+	if (ret)
+		return ret;
+	if (v > U8_MAX - 1)
+		return -EINVAL;
+	WRITE_ONCE(to_zp(kobj)->paging.idle_windows, v);
+	return count;
+}
+
+static struct kobj_attribute idle_windows_attr = __ATTR_RW(idle_windows);
+
+/* A counter of struct zone_host_paging_stats as a read-only file. */
+static ssize_t zone_host_paging_stat_show(struct kobject *kobj,
+					  struct kobj_attribute *attr, char *buf)
+{
+	struct zone_host_stat_attr *sa =
+		container_of(attr, struct zone_host_stat_attr, attr);
+	atomic64_t *counter = (void *)&to_zp(kobj)->paging.stats + sa->offset;
+
+	return sysfs_emit(buf, "%lld\n", atomic64_read(counter));
+}
+
+#define ZH_PAGING_STAT(_file, _counter)					\
+	ZH_COUNTER(_file, zone_host_paging_stat_show,			\
+		   struct zone_host_paging_stats, _counter)
+
+static struct zone_host_stat_attr zone_host_paging_stat_files[] = {
+	ZH_PAGING_STAT(hinted, hinted),
+	ZH_PAGING_STAT(hint_calls, hint_calls),
+	ZH_PAGING_STAT(accepted, accepted),
+	ZH_PAGING_STAT(kept, kept),
+	ZH_PAGING_STAT(idle, idle),
+	ZH_PAGING_STAT(guest_swapped, guest_swapped),
+	ZH_PAGING_STAT(dropped, dropped),
+	ZH_PAGING_STAT(errors, errors),
+};
+
+static struct attribute *zone_host_paging_attrs[] = {
+	&paging_mode_attr.attr,
+	&paging_reason_attr.attr,
+	&fallback_priority_attr.attr,
+	&idle_windows_attr.attr,
+	&zone_host_paging_stat_files[0].attr.attr,
+	&zone_host_paging_stat_files[1].attr.attr,
+	&zone_host_paging_stat_files[2].attr.attr,
+	&zone_host_paging_stat_files[3].attr.attr,
+	&zone_host_paging_stat_files[4].attr.attr,
+	&zone_host_paging_stat_files[5].attr.attr,
+	&zone_host_paging_stat_files[6].attr.attr,
+	&zone_host_paging_stat_files[7].attr.attr,
+	NULL,
+};
+
+static const struct attribute_group zone_host_paging_group = {
+	.name = "paging",
+	.attrs = zone_host_paging_attrs,
+};
+
 static const struct attribute_group *zone_host_groups[] = {
 	&zone_host_attr_group,
 	&zone_host_stat_group,
 	&zone_host_pin_group,
+	&zone_host_paging_group,
 	NULL,
 };
 
@@ -348,6 +474,8 @@ int zone_host_sysfs_init(struct zone_host_provider *zp)
 		     ARRAY_SIZE(zone_host_stat_files) + 1);
 	BUILD_BUG_ON(ARRAY_SIZE(zone_host_pin_attrs) !=
 		     ARRAY_SIZE(zone_host_pin_stat_files) + 7);
+	BUILD_BUG_ON(ARRAY_SIZE(zone_host_paging_attrs) !=
+		     ARRAY_SIZE(zone_host_paging_stat_files) + 5);
 	zk = kzalloc(sizeof(*zk), GFP_KERNEL);
 	if (!zk)
 		return -ENOMEM;

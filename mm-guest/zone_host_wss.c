@@ -212,6 +212,10 @@ static void zone_host_wss_user(struct folio *folio, u8 *age,
 	} else if (*age < ZONE_HOST_WSS_AGE_MAX) {
 		(*age)++;
 	}
+	/* What the guest does not use, the host may page first. */
+	if (!accessed && folio_test_swapbacked(folio) &&
+	    folio_zonenum(folio) == ZONE_HOST)
+		zone_host_paging_idle(folio, *age);
 	for (i = 0; i < VMRPC_WSS_NR_AGES; i++)
 		if (*age < (1U << i))
 			c->idle[i]++;

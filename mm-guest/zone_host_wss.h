@@ -91,4 +91,7 @@ int zone_host_wss_sysfs_init(struct kobject *parent);
 int zone_host_wss_rpc_init(void);
 void zone_host_wss_rpc_exit(void);
 
+/* zone_host_paging.c: an idle swap-backed folio of ZONE_HOST, for the host. */
+void zone_host_paging_idle(struct folio *folio, unsigned int age);
+
 #endif /* _MM_ZONE_HOST_WSS_H */

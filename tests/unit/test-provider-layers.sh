@@ -23,7 +23,7 @@ while IFS= read -r line; do
 	fi
 done <"$hdr"
 
-tap_plan $((${#order[@]} + 3))
+tap_plan $((${#order[@]} + 4))
 tap_check "the header lists ${#order[@]} files in order and ${#owner[@]} functions by file" \
 	test "${#order[@]}" -ge 5 -a "${#owner[@]}" -ge 10
 declare -A rank
@@ -58,4 +58,9 @@ pins=$(cd "$dir" && grep -nE '^(static )?struct zone_host_pin [*]*[a-z_]+( =.*)?
 	zone_host_*.c)
 tap_check "one global holds the pin tracker, the mlock hook's (${pins%%;*})" \
 	test "$(echo "$pins" | grep -c .)" -eq 1 -a "${pins%%:*}" = zone_host_pin.c
+# And one the paging state, for the reclaim hook, which gets only a folio.
+paging=$(cd "$dir" && grep -nE '^(static )?struct zone_host_paging [*]*[a-z_]+( =.*)?;' \
+	zone_host_*.c)
+tap_check "one global holds the paging state, the reclaim hook's (${paging%%;*})" \
+	test "$(echo "$paging" | grep -c .)" -eq 1 -a "${paging%%:*}" = zone_host_paging.c
 tap_done

@@ -8,8 +8,9 @@
  * /sys/kernel/mm/zone_host/ agree; that anonymous memory and tmpfs pages
  * land in ZONE_HOST and kernel allocations (a slab cache grown by creating
  * many files) do not; that the zone's blocks cannot be offlined or put in
- * another zone; and that when ZONE_HOST is full, user memory falls back to
- * the normal zones without an OOM kill.
+ * another zone; that when ZONE_HOST is full, user memory falls back to
+ * the normal zones without an OOM kill; and that, with a host that does
+ * not page for it, the guest pages ZONE_HOST itself (paging/).
  *
  * At the end it prints "zone-host-guest: ready for host" and, when the
  * kernel command line has zonehost.wait=S, waits up to S seconds so the
@@ -379,6 +380,66 @@ static void test_fallback(void)
 			 "a full ZONE_HOST falls back to the normal zones without OOM\n");
 }
 
+/* The first line of a sysfs file, newline dropped; "" if unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f && fgets(buf, len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Host paging's files (paging/): this host did not ask to page ZONE_HOST,
+ * so the guest pages it itself, and nothing was hinted; fallback_priority
+ * takes -1 to DEF_PRIORITY (12) and nothing else.
+ */
+static void test_paging_interface(void)
+{
+	static const char *const counters[] = {
+		"hinted", "hint_calls", "accepted", "kept", "idle",
+		"guest_swapped", "dropped", "errors",
+	};
+	static const char *const bad[] = { "-2", "13", "x" };
+	char mode[32], reason[32], path[128];
+	long long old, v;
+	bool ok = true;
+	size_t i;
+
+	read_line(SYSFS "/paging/mode", mode, sizeof(mode));
+	read_line(SYSFS "/paging/reason", reason, sizeof(reason));
+	for (i = 0; i < sizeof(counters) / sizeof(counters[0]); i++) {
+		snprintf(path, sizeof(path), SYSFS "/paging/%s", counters[i]);
+		v = read_ll(path);
+		if (v < 0 || (v && strcmp(counters[i], "guest_swapped"))) {
+			ksft_print_msg("paging/%s: %lld\n", counters[i], v);
+			ok = false;
+		}
+	}
+	ksft_test_result(ok && !strcmp(mode, "guest") && !strcmp(reason, "none"),
+			 "paging: mode guest, reason none, nothing hinted or kept (mode %s, reason %s)\n",
+			 mode, reason);
+	old = read_ll(SYSFS "/paging/fallback_priority");
+	ok = old >= -1 && old <= 12;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!write_str(SYSFS "/paging/fallback_priority", bad[i])) {
+			ksft_print_msg("fallback_priority took \"%s\"\n", bad[i]);
+			ok = false;
+		}
+	ok = ok && !write_str(SYSFS "/paging/fallback_priority", "-1") &&
+	     read_ll(SYSFS "/paging/fallback_priority") == -1 &&
+	     !write_str(SYSFS "/paging/fallback_priority", "12") &&
+	     read_ll(SYSFS "/paging/fallback_priority") == 12;
+	snprintf(path, sizeof(path), "%lld", old);
+	ok = !write_str(SYSFS "/paging/fallback_priority", path) && ok;
+	ksft_test_result(ok && read_ll(SYSFS "/paging/fallback_priority") == old,
+			 "paging: fallback_priority takes -1..12 only (was %lld, restored)\n",
+			 old);
+}
+
 int main(void)
 {
 	int wait_s = (int)cmdline_value("zonehost.wait=", 0);
@@ -386,7 +447,7 @@ int main(void)
 	if (access(SYSFS, F_OK))
 		ksft_exit_skip("%s: %s (kernel without CONFIG_ZONE_HOST_PROVIDER?)\n",
 			       SYSFS, strerror(errno));
-	ksft_set_plan(14);
+	ksft_set_plan(16);
 	test_plugged();
 	test_views_agree();
 	test_blocks_pinned_to_host();
@@ -394,6 +455,7 @@ int main(void)
 	test_tmpfs();
 	test_kernel_allocations();
 	test_fallback();
+	test_paging_interface();
 	/* The views still agree after all that. */
 	{
 		struct zone_info z[MAX_ZONES];
