@@ -7,8 +7,8 @@
 # DEBUG_LIST, DEBUG_ATOMIC_SLEEP) merged on top, in its own object tree
 # build/linux-obj-debug, so neither build invalidates the other. It is
 # incremental and takes build-kernel.sh's lock like every kernel build.
-# From scratch about 25 minutes on 2 cores; at low priority (nice) so a
-# machine shared with other work stays usable. The initramfs is the
+# From scratch 50 minutes on 2 cores busy with other builds; at low
+# priority (nice) so a machine shared with other work stays usable. The initramfs is the
 # ordinary guest's (no modules: it does not depend on the kernel).
 set -euo pipefail
 ZH_PROG=build-debug-kernel
