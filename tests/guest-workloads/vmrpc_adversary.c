@@ -12,7 +12,9 @@
  * impossible numbers, pin batches that are malformed (reserved fields,
  * counts that disagree with the length, runs past the data area or whose
  * end overflows, overlapping runs, unknown ops), name unplugged subblocks
- * or flood pin and unpin of one subblock, paging hints that are malformed
+ * or flood pin and unpin of one subblock, a pin of every subblock the
+ * guest may plug (the host's ceiling must stop it) with hints of what it
+ * pinned while it is, paging hints that are malformed
  * (runs outside the data area or across a subblock, count 0, reserved
  * fields, unknown sources) or name unplugged subblocks, floods of doorbells on every vector (and on
  * vectors and peers that do not exist), and a superblock whose layout
@@ -75,7 +77,8 @@ enum adv_class {
 	C_WRONG_SIZE, C_PAST_PAYLOAD, C_BAD_OFFSET, C_UNKNOWN_MODULE,
 	C_UNKNOWN_PROC, C_REPLAY, C_BAD_HEADER, C_REWRITE, C_UNPLUG_UNPLUGGED,
 	C_PLUG_BEYOND_MAX, C_IMPOSSIBLE_REPORT, C_PIN_BAD, C_PIN_UNPLUGGED,
-	C_PIN_FLOOD, C_PAGING_BAD, C_PAGING_UNPLUGGED, C_DOORBELL_FLOOD,
+	C_PIN_FLOOD, C_PIN_CEILING, C_PAGING_BAD, C_PAGING_UNPLUGGED,
+	C_PAGING_PINNED, C_DOORBELL_FLOOD,
 	C_SUPERBLOCK, C_NR
 };
 
@@ -94,8 +97,10 @@ static const char *const class_name[C_NR] = {
 	[C_PIN_BAD] = "pin-bad-runs",
 	[C_PIN_UNPLUGGED] = "pin-unplugged",
 	[C_PIN_FLOOD] = "pin-flood",
+	[C_PIN_CEILING] = "pin-beyond-ceiling",
 	[C_PAGING_BAD] = "paging-bad-runs",
 	[C_PAGING_UNPLUGGED] = "paging-unplugged",
+	[C_PAGING_PINNED] = "paging-pinned",
 	[C_DOORBELL_FLOOD] = "doorbell-flood",
 	[C_SUPERBLOCK] = "superblock-offsets",
 };
@@ -127,7 +132,8 @@ struct adv {
 	uint64_t status[ADV_NR_STATUS];
 	uint64_t mem_einval, pin_bad, unplug_unplugged, plug_eperm;
 	uint64_t pin_refused, doorbells;
-	uint64_t paging_bad, paging_unplugged;	/* calls; bytes */
+	uint64_t pin_most;	/* the most subblocks one pin got */
+	uint64_t paging_bad, paging_unplugged, paging_pinned; /* calls; bytes */
 };
 
 /* A call as this program means to write it into a slot. */
@@ -466,6 +472,48 @@ static void attack_memory(struct adv *a)
 	adv_call(a, C_IMPOSSIBLE_REPORT, &c, BIT(VMRPC_EINVAL));
 }
 
+/* A run of hints: pages [first, first + count) of the data area. */
+static void hint_run(struct vmrpc_paging_run *r, uint64_t first,
+		     uint32_t count, uint16_t source)
+{
+	memset(r, 0, sizeof(*r));
+	r->first = htole64(first);
+	r->count = htole32(count);
+	r->source = htole16(source);
+}
+
+/*
+ * Hints of the @nr subblocks from 0 the host just pinned for us: zhostd
+ * must page none of them (skipped as pinned, or all refused by mode).
+ */
+static void hint_pinned(struct adv *a, uint64_t nr)
+{
+	struct {
+		struct vmrpc_paging_hints h;
+		struct vmrpc_paging_run r[ADV_HINT_RUNS];
+	} p;
+	struct vmrpc_paging_reply rep;
+	uint32_t n = nr < ADV_HINT_RUNS ? (uint32_t)nr : ADV_HINT_RUNS;
+	struct adv_call c = { .module = VMRPC_MOD_PAGING,
+			      .proc = VMRPC_PAGING_HINT, .req = &p,
+			      .copy_len = 8 + 16 * n, .req_len = 8 + 16 * n,
+			      .resp_len = sizeof(rep) };
+
+	memset(&p, 0, sizeof(p));
+	p.h.nr = htole32(n);
+	for (uint32_t k = 0; k < n; k++)
+		hint_run(&p.r[k], k * a->sb_pages, (uint32_t)a->sb_pages,
+			 VMRPC_PAGING_SRC_IDLE);
+	adv_post(a, 0, &c);
+	if (adv_tally(a, C_PAGING_PINNED, &c,
+		      adv_collect(a, 0, &rep, sizeof(rep)),
+		      BIT(VMRPC_OK)) != VMRPC_OK)
+		return;
+	a->paging_pinned += n * a->sb_size;
+	if (le64toh(rep.accepted))
+		a->unexpected[C_PAGING_PINNED]++;
+}
+
 static void attack_pins(struct adv *a)
 {
 	struct {
@@ -582,17 +630,38 @@ static void attack_pins(struct adv *a)
 		p.o[0].count = htole32(1);
 		adv_call(a, C_PIN_FLOOD, &c, BIT(VMRPC_OK));
 	}
-#undef PIN_RESET
-}
+	/*
+	 * Every subblock the guest may plug, from the first: those the
+	 * guest kernel plugged are pinned up to the host's ceiling, then
+	 * the run stops (ceiling, or the first unplugged one, or the host's
+	 * RLIMIT_MEMLOCK). Unpinned at once: the host test samples zhostd's
+	 * pinned bytes meanwhile and compares them with the ceiling.
+	 */
+	PIN_RESET(1);
+	p.o[0].first = 0;
+	p.o[0].count = htole32((uint32_t)a->max_sb);
+	p.o[0].op = htole16(VMRPC_PIN_OP_PIN);
+	adv_post(a, 0, &c);
+	st = adv_tally(a, C_PIN_CEILING, &c,
+		       adv_collect(a, 0, res, sizeof(res[0])), BIT(VMRPC_OK));
+	if (st == VMRPC_OK) {
+		uint32_t done = le32toh(res[0].done);
+		uint16_t why = le16toh(res[0].reason);
 
-/* A run of hints: pages [first, first + count) of the data area. */
-static void hint_run(struct vmrpc_paging_run *r, uint64_t first,
-		     uint32_t count, uint16_t source)
-{
-	memset(r, 0, sizeof(*r));
-	r->first = htole64(first);
-	r->count = htole32(count);
-	r->source = htole16(source);
+		if (done < a->max_sb && (why == VMRPC_PIN_R_CEILING ||
+					 why == VMRPC_PIN_R_NOT_PLUGGED ||
+					 why == VMRPC_PIN_R_RLIMIT))
+			a->pin_refused++;
+		else
+			a->unexpected[C_PIN_CEILING]++;
+		if (done > a->pin_most)
+			a->pin_most = done;
+		if (done)
+			hint_pinned(a, done);
+	}
+	p.o[0].op = htole16(VMRPC_PIN_OP_UNPIN);
+	adv_call(a, C_PIN_CEILING, &c, BIT(VMRPC_OK));
+#undef PIN_RESET
 }
 
 static void attack_paging(struct adv *a)
@@ -866,16 +935,20 @@ int main(void)
 	       "vmrpc-adversary: count unplug-unplugged %llu\n"
 	       "vmrpc-adversary: count plug-eperm %llu\n"
 	       "vmrpc-adversary: count pin-refused %llu\n"
+	       "vmrpc-adversary: count pin-most-bytes %llu\n"
 	       "vmrpc-adversary: count paging-bad %llu\n"
 	       "vmrpc-adversary: count paging-unplugged-bytes %llu\n"
+	       "vmrpc-adversary: count paging-pinned-bytes %llu\n"
 	       "vmrpc-adversary: count doorbells %llu\n"
 	       "vmrpc-adversary: count kernel-pings %llu\n",
 	       (unsigned long long)a.mem_einval, (unsigned long long)a.pin_bad,
 	       (unsigned long long)a.unplug_unplugged,
 	       (unsigned long long)a.plug_eperm,
 	       (unsigned long long)a.pin_refused,
+	       (unsigned long long)(a.pin_most * a.sb_size),
 	       (unsigned long long)a.paging_bad,
 	       (unsigned long long)a.paging_unplugged,
+	       (unsigned long long)a.paging_pinned,
 	       (unsigned long long)a.doorbells, (unsigned long long)ping.ok);
 	printf("vmrpc-adversary: stopped after %llu rounds\n",
 	       (unsigned long long)rounds);
