@@ -39,9 +39,9 @@ ram=${ZH_DP_RAM_MIB:-192}
 limit=${ZH_DP_LIMIT:-256M}
 passes=${ZH_DP_PASSES:-2}
 only=${ZH_DP_ONLY:-}
-# (b): what the guest boots with in ordinary RAM; ZONE_HOST has the rest
+# (b): what the guest boots with in ordinary RAM (zhost-run's least); ZONE_HOST has the rest
 # of $ram at boot and may grow to twice the working set when it asks.
-zh_ram=64
+zh_ram=128
 vm_require_guest
 pressure_require
 pressure_setup "$limit" 2048 || exit 1
