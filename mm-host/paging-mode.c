@@ -97,10 +97,14 @@ void zhostd_paging_tick(struct zhostd *zd)
 		zhostd_paging_set_guest(p, NULL, false);
 		goto out;
 	}
-	/* Nothing to tell a guest without the module, or one left stock. */
+	/*
+	 * Nothing to tell a guest without the module, or one left stock that
+	 * knows why (the reason matters only when host paging is wanted).
+	 */
 	if (before.guest_unsupported ||
 	    (mode == VMRPC_PAGING_MODE_GUEST && before.guest_known &&
-	     before.guest.mode == VMRPC_PAGING_MODE_GUEST))
+	     before.guest.mode == VMRPC_PAGING_MODE_GUEST &&
+	     (reason == VMRPC_PAGING_R_DISABLED || before.guest.reason == reason)))
 		goto out;
 	ret = ask_status(zd, &st);
 	if (ret) {
