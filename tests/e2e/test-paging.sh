@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Host paging end to end, with the guest workload double_paging (a working
-# set larger than the guest's memory, every page checked; its swap on the
-# guest's RAM disk /dev/ram0, which is all a guest needs for its reclaim to
-# page anonymous memory), a swap file on the host made and removed here:
+# set larger than the guest's memory, every page checked; its swap on
+# virtio-blk, a host file), a swap file on the host, both made and removed
+# here. The guest has 256 MiB of RAM and 64 MiB of ZONE_HOST that may grow
+# to 208 MiB, a little less than the working set needs, so that its reclaim runs
+# ((iii): to 160 MiB, so that it must page itself):
 #
 #  (i)   zhostd --host-paging: the guest is in host mode; under memory
 #        pressure its reclaim keeps ZONE_HOST pages (kept > 0) and writes
@@ -23,8 +25,12 @@ set -uo pipefail
 . "$(dirname "$0")/../lib/pressure.sh"
 vm_require_guest
 pressure_require
-ws=320
-common=(-m 256M --append "quiet zonehost.dp_ws_mib=$ws zonehost.dp_passes=1 zonehost.dp_swap=/dev/ram0")
+ws=400
+gswap=$(mktemp "${ZH_SWAP_DIR:-/var/tmp}/zonehost-guest-swap.XXXXXX") || exit 1
+trap '_tp_st=$?; rm -f "$gswap"; pressure_teardown; (exit $_tp_st); vm_cleanup' EXIT
+common=(-m 256M -H 64M
+	--append "quiet zonehost.dp_ws_mib=$ws zonehost.dp_passes=1 zonehost.dp_swap=/dev/vda"
+	-- -drive "file=$gswap,if=virtio,format=raw,cache=none,aio=threads")
 
 # paging_json NAME FILTER: a field of zhostd's query-paging
 paging_json() { vm_bctl "$1" --json paging 2>/dev/null | jq -r "$2"; }
@@ -36,7 +42,8 @@ guest_paging() {
 start() {
 	local name=$1
 	shift
-	vm_start "$name" double_paging "$@" "${common[@]}" &&
+	fallocate -l 1G "$gswap" && mkswap -q "$gswap" >/dev/null &&
+		vm_start "$name" double_paging "$@" "${common[@]}" &&
 		vm_wait "$name" '^double-paging: ready' 600
 }
 # run_to_end NAME: go, wait for the result and the TAP line after it
@@ -55,7 +62,7 @@ setup=$?
 
 # (i) host paging; the first guest says whether it has host paging at all.
 name=e2e-paging-host
-start "$name" -H 64M --host-max 1G -Z --host-paging
+start "$name" --host-max 208M -Z --host-paging
 st=$?
 if [ $st -eq 0 ] &&
    [ -n "$(vm_console_value "$name" 's/^double-paging: ready .*paging=\(no\)$/\1/p')" ]; then
@@ -89,7 +96,7 @@ vm_stop "$name" --stop-timeout 30 || true
 
 # (ii) without host paging
 name=e2e-paging-off
-start "$name" -H 64M --host-max 1G
+start "$name" --host-max 208M
 tap_ok $? "(ii) the guest boots without --host-paging"
 run_to_end "$name"
 tap_check "(ii) the workload ran and read back every page" vm_guest_tap_ok "$name"
@@ -104,9 +111,9 @@ vm_stop "$name" --stop-timeout 30 || true
 
 # (iii) the host cannot page: a floor above all the swap there is
 name=e2e-paging-limit
-start "$name" -H 64M --host-max 64M -Z --host-paging -Z --paging-swap-floor=1T
+start "$name" --host-max 160M -Z --host-paging -Z --paging-swap-floor=1T
 tap_ok $? "(iii) the guest boots with --host-paging and a floor of 1 TiB of free swap"
-vm_until 60 sh -c "[ \"\$('$BCTL' -n '$name' --json paging | jq -r .guest.reason)\" = limit ]"
+vm_until 120 sh -c "[ \"\$('$BCTL' -n '$name' --json paging | jq -r .guest.reason)\" = limit ]"
 tap_ok $? "(iii) zhostd told the guest it pages itself: reason limit"
 run_to_end "$name"
 tap_check "(iii) the workload ran and read back every page" vm_guest_tap_ok "$name"
