@@ -40,8 +40,12 @@
 #define ZONE_HOST_PAGING_BUF_RUNS	(4 * ZONE_HOST_PAGING_MAX_RUNS)
 /* Calls per run of the work item, so it does not hog the workqueue. */
 #define ZONE_HOST_PAGING_CALLS_PER_WORK	8
-/* Reclaim at this priority or lower pages ZONE_HOST in the guest again. */
-#define ZONE_HOST_PAGING_FALLBACK_DEFAULT	(DEF_PRIORITY / 4)
+/*
+ * Reclaim at this priority or lower pages ZONE_HOST in the guest again:
+ * 1 is reclaim that scanned half of every list and still falls short, the
+ * step before the last one (0) after which the OOM killer is considered.
+ */
+#define ZONE_HOST_PAGING_FALLBACK_DEFAULT	1
 /* Windows of the working-set estimator a folio is idle before a hint. */
 #define ZONE_HOST_PAGING_IDLE_DEFAULT	2
 

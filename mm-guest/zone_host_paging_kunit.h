@@ -17,6 +17,12 @@ static void zone_host_paging_test_nop(struct work_struct *work)
 {
 }
 
+/* The queue functions queue the work: it must be done before zp is freed. */
+static void zone_host_paging_test_flush(void *work)
+{
+	flush_work(work);
+}
+
 /* A provider with only its paging state set up, in host mode. */
 static struct zone_host_provider *zone_host_paging_test_zp(struct kunit *test)
 {
@@ -30,6 +36,9 @@ static struct zone_host_provider *zone_host_paging_test_zp(struct kunit *test)
 	spin_lock_init(&pg->buf_lock);
 	mutex_init(&pg->lock);
 	INIT_WORK(&pg->work, zone_host_paging_test_nop);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							zone_host_paging_test_flush,
+							&pg->work), 0);
 	pg->sb_order = 9;
 	pg->nr_pages = 8 << pg->sb_order;
 	pg->max_runs = ZH_PAGING_TEST_RUNS;

@@ -8,8 +8,10 @@
 # ((iii): to 160 MiB, so that it must page itself):
 #
 #  (i)   zhostd --host-paging: the guest is in host mode; under memory
-#        pressure its reclaim keeps ZONE_HOST pages (kept > 0) and writes
-#        none of them to its own swap (guest_swapped 0); zhostd got hints
+#        pressure its reclaim keeps ZONE_HOST pages (kept > 0) and, with
+#        its severe-pressure fallback off (fallback_priority -1; the
+#        working set fits the guest's memory), writes none of them to its
+#        own swap (guest_swapped 0); zhostd got hints
 #        and paged them out: data-area bytes are in host swap;
 #  (ii)  without it: the guest stays in mode guest, sends no hint, zhostd
 #        gets none;
@@ -62,7 +64,7 @@ setup=$?
 
 # (i) host paging; the first guest says whether it has host paging at all.
 name=e2e-paging-host
-start "$name" --host-max 208M -Z --host-paging
+start "$name" --host-max 208M -Z --host-paging --append zonehost.dp_fallback=-1
 st=$?
 if [ $st -eq 0 ] &&
    [ -n "$(vm_console_value "$name" 's/^double-paging: ready .*paging=\(no\)$/\1/p')" ]; then

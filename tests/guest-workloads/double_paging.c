@@ -12,6 +12,9 @@
  *                          host made a swap area; a device without a swap
  *                          signature, such as /dev/ram0, gets mkswap);
  *                          none: no guest swap
+ *   zonehost.dp_fallback=N write N to the host paging fallback_priority
+ *                          first (-1: reclaim never writes ZONE_HOST to
+ *                          the guest's swap, even under severe pressure)
  *
  * After "ready" it waits for the host to say "go" on the host channel
  * (tests/lib/guest/host_channel.h): the host first sets up what it
@@ -145,7 +148,7 @@ int main(void)
 {
 	long long ws = cmdline_value("zonehost.dp_ws_mib=", 320);
 	long long passes = cmdline_value("zonehost.dp_passes=", 2);
-	char swap[64];
+	char swap[64], fallback[16];
 	long long in0, out0;
 	int chan = host_channel_open();
 	uint64_t x = 88172645463325252ULL, t0, t;
@@ -157,6 +160,11 @@ int main(void)
 		ksft_exit_fail_msg("bad zonehost.dp_ws_mib or dp_passes\n");
 	if (strcmp(swap, "none") && swap_on(swap))
 		ksft_exit_fail_msg("swapon %s: %s\n", swap, strerror(errno));
+	cmdline_string("zonehost.dp_fallback=", "", fallback, sizeof(fallback));
+	if (fallback[0] &&
+	    write_str(PAGING_DIR "/fallback_priority", fallback))
+		ksft_exit_fail_msg("fallback_priority %s: %s\n", fallback,
+				   strerror(errno));
 	pages = (size_t)ws * (1 << 20) / PAGE;
 	mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
