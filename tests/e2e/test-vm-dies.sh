@@ -104,7 +104,8 @@ kill -TERM "$zpid"
 vm_until 30 eval "! kill -0 $zpid"
 tap_ok $? "zhostd exits on SIGTERM"
 waiting_zhostd=
-left=$(cd "$dir" 2>/dev/null && ls -A | grep -E 'zhostd|ivshmem|\.sock$' | grep -vx 'zhostd.log' | grep -vx 'qmp.sock')
+# zhostd.args is zhost-run's record of zhostd's options, not zhostd's.
+left=$(cd "$dir" 2>/dev/null && ls -A | grep -E 'zhostd|ivshmem|\.sock$' | grep -vxE 'zhostd.log|zhostd.args' | grep -vx 'qmp.sock')
 tap_check "it left no socket or pid file (${left:-none})" [ -z "$left" ]
 
 # --- 2. a panic where QEMU does not reboot -----------------------------------
@@ -121,6 +122,6 @@ tap_ok $? "the guest panics and QEMU exits"
 vm_until 30 eval "! kill -0 $zpid" &&
 	grep -q 'QEMU_DISCONNECTED' "$dir/zhostd.log"
 tap_ok $? "zhostd notices and exits (--on-disconnect exit)"
-left=$(cd "$dir" 2>/dev/null && ls -A | grep -E 'zhostd|ivshmem' | grep -vx zhostd.log)
+left=$(cd "$dir" 2>/dev/null && ls -A | grep -E 'zhostd|ivshmem' | grep -vxE 'zhostd.log|zhostd.args')
 tap_check "zhostd left no socket or pid file (${left:-none})" [ -z "$left" ]
 tap_done
