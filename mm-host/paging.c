@@ -16,20 +16,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "mm-syscalls.h"
 #include "paging.h"
-
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-#ifndef __NR_process_madvise
-#define __NR_process_madvise	440
-#endif
-#ifndef __NR_cachestat
-#define __NR_cachestat		451
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT		21
-#endif
 
 /* iovecs per process_madvise() call: below UIO_MAXIOV (1024). */
 #define PAGEOUT_BATCH		256

@@ -32,18 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef __NR_cachestat
-#define __NR_cachestat		451
-#endif
-#ifndef __NR_pidfd_open
-#define __NR_pidfd_open		434
-#endif
-#ifndef __NR_process_madvise
-#define __NR_process_madvise	440
-#endif
-#ifndef MADV_PAGEOUT
-#define MADV_PAGEOUT		21
-#endif
+#include "mm-syscalls.h"
 
 #define SB		((uint64_t)2 << 20)
 #define PAGE		((uint64_t)4096)
