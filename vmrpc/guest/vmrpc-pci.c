@@ -232,6 +232,26 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	BUILD_BUG_ON(sizeof(struct vmrpc_paging_reply) != 16);
 	BUILD_BUG_ON(sizeof(struct vmrpc_paging_mode) != 16);
 	BUILD_BUG_ON(sizeof(struct vmrpc_paging_status) != 64);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_reply) != 8);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_attr) != 80);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_mount) != 72);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_mounted) != 104);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_node) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_name) != 24);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_entry) != 96);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_attr_reply) != 88);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_forget_one) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_forget) != 8);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_setattr) != 64);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_readdir) != 24);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_dirent) != 24);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_create) != 24);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_rename) != 32);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_io) != 24);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_run) != 16);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_frames) != 32);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_statfs) != 56);
+	BUILD_BUG_ON(sizeof(struct vmrpc_hostfs_invalidate) != 16);
 	BUILD_BUG_ON(offsetof(struct vmrpc_wss_report, region) != 80);
 	BUILD_BUG_ON(offsetof(struct vmrpc_superblock, guest_abi_version) != 96);
 

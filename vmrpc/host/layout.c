@@ -48,6 +48,38 @@ _Static_assert(sizeof(struct vmrpc_paging_reply) == 16, "paging_reply is ABI");
 _Static_assert(sizeof(struct vmrpc_paging_mode) == 16, "paging_mode is ABI");
 _Static_assert(sizeof(struct vmrpc_paging_status) == 64,
 	       "paging_status is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_reply) == 8, "hostfs_reply is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_attr) == 80, "hostfs_attr is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_mount) == 72, "hostfs_mount is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_mounted) == 104,
+	       "hostfs_mounted is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_node) == 16, "hostfs_node is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_name) == 24, "hostfs_name is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_entry) == 96, "hostfs_entry is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_attr_reply) == 88,
+	       "hostfs_attr_reply is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_forget_one) == 16,
+	       "hostfs_forget_one is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_forget) == 8,
+	       "hostfs_forget is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_setattr) == 64,
+	       "hostfs_setattr is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_readdir) == 24,
+	       "hostfs_readdir is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_dirent) == 24,
+	       "hostfs_dirent is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_create) == 24,
+	       "hostfs_create is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_rename) == 32,
+	       "hostfs_rename is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_io) == 24, "hostfs_io is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_run) == 16, "hostfs_run is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_frames) == 32,
+	       "hostfs_frames is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_statfs) == 56,
+	       "hostfs_statfs is ABI");
+_Static_assert(sizeof(struct vmrpc_hostfs_invalidate) == 16,
+	       "hostfs_invalidate is ABI");
 _Static_assert(offsetof(struct vmrpc_wss_report, region) == 80, "wss layout");
 _Static_assert(offsetof(struct vmrpc_superblock, bar_size) == 24,
 	       "superblock layout");

@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			5
+#define VMRPC_ABI_MINOR			6
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -813,6 +813,461 @@ struct vmrpc_paging_status {
 	__le32 mode;
 	__le32 reason;
 	__le64 reserved[2];		/* zero */
+};
+
+/*
+ * Module 6: host files (ABI 1.6). The guest file system "hostfs" mounts a
+ * directory the host exported under a tag. The host names every file and
+ * directory the guest has looked up by a node id of its own choosing; the
+ * guest names files only by a node id and, for lookups and changes in a
+ * directory, one name: a single path component, which the host resolves
+ * beneath the directory it already holds and never as a path. The host
+ * never follows a symbolic link: the guest reads its target and resolves
+ * it in its own name space.
+ *
+ * File data moves two ways. A page-cache page of the guest that lies in
+ * the data area (ZONE_HOST) is named by its frame, and the host reads file
+ * data straight into it or writes it back from it (READ_FRAMES,
+ * WRITE_FRAMES): one copy on the host, none in the guest. Any other page
+ * goes through the call's payload (READ, WRITE). The host checks that
+ * every frame lies in a plugged subblock before it touches it.
+ *
+ * Every reply starts with struct vmrpc_hostfs_reply; a call the host
+ * served with VMRPC_OK may still fail as a file operation, with the errno
+ * in its @error. See Documentation/hostfs.rst.
+ */
+#define VMRPC_MOD_HOSTFS		6
+/* guest -> host */
+/* struct vmrpc_hostfs_mount -> struct vmrpc_hostfs_mounted */
+#define VMRPC_HOSTFS_MOUNT		0
+/* struct vmrpc_hostfs_node -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_UNMOUNT		1
+/* struct vmrpc_hostfs_name -> struct vmrpc_hostfs_entry */
+#define VMRPC_HOSTFS_LOOKUP		2
+/* struct vmrpc_hostfs_forget -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_FORGET		3
+/* struct vmrpc_hostfs_node -> struct vmrpc_hostfs_attr_reply */
+#define VMRPC_HOSTFS_GETATTR		4
+/* struct vmrpc_hostfs_setattr -> struct vmrpc_hostfs_attr_reply */
+#define VMRPC_HOSTFS_SETATTR		5
+/* struct vmrpc_hostfs_readdir -> struct vmrpc_hostfs_reply + dirents */
+#define VMRPC_HOSTFS_READDIR		6
+/* struct vmrpc_hostfs_create -> struct vmrpc_hostfs_entry */
+#define VMRPC_HOSTFS_CREATE		7
+#define VMRPC_HOSTFS_MKDIR		8
+#define VMRPC_HOSTFS_SYMLINK		9
+/* struct vmrpc_hostfs_name -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_UNLINK		10
+#define VMRPC_HOSTFS_RMDIR		11
+/* struct vmrpc_hostfs_rename -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_RENAME		12
+/* struct vmrpc_hostfs_node -> struct vmrpc_hostfs_reply + the target */
+#define VMRPC_HOSTFS_READLINK		13
+/* struct vmrpc_hostfs_io -> struct vmrpc_hostfs_attr_reply + the data */
+#define VMRPC_HOSTFS_READ		14
+/* struct vmrpc_hostfs_io + the data -> struct vmrpc_hostfs_attr_reply */
+#define VMRPC_HOSTFS_WRITE		15
+/* struct vmrpc_hostfs_frames -> struct vmrpc_hostfs_attr_reply */
+#define VMRPC_HOSTFS_READ_FRAMES	16
+#define VMRPC_HOSTFS_WRITE_FRAMES	17
+/* struct vmrpc_hostfs_node -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_FSYNC		18
+/* struct vmrpc_hostfs_node -> struct vmrpc_hostfs_statfs */
+#define VMRPC_HOSTFS_STATFS		19
+/* host -> guest */
+/* struct vmrpc_hostfs_invalidate -> struct vmrpc_hostfs_reply */
+#define VMRPC_HOSTFS_INVALIDATE		32
+
+/* Limits both sides enforce. */
+#define VMRPC_HOSTFS_TAG_MAX		64	/* bytes of a tag, NUL-padded */
+#define VMRPC_HOSTFS_NAME_MAX		255	/* bytes of one name */
+#define VMRPC_HOSTFS_SYMLINK_MAX	4095	/* bytes of a link's target */
+#define VMRPC_HOSTFS_PAGE_SIZE		4096U	/* the unit of a frame run */
+
+/* vmrpc_hostfs_mounted.flags */
+#define VMRPC_HOSTFS_MOUNT_RO		(1U << 0)	/* the export is read-only */
+
+/* vmrpc_hostfs_node.flags of FSYNC */
+#define VMRPC_HOSTFS_FSYNC_DATA		(1U << 0)	/* fdatasync */
+
+/* vmrpc_hostfs_setattr.valid: which fields to set */
+#define VMRPC_HOSTFS_SET_MODE		(1U << 0)
+#define VMRPC_HOSTFS_SET_UID		(1U << 1)
+#define VMRPC_HOSTFS_SET_GID		(1U << 2)
+#define VMRPC_HOSTFS_SET_SIZE		(1U << 3)
+#define VMRPC_HOSTFS_SET_ATIME		(1U << 4)	/* to @atime */
+#define VMRPC_HOSTFS_SET_MTIME		(1U << 5)	/* to @mtime */
+#define VMRPC_HOSTFS_SET_ATIME_NOW	(1U << 6)	/* to the host's clock */
+#define VMRPC_HOSTFS_SET_MTIME_NOW	(1U << 7)	/* to the host's clock */
+
+/* vmrpc_hostfs_rename.flags: the RENAME_* flags of renameat2() */
+#define VMRPC_HOSTFS_RENAME_NOREPLACE	(1U << 0)
+#define VMRPC_HOSTFS_RENAME_EXCHANGE	(1U << 1)
+
+/* vmrpc_hostfs_dirent.type: the DT_* values of readdir(3) */
+#define VMRPC_HOSTFS_DT_UNKNOWN		0
+#define VMRPC_HOSTFS_DT_FIFO		1
+#define VMRPC_HOSTFS_DT_CHR		2
+#define VMRPC_HOSTFS_DT_DIR		4
+#define VMRPC_HOSTFS_DT_BLK		6
+#define VMRPC_HOSTFS_DT_REG		8
+#define VMRPC_HOSTFS_DT_LNK		10
+#define VMRPC_HOSTFS_DT_SOCK		12
+
+/**
+ * struct vmrpc_hostfs_reply - start of every reply of the module
+ * @error: 0, or a positive Linux errno (the asm-generic numbers) saying
+ *	why the operation failed. The guest passes on only the errnos a
+ *	file system may return (ENOENT, EACCES, EPERM, EEXIST, ENOTEMPTY,
+ *	EROFS, ENOSPC, ENAMETOOLONG, EXDEV, ENOTDIR, EISDIR, EINVAL, ELOOP,
+ *	EFBIG, EMLINK, EDQUOT, ETXTBSY, EBUSY, EOPNOTSUPP, ESTALE, ENOMEM,
+ *	EIO) and turns any other into EIO
+ * @count: per procedure: bytes read or written, directory entries that
+ *	follow, bytes of a link's target; 0 otherwise
+ */
+struct vmrpc_hostfs_reply {
+	__le32 error;
+	__le32 count;
+};
+
+/**
+ * struct vmrpc_hostfs_attr - what the guest learns of a file
+ * @ino: the host's inode number
+ * @size: bytes
+ * @blocks: 512-byte blocks allocated
+ * @atime_sec: last access, seconds since the epoch
+ * @mtime_sec: last data change
+ * @ctime_sec: last status change
+ * @atime_nsec: nanoseconds of @atime_sec, below 10^9
+ * @mtime_nsec: nanoseconds of @mtime_sec, below 10^9
+ * @ctime_nsec: nanoseconds of @ctime_sec, below 10^9
+ * @mode: file type and permission bits, as st_mode
+ * @nlink: hard links
+ * @uid: owner, as the host sees it
+ * @gid: group, as the host sees it
+ * @blksize: preferred I/O size
+ */
+struct vmrpc_hostfs_attr {
+	__le64 ino;
+	__le64 size;
+	__le64 blocks;
+	__le64 atime_sec;
+	__le64 mtime_sec;
+	__le64 ctime_sec;
+	__le32 atime_nsec;
+	__le32 mtime_nsec;
+	__le32 ctime_nsec;
+	__le32 mode;
+	__le32 nlink;
+	__le32 uid;
+	__le32 gid;
+	__le32 blksize;
+};
+
+/**
+ * struct vmrpc_hostfs_mount - request of VMRPC_HOSTFS_MOUNT
+ * @tag: the export's tag, NUL-padded; at most VMRPC_HOSTFS_TAG_MAX - 1
+ *	bytes of [A-Za-z0-9_.-]
+ * @flags: zero
+ * @reserved: zero
+ */
+struct vmrpc_hostfs_mount {
+	char tag[VMRPC_HOSTFS_TAG_MAX];
+	__le32 flags;
+	__le32 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_hostfs_mounted - reply of VMRPC_HOSTFS_MOUNT
+ * @hdr: error ENOENT when no export has the tag
+ * @mount: the host's handle for this mount; every later call names it
+ * @flags: VMRPC_HOSTFS_MOUNT_*
+ * @root: node id of the export's directory
+ * @attr: its attributes
+ */
+struct vmrpc_hostfs_mounted {
+	struct vmrpc_hostfs_reply hdr;
+	__le32 mount;
+	__le32 flags;
+	__le64 root;
+	struct vmrpc_hostfs_attr attr;
+};
+
+/**
+ * struct vmrpc_hostfs_node - request naming one node (UNMOUNT, GETATTR,
+ *	READLINK, FSYNC, STATFS)
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @flags: VMRPC_HOSTFS_FSYNC_* for FSYNC, zero otherwise
+ * @node: node id (any node of the mount for UNMOUNT and STATFS)
+ */
+struct vmrpc_hostfs_node {
+	__le32 mount;
+	__le32 flags;
+	__le64 node;
+};
+
+/**
+ * struct vmrpc_hostfs_name - request naming a name in a directory
+ *	(LOOKUP, UNLINK, RMDIR)
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @len: bytes of @name, 1 to VMRPC_HOSTFS_NAME_MAX; the request is
+ *	exactly 24 + @len bytes
+ * @dir: node id of the directory
+ * @reserved: zero
+ * @name: one path component: no '/', no NUL, neither "." nor ".."
+ */
+struct vmrpc_hostfs_name {
+	__le32 mount;
+	__le32 len;
+	__le64 dir;
+	__le64 reserved;		/* zero */
+	char name[];
+};
+
+/**
+ * struct vmrpc_hostfs_entry - reply of LOOKUP, CREATE, MKDIR, SYMLINK
+ * @hdr: error, count 0
+ * @node: node id of the file; the same file looked up twice has the same
+ *	id, and each successful reply counts one lookup the guest must
+ *	give back with VMRPC_HOSTFS_FORGET
+ * @attr: its attributes
+ */
+struct vmrpc_hostfs_entry {
+	struct vmrpc_hostfs_reply hdr;
+	__le64 node;
+	struct vmrpc_hostfs_attr attr;
+};
+
+/**
+ * struct vmrpc_hostfs_attr_reply - reply of GETATTR, SETATTR, READ, WRITE,
+ *	READ_FRAMES, WRITE_FRAMES: the file's attributes after the call
+ * @hdr: error; count is the bytes read or written
+ * @attr: valid when error is 0
+ */
+struct vmrpc_hostfs_attr_reply {
+	struct vmrpc_hostfs_reply hdr;
+	struct vmrpc_hostfs_attr attr;
+};
+
+/**
+ * struct vmrpc_hostfs_forget_one - lookups of one node given back
+ * @node: node id
+ * @nlookup: lookups of it the guest has had replies for and not yet
+ *	given back; the host drops the node when its count reaches zero
+ */
+struct vmrpc_hostfs_forget_one {
+	__le64 node;
+	__le64 nlookup;
+};
+
+/**
+ * struct vmrpc_hostfs_forget - request of VMRPC_HOSTFS_FORGET
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @nr: entries in @nodes, at least 1; the request is exactly
+ *	8 + 16 * @nr bytes
+ * @nodes: the nodes
+ */
+struct vmrpc_hostfs_forget {
+	__le32 mount;
+	__le32 nr;
+	struct vmrpc_hostfs_forget_one nodes[];
+};
+
+/**
+ * struct vmrpc_hostfs_setattr - request of VMRPC_HOSTFS_SETATTR
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @valid: VMRPC_HOSTFS_SET_*
+ * @node: node id
+ * @size: new size, with SET_SIZE
+ * @atime_sec: with SET_ATIME
+ * @mtime_sec: with SET_MTIME
+ * @atime_nsec: with SET_ATIME, below 10^9
+ * @mtime_nsec: with SET_MTIME, below 10^9
+ * @mode: permission bits (07777), with SET_MODE
+ * @uid: with SET_UID
+ * @gid: with SET_GID
+ * @reserved: zero
+ */
+struct vmrpc_hostfs_setattr {
+	__le32 mount;
+	__le32 valid;
+	__le64 node;
+	__le64 size;
+	__le64 atime_sec;
+	__le64 mtime_sec;
+	__le32 atime_nsec;
+	__le32 mtime_nsec;
+	__le32 mode;
+	__le32 uid;
+	__le32 gid;
+	__le32 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_hostfs_readdir - request of VMRPC_HOSTFS_READDIR
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @max: bytes of entries the reply may carry
+ * @dir: node id of the directory
+ * @cookie: where to go on: 0 at the start, else the @next of the last
+ *	entry the guest used
+ */
+struct vmrpc_hostfs_readdir {
+	__le32 mount;
+	__le32 max;
+	__le64 dir;
+	__le64 cookie;
+};
+
+/**
+ * struct vmrpc_hostfs_dirent - one entry of a READDIR reply; the reply's
+ *	count says how many follow its header, one after the other, and a
+ *	reply with count 0 and no error is the end of the directory ("." and
+ *	".." are never sent)
+ * @ino: the host's inode number
+ * @next: cookie of the entry after this one
+ * @type: VMRPC_HOSTFS_DT_*
+ * @len: bytes of @name, 1 to VMRPC_HOSTFS_NAME_MAX
+ * @reserved: zero
+ * @name: not NUL-terminated; the entry is 24 + @len bytes rounded up to 8
+ */
+struct vmrpc_hostfs_dirent {
+	__le64 ino;
+	__le64 next;
+	__le16 type;
+	__le16 len;
+	__le32 reserved;		/* zero */
+	char name[];
+};
+
+/**
+ * struct vmrpc_hostfs_create - request of CREATE, MKDIR, SYMLINK
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @mode: permission bits (07777) of the new file or directory; zero for
+ *	SYMLINK
+ * @dir: node id of the directory
+ * @len: bytes of the name, as vmrpc_hostfs_name.len
+ * @target_len: SYMLINK: bytes of the target, 1 to
+ *	VMRPC_HOSTFS_SYMLINK_MAX, no NUL; zero otherwise. The request is
+ *	exactly 24 + @len + @target_len bytes
+ * @data: the name, then the target
+ */
+struct vmrpc_hostfs_create {
+	__le32 mount;
+	__le32 mode;
+	__le64 dir;
+	__le32 len;
+	__le32 target_len;
+	char data[];
+};
+
+/**
+ * struct vmrpc_hostfs_rename - request of VMRPC_HOSTFS_RENAME, within one
+ *	mount (a rename across mounts is EXDEV in the guest already)
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @flags: VMRPC_HOSTFS_RENAME_*
+ * @old_dir: node id of the directory the name is in
+ * @new_dir: node id of the directory it goes to
+ * @old_len: bytes of the old name, as vmrpc_hostfs_name.len
+ * @new_len: bytes of the new name; the request is exactly
+ *	32 + @old_len + @new_len bytes
+ * @names: the old name, then the new one
+ */
+struct vmrpc_hostfs_rename {
+	__le32 mount;
+	__le32 flags;
+	__le64 old_dir;
+	__le64 new_dir;
+	__le32 old_len;
+	__le32 new_len;
+	char names[];
+};
+
+/**
+ * struct vmrpc_hostfs_io - request of READ and WRITE, through the payload
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @len: bytes to read or write; for WRITE the request is exactly
+ *	24 + @len bytes, and for READ the reply 88 + at most @len
+ * @node: node id of a regular file
+ * @offset: file offset
+ */
+struct vmrpc_hostfs_io {
+	__le32 mount;
+	__le32 len;
+	__le64 node;
+	__le64 offset;
+};
+
+/**
+ * struct vmrpc_hostfs_run - pages of the data area in one call
+ * @first: index of the first page, counted in VMRPC_HOSTFS_PAGE_SIZE from
+ *	the start of the data area
+ * @count: pages, at least 1
+ * @reserved: zero
+ */
+struct vmrpc_hostfs_run {
+	__le64 first;
+	__le32 count;
+	__le32 reserved;		/* zero */
+};
+
+/**
+ * struct vmrpc_hostfs_frames - request of READ_FRAMES and WRITE_FRAMES:
+ *	file data straight into or out of guest page frames. The file range
+ *	starting at @offset maps onto the runs in order, page by page
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @nr: entries in @runs, at least 1; the request is exactly
+ *	32 + 16 * @nr bytes
+ * @node: node id of a regular file
+ * @offset: file offset, a multiple of VMRPC_HOSTFS_PAGE_SIZE
+ * @len: bytes, at most the pages of the runs: WRITE_FRAMES writes @len
+ *	bytes; READ_FRAMES reads @len bytes and fills every page of the runs
+ *	beyond what the file holds with zeroes
+ * @runs: the frames
+ */
+struct vmrpc_hostfs_frames {
+	__le32 mount;
+	__le32 nr;
+	__le64 node;
+	__le64 offset;
+	__le64 len;
+	struct vmrpc_hostfs_run runs[];
+};
+
+/**
+ * struct vmrpc_hostfs_statfs - reply of VMRPC_HOSTFS_STATFS: the file
+ *	system the export lives on, as statvfs(3) gives it
+ * @hdr: error, count 0
+ * @blocks: blocks of @bsize bytes
+ * @bfree: free blocks
+ * @bavail: free blocks an unprivileged user may use
+ * @files: inodes
+ * @ffree: free inodes
+ * @bsize: block size
+ * @namelen: longest name
+ */
+struct vmrpc_hostfs_statfs {
+	struct vmrpc_hostfs_reply hdr;
+	__le64 blocks;
+	__le64 bfree;
+	__le64 bavail;
+	__le64 files;
+	__le64 ffree;
+	__le32 bsize;
+	__le32 namelen;
+};
+
+/**
+ * struct vmrpc_hostfs_invalidate - request of VMRPC_HOSTFS_INVALIDATE: the
+ *	host says a file changed behind the guest's back; the guest drops
+ *	its cached pages and attributes (and writes back dirty pages first)
+ * @mount: from VMRPC_HOSTFS_MOUNT
+ * @reserved: zero
+ * @node: node id, or 0 for every file of the mount
+ */
+struct vmrpc_hostfs_invalidate {
+	__le32 mount;
+	__le32 reserved;		/* zero */
+	__le64 node;
 };
 
 #define VMRPC_NR_MODULES		64	/* module numbers are below this */
