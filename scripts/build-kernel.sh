@@ -49,9 +49,9 @@ bzimage=$ZH_GUEST/bzImage
 # Debian version re-extracts it, a changed series re-patches it). The
 # configuration depends on fewer of them than the build: of configs/, only
 # the fragments this build merges.
-config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/vmrpc/guest/Kconfig" "${fragments[@]}" "$ZH_ROOT/patches"
+config_inputs=("$ZH_ROOT/Kconfig" "$ZH_ROOT/vmrpc/guest/Kconfig" "$ZH_ROOT/hostfs/guest/Kconfig" "${fragments[@]}" "$ZH_ROOT/patches"
 	"$ZH_SRC/.zonehost/series" "$ZH_SRC/.zonehost/version")
-build_inputs=("${config_inputs[@]}" "$ZH_ROOT/mm-guest" "$ZH_ROOT/vmrpc/guest"
+build_inputs=("${config_inputs[@]}" "$ZH_ROOT/mm-guest" "$ZH_ROOT/vmrpc/guest" "$ZH_ROOT/hostfs/guest"
 	"$ZH_ROOT/vmrpc/include")
 newer_than() { # newer_than REF INPUT...: print one input newer than REF
 	local ref=$1
