@@ -982,7 +982,8 @@ struct vmrpc_hostfs_mount {
  * @hdr: error ENOENT when no export has the tag
  * @mount: the host's handle for this mount; every later call names it
  * @flags: VMRPC_HOSTFS_MOUNT_*
- * @root: node id of the export's directory
+ * @root: node id of the export's directory; it lives until UNMOUNT and
+ *	the guest never gives it back with FORGET
  * @attr: its attributes
  */
 struct vmrpc_hostfs_mounted {
