@@ -106,7 +106,9 @@ static int hostfs_d_revalidate(struct dentry *dentry, unsigned int flags)
 	struct dentry *parent;
 	int ret;
 
-	if (time_before(jiffies, dentry->d_time + sbi->attr_timeout))
+	/* The root is the mount's, never looked up by name. */
+	if (IS_ROOT(dentry) ||
+	    time_before(jiffies, dentry->d_time + sbi->attr_timeout))
 		return 1;
 	if (flags & LOOKUP_RCU)
 		return -ECHILD;
