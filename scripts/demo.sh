@@ -148,3 +148,34 @@ tr -d '\r' <"$aconsole" | grep -E '^(ok|not ok) ' | sed 's/^/   guest | /'
 trap 'rm -f "$log"' EXIT
 echo "   The plot of plugged size, host memory and working set over time:"
 echo "   $ZH_BUILD/demo/policy.svg"
+
+step "Host files in the guest: hostfs" \
+	"zhostd exports a host directory under a tag (zhostd --export demo=DIR); the" \
+	"guest mounts it (mount -t hostfs demo /mnt/host). A guest process maps a host" \
+	"file MAP_SHARED and writes through the mapping; after its msync the host's" \
+	"file holds the change. The page cache of the file lies in ZONE_HOST, so the" \
+	"host moved the bytes straight into and out of those frames."
+files=zonehost-demo-files
+fdir=$(mktemp -d)
+chmod 0755 "$fdir"
+echo "Hello from the host: a guest process will change the start of this line." >"$fdir/note.txt"
+trap 'rm -rf "$fdir"; rm -f "$log"' EXIT
+echo "   host \$ cat $fdir/note.txt"
+sed 's/^/     /' "$fdir/note.txt"
+echo "   \$ zhost-run -n $files -m 256M -H 256M -Z --export=demo=$fdir --detach --test hostfs_demo"
+fconsole=$("$bin/zhost-run" -n "$files" -m 256M -H 256M -Z "--export=demo=$fdir" \
+	--detach --test hostfs_demo --append quiet 2>/dev/null) || zh_die "the hostfs VM did not start"
+trap '"$bin/zhost-run" --stop -n "$files" >/dev/null 2>&1 || true; rm -rf "$fdir"; rm -f "$log"' EXIT
+for ((i = 0; i < 900; i++)); do
+	grep -qE '^hostfs-demo: waiting|^zonehost-guest: exit' "$fconsole" 2>/dev/null && break
+	sleep 0.2
+done
+tr -d '\r' <"$fconsole" | sed -n '/^>>> mount -t hostfs/,/^hostfs-demo: waiting/p' |
+	grep -v '^hostfs-demo' | sed 's/^/   guest | /'
+echo "   host \$ cat $fdir/note.txt      (the guest process still has it mapped)"
+sed 's/^/     /' "$fdir/note.txt"
+grep -q '^HELLO FROM THE GUEST' "$fdir/note.txt" ||
+	echo "   (the change did not reach the host: see $fconsole)"
+bctl export list
+"$bin/zhost-run" --stop -n "$files" 2>&1 | sed 's/^/   /'
+trap 'rm -rf "$fdir"; rm -f "$log"' EXIT
