@@ -30,7 +30,7 @@ CFLAGS    ?= -O2 -g
 WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wformat=2 -Wvla
 HOST_CPPFLAGS := -D_GNU_SOURCE -Ivmrpc/include/uapi -Ivmrpc/host -Imm-host \
-		 -Imm-host/common
+		 -Imm-host/common -Ihostfs/host
 HOST_CFLAGS   := -std=c11 $(WARNINGS) -pthread -MMD -MP
 SAN_CFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer \
 		 -fno-sanitize-recover=all
@@ -44,7 +44,8 @@ LIB_SAN_OBJS  := $(LIBVMRPC_SRCS:%.c=$(BUILD)/obj-san/%.o)
 COMMON_SRCS   := $(wildcard mm-host/common/*.c)
 COMMON_OBJS   := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_SAN_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/obj-san/%.o)
-ZHOSTD_SRCS   := $(wildcard mm-host/*.c)
+# hostfs/host/: the host side of hostfs, compiled into zhostd.
+ZHOSTD_SRCS   := $(wildcard mm-host/*.c hostfs/host/*.c)
 ZHOSTD_OBJS   := $(ZHOSTD_SRCS:%.c=$(BUILD)/obj/%.o)
 # zhostd's code without its main(), for the unit tests.
 ZHOSTD_SAN_OBJS := $(filter-out %/main.o,$(ZHOSTD_SRCS:%.c=$(BUILD)/obj-san/%.o))

@@ -10,6 +10,7 @@
 
 #include "backing-info.h"
 #include "cmd-memory.h"
+#include "cmd-export.h"
 #include "cmd-paging.h"
 #include "cmd-pins.h"
 #include "commands.h"
@@ -58,7 +59,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 				struct zhostd_error *err)
 {
 	struct vmrpc_host_stats st;
-	json_t *memory, *pins, *paging;
+	json_t *memory, *pins, *paging, *ret;
 	struct stat sb;
 	bool qemu, guest;
 	uint32_t gabi;
@@ -94,7 +95,7 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 	gabi = zd->guest_abi;
 	pthread_mutex_unlock(&zd->lock);
 
-	return json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	ret = json_pack("{s:s, s:I, s:I, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "name", zd->name,
 			 "pid", (json_int_t)getpid(),
 			 "bar_size", (json_int_t)zd->cfg.bar_size,
@@ -108,5 +109,8 @@ static json_t *cmd_query_status(struct zhostd *zd, json_t *args,
 			 "paging", paging,
 			 "suppressed", zhostd_ratelimit_json(zd->rl),
 			 "stats", stats_json(&st));
+	if (ret)
+		json_object_set_new(ret, "hostfs", zhostd_hostfs_json(zd));
+	return ret;
 }
 ZHOSTD_COMMAND("query-status", cmd_query_status)

@@ -7,6 +7,7 @@
 
 #include "control.h"
 #include "events.h"
+#include "hostfs.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "recover.h"
@@ -60,6 +61,9 @@ void zhostd_vmrpc_event(struct zhostd *zd, enum vmrpc_host_event ev,
 		break;
 	}
 	pthread_mutex_unlock(&zd->lock);
+	/* A guest driver that went or came back has no mounts any more. */
+	if (ev != VMRPC_HOST_EV_QEMU_CONNECTED && ev != VMRPC_HOST_EV_QEMU_REFUSED)
+		zh_hostfs_reset(zd->hostfs);
 
 	/* The state above is kept; what a guest rebinding says is limited. */
 	if ((ev == VMRPC_HOST_EV_GUEST_READY ||

@@ -25,7 +25,7 @@ enum {
 	OPT_HYSTERESIS, OPT_SHRINK_AFTER, OPT_SHRINK_STEP, OPT_ASK_HOLDOFF,
 	OPT_CHECK_INTERVAL, OPT_ON_VIOLATION, OPT_QMP, OPT_MAX_CLIENTS,
 	OPT_SOCKET_OWNER, OPT_MAX_PINNED, OPT_LOCK_ALL, OPT_BACKING,
-	OPT_HOST_PAGING, OPT_PAGING_FLOOR, OPT_RECOVER,
+	OPT_HOST_PAGING, OPT_PAGING_FLOOR, OPT_RECOVER, OPT_EXPORT,
 };
 
 static const struct option longopts[] = {
@@ -50,6 +50,7 @@ static const struct option longopts[] = {
 	{ "host-paging", no_argument, NULL, OPT_HOST_PAGING },
 	{ "paging-swap-floor", required_argument, NULL, OPT_PAGING_FLOOR },
 	{ "recover", optional_argument, NULL, OPT_RECOVER },
+	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "wss-interval", required_argument, NULL, OPT_WSS_INTERVAL },
 	{ "wss-history", required_argument, NULL, OPT_WSS_HISTORY },
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -262,6 +263,32 @@ static void options_defaults(struct zhostd_options *o)
 	zhostd_policy_defaults(&o->wss.params, 0, 0);
 }
 
+/* --export TAG=DIR[,ro]: the directory is opened when zhostd starts. */
+static int parse_export(struct zhostd_options *o, const char *arg,
+			const struct opt_msg *m)
+{
+	struct zh_hostfs_spec sp;
+	char why[ZHOSTD_OPTIONS_MSG_MAX - 16];
+	int ret;
+
+	ret = zh_hostfs_spec_parse(arg, &sp, why, sizeof(why));
+	if (ret)
+		return ret == -ENOMEM ? ret : refuse(m, "--export: %s", why);
+	if (o->nr_exports == ZH_HOSTFS_MAX_EXPORTS)
+		ret = refuse(m, "--export: no more than %d exports",
+			     ZH_HOSTFS_MAX_EXPORTS);
+	for (unsigned int i = 0; !ret && i < o->nr_exports; i++)
+		if (!strcmp(o->exports[i].tag, sp.tag))
+			ret = refuse(m, "--export: the tag %s is given twice",
+				     sp.tag);
+	if (ret) {
+		free(sp.dir);
+		return ret;
+	}
+	o->exports[o->nr_exports++] = sp;
+	return 0;
+}
+
 /* One option: 0, -1 with the message set, or -ENOMEM. */
 static int parse_one(struct zhostd_options *o, int c, const char *arg,
 		     const struct opt_msg *m)
@@ -350,6 +377,8 @@ static int parse_one(struct zhostd_options *o, int c, const char *arg,
 	case OPT_PAGING_FLOOR:
 		return parse_size_opt(m, "--paging-swap-floor", arg,
 				      &o->paging_swap_floor);
+	case OPT_EXPORT:
+		return parse_export(o, arg, m);
 	case OPT_WSS_INTERVAL:
 		return parse_ms(m, "--wss-interval", arg, ZHOSTD_INTERVAL_S_MAX,
 				&o->wss.interval_ms);
@@ -492,6 +521,8 @@ int zhostd_options_check_policy(const struct zhostd_policy_params *p,
 
 void zhostd_options_free(struct zhostd_options *o)
 {
+	for (unsigned int i = 0; i < o->nr_exports; i++)
+		free(o->exports[i].dir);
 	free(o->socket_path);
 	free(o->control_path);
 	free(o->qmp_path);

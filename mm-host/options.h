@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "guard.h"
+#include "hostfs.h"
 #include "log.h"
 #include "paging.h"
 #include "pin.h"
@@ -78,6 +79,9 @@ enum zhostd_recover {
  *	subblock are checked once the shared memory exists
  * @ask_holdoff_s: --ask-holdoff, also in @wss.params.ask_holdoff_ns
  * @guard: the memory guard; @guard.qmp_path is @qmp_path
+ * @exports: --export TAG=DIR[,ro], in the order given; their directories
+ *	are opened when zhostd starts
+ * @nr_exports: how many
  *
  * The strings that are not allocated point into argv or the environment.
  */
@@ -107,6 +111,8 @@ struct zhostd_options {
 	struct zhostd_wss_config wss;
 	unsigned int ask_holdoff_s;
 	struct zhostd_guard_config guard;
+	struct zh_hostfs_spec exports[ZH_HOSTFS_MAX_EXPORTS];
+	unsigned int nr_exports;
 };
 
 /* What the command line asks zhostd to do. */

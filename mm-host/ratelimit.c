@@ -171,6 +171,7 @@ const char *zhostd_rl_kind_name(enum zhostd_rl_kind kind)
 		[ZHOSTD_RL_DRIVER] = "driver",
 		[ZHOSTD_RL_PIN_REFUSED] = "pin_refused",
 		[ZHOSTD_RL_PAGING] = "paging",
+		[ZHOSTD_RL_HOSTFS] = "hostfs",
 	};
 
 	return (unsigned int)kind < ZHOSTD_RL_NR ? names[kind] : "unknown";

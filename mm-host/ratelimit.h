@@ -3,7 +3,7 @@
  * zhostd's limit on what a guest can make it write: the log lines and
  * control events a guest triggers (its resize reports, its requests for
  * memory, plug and unplug calls, its driver binding and unbinding, its
- * pins refused, its paging hints) go
+ * pins refused, its paging hints, its host-file requests refused) go
  * through one token bucket per kind. A kind passes ZHOSTD_RL_BURST at
  * once, then ZHOSTD_RL_PER_S a second; what is over is counted, not
  * written. When a flood of one kind ends (nothing dropped for
@@ -34,6 +34,7 @@ enum zhostd_rl_kind {
 	ZHOSTD_RL_DRIVER,		/* GUEST_READY, GUEST_GONE, GUEST_BAD_VERSION */
 	ZHOSTD_RL_PIN_REFUSED,		/* pin runs the host did not pin in full */
 	ZHOSTD_RL_PAGING,		/* malformed hints, page-outs that failed */
+	ZHOSTD_RL_HOSTFS,		/* host-file requests refused */
 	ZHOSTD_RL_NR,
 };
 

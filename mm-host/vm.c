@@ -9,6 +9,7 @@
 #include "control.h"
 #include "events.h"
 #include "guard.h"
+#include "hostfs.h"
 #include "log.h"
 #include "paging-mode.h"
 #include "paging-serve.h"
@@ -139,6 +140,43 @@ static int vm_open_paging(struct zhostd *zd, const struct zhostd_options *o)
 	return ret;
 }
 
+/*
+ * hostfs: the --export directories opened, the guest's calls served
+ * beneath them, frames checked against the memory backend's map.
+ */
+static int vm_open_hostfs(struct zhostd *zd, const struct zhostd_options *o)
+{
+	struct vmrpc_host_data_area area;
+	char err[256];
+	int ret;
+
+	vmrpc_host_data_area(zd->vh, &area);
+	ret = zh_hostfs_create(&zd->hostfs, &zd->mem, vmrpc_host_memfd(zd->vh),
+			       &area, o->cfg.backing.kind == VMRPC_BACKING_HUGETLB,
+			       zd->rl);
+	if (ret) {
+		zlog_err("hostfs: out of memory");
+		return ret;
+	}
+	for (unsigned int i = 0; i < o->nr_exports; i++) {
+		const struct zh_hostfs_spec *sp = &o->exports[i];
+
+		ret = zh_hostfs_export_add(zd->hostfs, sp->tag, sp->dir, sp->ro,
+					   err, sizeof(err));
+		if (ret) {
+			zlog_err("--export %s: %s", sp->tag, err);
+			return ret;
+		}
+		zlog_info("exporting %s as hostfs %s%s", sp->dir, sp->tag,
+			  sp->ro ? ", read-only" : "");
+	}
+	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_HOSTFS, zh_hostfs_serve,
+				  zd->hostfs);
+	if (ret)
+		zlog_err("cannot serve the hostfs calls: %s", strerror(-ret));
+	return ret;
+}
+
 /* The VMRPC host: a new VM, or (zhostd --recover) the dead zhostd's. */
 static int vm_open_host(struct zhostd *zd)
 {
@@ -201,6 +239,9 @@ int zhostd_vm_open(struct zhostd *zd, const struct zhostd_options *o,
 	if (ret)
 		goto fail;
 	ret = vm_open_paging(zd, o);
+	if (ret)
+		goto fail;
+	ret = vm_open_hostfs(zd, o);
 	if (ret)
 		goto fail;
 	ret = vm_open_wss(zd, o);
@@ -292,6 +333,9 @@ void zhostd_vm_close(struct zhostd *zd)
 		zhostd_pin_destroy(&zd->pin);
 		zhostd_paging_destroy(&zd->paging);
 	}
+	/* After the host: no call is served any more. */
+	zh_hostfs_destroy(zd->hostfs);
+	zd->hostfs = NULL;
 	if (zd->paging_ticker_init) {
 		zhostd_ticker_destroy(&zd->paging_ticker);
 		pthread_mutex_destroy(&zd->paging_tick_lock);

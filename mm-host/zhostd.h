@@ -17,6 +17,7 @@
  *   pin-serve.c             the guest's pin calls, under memory.c's lock
  *   paging-mode.c, paging-serve.c   host paging: its mode, the guest's
  *                           hints (paging.h has the layers)
+ *   cmd-export.c            hostfs exports; hostfs/host/ serves the guest
  *   memory.c, memory-enforce.c, pin.c, pin-wire.c, policy.c, wss*.c,
  *   qmp.c, ratelimit.c, guestinfo-parse.c, unix-socket.c, log.c, errors.c
  *                           what needs no daemon: unit tests run them alone
@@ -40,6 +41,7 @@
 #define ZHOSTD_NAME_DEFAULT		"zonehost"
 #define ZHOSTD_CALL_TIMEOUT_MS_DEFAULT	5000
 
+struct zh_hostfs;
 struct zhostd_control;
 struct zhostd_guard;
 struct zhostd_ratelimit;
@@ -69,6 +71,7 @@ struct zhostd_wss;
  * @paging_ticker: the thread that keeps its mode (paging-mode.h)
  * @paging_ticker_init: @paging_ticker and @paging_tick_lock are set up
  * @paging_tick_lock: one tick at a time
+ * @hostfs: the exports and the guest's mounts (hostfs/host/hostfs.h)
  * @adopt: set before zhostd_vm_open() for zhostd --recover: the dead
  *	zhostd's VM, taken over instead of a new one (recover.h); NULL
  * @vm_dir: the VM directory, when @keep_state
@@ -95,6 +98,7 @@ struct zhostd {
 	struct zhostd_ticker paging_ticker;
 	bool paging_ticker_init;
 	pthread_mutex_t paging_tick_lock;
+	struct zh_hostfs *hostfs;
 	struct vmrpc_host_adopted *adopt;
 	int vm_dir;
 	bool keep_state;
