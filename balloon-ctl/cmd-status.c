@@ -128,6 +128,7 @@ static const struct status_field paging_guest_fields[] = {
 #define STATUS_GUEST	"guest"
 #define STATUS_PINS	"pins"
 #define STATUS_PAGING	"paging"
+#define STATUS_HOSTFS	"hostfs"
 #define STATUS_STATS	"stats"
 #define STATUS_SUPPRESSED "suppressed"
 #define STATUS_INDENT	"  "	/* before each counter of the stats block */
@@ -277,6 +278,30 @@ static void status_paging(const json_t *pg, int width, int *need)
 		status_line(STATUS_INDENT, "guest paging", "none", width, need);
 }
 
+/* One line of hostfs: exports, mounts, bytes through frames, refusals. */
+static void status_hostfs(const json_t *h, int width, int *need)
+{
+	char buf[256], a[BCTL_FMT_LEN], b[BCTL_FMT_LEN], c[BCTL_FMT_LEN];
+	uint64_t refused = 0;
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(h))
+		return;
+	json_object_foreach(json_object_get(h, "refused"), key, v)
+		refused += json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+	snprintf(buf, sizeof(buf),
+		 "%llu exports, %llu mounts; %s into frames, %s from frames, %s through the payload; %llu refused",
+		 (unsigned long long)bctl_json_u64(h, "exports"),
+		 (unsigned long long)bctl_json_u64(h, "mounts"),
+		 bctl_fmt_size(bctl_json_u64(h, "bytes_to_frames"), a),
+		 bctl_fmt_size(bctl_json_u64(h, "bytes_from_frames"), b),
+		 bctl_fmt_size(bctl_json_u64(h, "bytes_read") +
+			       bctl_json_u64(h, "bytes_written"), c),
+		 (unsigned long long)refused);
+	status_line("", STATUS_HOSTFS, buf, width, need);
+}
+
 /*
  * The guest-triggered events zhostd's rate limit dropped: the total, the
  * limit, and the kinds that had any.
@@ -326,7 +351,8 @@ static void status_walk(const json_t *ret, int width, int *need)
 	json_object_foreach((json_t *)ret, key, v) {
 		if (!status_field_find(key) && strcmp(key, STATUS_STATS) &&
 		    strcmp(key, STATUS_MEMORY) && strcmp(key, STATUS_SUPPRESSED) &&
-		    strcmp(key, STATUS_PINS) && strcmp(key, STATUS_PAGING))
+		    strcmp(key, STATUS_PINS) && strcmp(key, STATUS_PAGING) &&
+		    strcmp(key, STATUS_HOSTFS))
 			status_line("", key, status_value(v, STATUS_PLAIN, buf,
 							  sizeof(buf)),
 				    width, need);
@@ -334,6 +360,7 @@ static void status_walk(const json_t *ret, int width, int *need)
 	status_memory(json_object_get(ret, STATUS_MEMORY), width, need);
 	status_pins(json_object_get(ret, STATUS_PINS), width, need);
 	status_paging(json_object_get(ret, STATUS_PAGING), width, need);
+	status_hostfs(json_object_get(ret, STATUS_HOSTFS), width, need);
 	status_suppressed(json_object_get(ret, STATUS_SUPPRESSED), width, need);
 	if (!json_is_object(stats))
 		return;

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostfs-spec.h"
 #include "vmrpc-host.h"
 
 struct zhostd_memory;
@@ -101,18 +102,6 @@ struct zh_hostfs_target {
 };
 
 /**
- * struct zh_hostfs_spec - an export as the command line gives it
- * @tag: the tag, NUL-terminated
- * @dir: the directory, allocated: free() it
- * @ro: ",ro" was given
- */
-struct zh_hostfs_spec {
-	char tag[VMRPC_HOSTFS_TAG_MAX];
-	char *dir;
-	bool ro;
-};
-
-/**
  * zh_hostfs_create() - an empty export table, no mounts
  * @out: set to the new state
  * @mem: the memory backend whose plugged map frames are checked against
@@ -134,28 +123,6 @@ void zh_hostfs_destroy(struct zh_hostfs *fs);
 
 /* Lower the node bound of mounts made from now on (for tests). */
 void zh_hostfs_set_max_nodes(struct zh_hostfs *fs, uint32_t max);
-
-/**
- * zh_hostfs_spec_parse() - parse "TAG=DIR[,ro]"
- * @s: the string; DIR runs to the end, or to a final ",ro"
- * @spec: filled in; @spec->dir allocated (without ",ro")
- * @err: why not, on failure
- * @errlen: size of @err
- *
- * Return: 0, or -EINVAL or -ENOMEM with @err set.
- */
-int zh_hostfs_spec_parse(const char *s, struct zh_hostfs_spec *spec,
-			 char *err, size_t errlen);
-
-/**
- * zh_hostfs_tag_valid() - 1 to VMRPC_HOSTFS_TAG_MAX - 1 bytes of
- *	[A-Za-z0-9_.-]
- * @tag: the bytes
- * @len: how many
- *
- * Return: true when valid.
- */
-bool zh_hostfs_tag_valid(const char *tag, size_t len);
 
 /**
  * zh_hostfs_export_add() - export @dir under @tag

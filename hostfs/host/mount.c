@@ -241,8 +241,12 @@ int zh_hostfs_invalidate_targets(struct zh_hostfs *fs, const char *tag,
 		fd = (int)syscall(SYS_openat2, e->dirfd, path, &how, sizeof(how));
 		if (fd < 0 || fstat(fd, &st)) {
 			ret = -errno;
-			snprintf(err, errlen, "%s in %s: %s", path, tag,
-				 strerror(errno));
+			if (ret == -EXDEV || ret == -ELOOP)
+				snprintf(err, errlen, "%s leaves the export %s or goes through a symbolic link",
+					 path, tag);
+			else
+				snprintf(err, errlen, "%s in %s: %s", path, tag,
+					 strerror(-ret));
 			goto out;
 		}
 	}

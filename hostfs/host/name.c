@@ -50,18 +50,3 @@ char *zh_hostfs_print(const char *s, size_t len, char *out)
 	*p = '\0';
 	return out;
 }
-
-bool zh_hostfs_tag_valid(const char *tag, size_t len)
-{
-	if (!len || len >= VMRPC_HOSTFS_TAG_MAX)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = tag[i];
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
-		      ch == '-'))
-			return false;
-	}
-	return true;
-}
