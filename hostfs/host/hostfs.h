@@ -211,7 +211,7 @@ void zh_hostfs_reset(struct zh_hostfs *fs);
  *
  * File-system failures and refusals (a request whose length does not
  * match its own fields included: EINVAL) are VMRPC_OK with the errno in
- * the reply's error. Only a request too short to name its mount is
+ * the reply's error. Only a request shorter than its fixed part is
  * VMRPC_EINVAL, and a reply buffer too small for the fixed reply
  * VMRPC_ERANGE.
  *

@@ -276,7 +276,7 @@ static int serve_frames(struct zh_hostfs_call *c, const void *req,
 	return zh_hostfs_frames(c, f, c->proc == VMRPC_HOSTFS_WRITE_FRAMES);
 }
 
-/* The fixed size of a request, or 0 when it has a variable part. */
+/* The fixed part of a request: shorter is VMRPC_EINVAL, read nothing. */
 static uint32_t min_request(uint16_t proc)
 {
 	switch (proc) {
@@ -286,9 +286,26 @@ static uint32_t min_request(uint16_t proc)
 		return sizeof(struct vmrpc_hostfs_setattr);
 	case VMRPC_HOSTFS_READDIR:
 		return sizeof(struct vmrpc_hostfs_readdir);
+	case VMRPC_HOSTFS_LOOKUP:
+	case VMRPC_HOSTFS_UNLINK:
+	case VMRPC_HOSTFS_RMDIR:
+		return sizeof(struct vmrpc_hostfs_name);
+	case VMRPC_HOSTFS_FORGET:
+		return sizeof(struct vmrpc_hostfs_forget);
+	case VMRPC_HOSTFS_CREATE:
+	case VMRPC_HOSTFS_MKDIR:
+	case VMRPC_HOSTFS_SYMLINK:
+		return sizeof(struct vmrpc_hostfs_create);
+	case VMRPC_HOSTFS_RENAME:
+		return sizeof(struct vmrpc_hostfs_rename);
+	case VMRPC_HOSTFS_READ:
+	case VMRPC_HOSTFS_WRITE:
+		return sizeof(struct vmrpc_hostfs_io);
+	case VMRPC_HOSTFS_READ_FRAMES:
+	case VMRPC_HOSTFS_WRITE_FRAMES:
+		return sizeof(struct vmrpc_hostfs_frames);
 	default:
-		/* Every other request starts with the mount's handle. */
-		return sizeof(uint32_t);
+		return sizeof(struct vmrpc_hostfs_node);
 	}
 }
 
@@ -348,7 +365,7 @@ uint32_t zh_hostfs_serve(void *opaque, uint16_t proc, const void *req,
 		return VMRPC_ERANGE;
 	if (req_len < min_request(proc)) {
 		zh_hostfs_add(&c.fs->orphan.calls, 1);
-		zh_hostfs_refuse(&c, ZH_HOSTFS_R_MALFORMED, "a request too short",
+		zh_hostfs_refuse(&c, ZH_HOSTFS_R_MALFORMED, "a request shorter than its fixed part",
 				 NULL, 0);
 		return VMRPC_EINVAL;
 	}

@@ -243,7 +243,7 @@ static int memfd_mappings(void)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		n += strstr(line, "memfd:test-hostfs") != NULL;
+		n += strstr(line, "memfd:test-hostfs") != NULL;	/* -huge too */
 	fclose(f);
 	return n;
 }
@@ -646,6 +646,73 @@ static void test_exports(uint32_t mnt, uint64_t root)
 	       "after removal the mount's calls are ESTALE, UNMOUNT still works");
 }
 
+/*
+ * hugetlb: the same through a mapping of the call's huge pages (hugetlbfs
+ * takes neither pwrite() nor splice()); skipped without 2 MiB huge pages.
+ */
+static void test_hugetlb(void)
+{
+	struct vmrpc_host_data_area area = { .offset = OFFSET, .size = DATA,
+					     .subblock_size = SB };
+	struct vmrpc_mem_range r = { .first = 0, .count = htole32(1) };
+	static uint8_t page[PG], pat[2 * PG], back[2 * PG];
+	struct zhostd_memory hm;
+	struct zh_hostfs *keep = fs;
+	struct run2 runs[] = { { 3, 2 } };
+	int hfd, fd, maps;
+	uint32_t mnt, n, len;
+	uint64_t root, f;
+	char err[256];
+	bool ok;
+
+	hfd = memfd_create("test-hostfs-huge", MFD_CLOEXEC | MFD_HUGETLB);
+	if (hfd < 0 || ftruncate(hfd, OFFSET + DATA) ||
+	    zhostd_memory_init(&hm, hfd, &area, DATA, DATA, err, sizeof(err))) {
+		if (hfd >= 0)
+			close(hfd);
+		tap_skip("no 2 MiB hugetlb memfd", "hugetlb: READ_FRAMES");
+		tap_skip("no 2 MiB hugetlb memfd", "hugetlb: WRITE_FRAMES");
+		tap_skip("no 2 MiB hugetlb memfd", "hugetlb: no mapping left");
+		return;
+	}
+	zhostd_memory_set_hugetlb(&hm);
+	if (zhostd_memory_serve(&hm, VMRPC_MEM_PLUG, &r, sizeof(r), NULL, 0, &len) ||
+	    zh_hostfs_create(&fs, &hm, hfd, &area, true, NULL) ||
+	    zh_hostfs_export_add(fs, "h", dir, false, err, sizeof(err))) {
+		tap_diag("the hugetlb pool has no 2 MiB page free (nr_hugepages)");
+		tap_skip("hugetlb pool short", "hugetlb: READ_FRAMES");
+		tap_skip("hugetlb pool short", "hugetlb: WRITE_FRAMES");
+		tap_skip("hugetlb pool short", "hugetlb: no mapping left");
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(pat); i++)
+		pat[i] = (uint8_t)(i * 13 + 1);
+	fd = open(path("huge"), O_CREAT | O_RDWR | O_TRUNC, 0644);
+	ok = fd >= 0 && pwrite(fd, pat, PG + 10, 0) == PG + 10;
+	maps = memfd_mappings();
+	ok = ok && do_mount("h", &mnt, &root) == 0 && lookup(mnt, root, "huge", &f) == 0 &&
+	     frames(VMRPC_HOSTFS_READ_FRAMES, mnt, f, 0, 2 * PG, runs, 1, &n) == 0 &&
+	     n == PG + 10 && pread(hfd, page, PG, OFFSET + 3 * PG) == PG &&
+	     !memcmp(page, pat, PG) && pread(hfd, page, PG, OFFSET + 4 * PG) == PG &&
+	     !memcmp(page, pat + PG, 10);
+	for (uint32_t i = 10; ok && i < PG; i++)
+		ok = !page[i];
+	tap_ok(ok, "hugetlb: READ_FRAMES fills the frames, zeroes past the end");
+	ok = frames(VMRPC_HOSTFS_WRITE_FRAMES, mnt, f, 2 * PG, 2 * PG, runs, 1, &n) == 0 &&
+	     n == 2 * PG && pread(fd, back, 2 * PG, 2 * PG) == 2 * PG &&
+	     !memcmp(back, pat, PG + 10);
+	for (uint32_t i = PG + 10; ok && i < 2 * PG; i++)
+		ok = !back[i];
+	tap_ok(ok, "hugetlb: WRITE_FRAMES writes the frames to the file");
+	tap_ok(memfd_mappings() == maps, "hugetlb: the call's mapping is gone after it");
+	close(fd);
+out:
+	zh_hostfs_destroy(fs);
+	fs = keep;
+	zhostd_memory_destroy(&hm);
+	close(hfd);
+}
+
 static void cleanup(void)
 {
 	char cmd[128];
@@ -666,7 +733,7 @@ int main(void)
 	uint64_t root;
 	char err[256];
 
-	tap_plan(51);
+	tap_plan(54);
 	tap_timeout(120, cleanup);
 	strcpy(dir, "/tmp/test-hostfs.XXXXXX");
 	if (!mkdtemp(dir) || mkdir(path("sub"), 0755) ||
@@ -697,6 +764,7 @@ int main(void)
 	test_ro();
 	test_malformed(mnt, root);
 	test_exports(mnt, root);
+	test_hugetlb();
 	zh_hostfs_destroy(fs);
 	zhostd_memory_destroy(&m);
 	close(memfd);
