@@ -23,6 +23,7 @@
  * host-pattern.bin is unchanged and rewrites it), "rewritten" and
  * "invalidated" (the host rewrites inval.bin keeping its size and mtime,
  * then invalidates it). Without a host channel those tests are skipped.
+ * A shell script that holds the channel passes it in ZH_HOST_CHANNEL_FD.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,7 +37,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "host_channel.h"
 #include "hostfs_util.h"
 #include "kselftest.h"
 
@@ -230,6 +230,7 @@ static bool t_host_sees_msync(void)
 		munmap(shared_map, shared_size);
 	if (new_map)
 		munmap(new_map, NEW_SIZE);
+	shared_map = new_map = NULL;
 	return ok;
 }
 
@@ -332,7 +333,7 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no hostfs in /proc/filesystems (kernel without CONFIG_ZHOSTFS?)\n");
 	if (hostfs_target_open(&exp, arg, NULL))
 		ksft_exit_fail_msg("mount %s: %s\n", arg, strerror(errno));
-	chan = host_channel_open();
+	chan = hostfs_host_channel();
 	ksft_set_plan(n);
 	for (int i = 0; i < n; i++) {
 		if (tests[i].host && chan < 0) {
@@ -343,6 +344,11 @@ int main(int argc, char **argv)
 		ksft_print_msg("[RUN] %s\n", tests[i].name);
 		ksft_test_result(tests[i].fn(), "%s\n", tests[i].name);
 	}
+	/* Mappings a skipped or failed test left. */
+	if (shared_map)
+		munmap(shared_map, shared_size);
+	if (new_map)
+		munmap(new_map, NEW_SIZE);
 	if (hostfs_target_close(&exp))
 		ksft_print_msg("umount %s: %s\n", exp.dir, strerror(errno));
 	ksft_finished();

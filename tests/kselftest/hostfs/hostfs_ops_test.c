@@ -563,7 +563,12 @@ static bool t_long_symlink(void)
 	if (!works(symlink(target, wp("longlink")), "symlink of 4095 bytes"))
 		return false;
 	n = readlink(wp("longlink"), buf, sizeof(buf));
-	return n == 4095 && !memcmp(buf, target, 4095);
+	if (n != 4095 || memcmp(buf, target, 4095)) {
+		ksft_print_msg("readlink: %zd bytes (%s), wanted the 4095 given\n",
+			       n, n < 0 ? strerror(errno) : "read");
+		return false;
+	}
+	return true;
 }
 
 static bool t_fsync(void)

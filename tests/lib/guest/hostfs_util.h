@@ -20,6 +20,7 @@
 #define HOSTFS_UTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host_channel.h"
 #include "zone_host_util.h"
 
 #define HOSTFS_SYSFS		"/sys/kernel/hostfs"
@@ -86,6 +88,25 @@ static inline const char *hostfs_path(const struct hostfs_target *t,
 {
 	snprintf(buf, len, "%s/%s", t->dir, name);
 	return buf;
+}
+
+/*
+ * The host channel (host_channel.h): the descriptor a guest shell script
+ * that holds the port passed down in ZH_HOST_CHANNEL_FD (the port opens
+ * only once), made non-blocking, else the port opened here; -1 if none.
+ */
+static inline int hostfs_host_channel(void)
+{
+	const char *s = getenv("ZH_HOST_CHANNEL_FD");
+	int fd, fl;
+
+	if (!s)
+		return host_channel_open();
+	fd = atoi(s);
+	fl = fcntl(fd, F_GETFL);
+	if (fd < 0 || fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
+		return -1;
+	return fd;
 }
 
 /* Whether the kernel knows the file system type hostfs. */
