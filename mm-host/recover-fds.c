@@ -138,7 +138,10 @@ int zh_recover_state_fill(struct zh_recover_state *s, int pid, int memfd,
 	if (fstat(memfd, &st))
 		return -errno;
 	s->memfd_ino = st.st_ino;
+	s->echo = host_fd[VMRPC_HVEC_ECHO] >= 0 && guest_fd[VMRPC_GVEC_ECHO] >= 0;
 	for (v = 0; v < VMRPC_NR_VECTORS; v++) {
+		if (v == VMRPC_HVEC_ECHO && !s->echo)
+			continue;
 		ret = own_eventfd_id(host_fd[v], &s->host_id[v]);
 		if (!ret)
 			ret = own_eventfd_id(guest_fd[v], &s->guest_id[v]);
@@ -276,6 +279,10 @@ int zh_recover_take(const struct zh_recover_state *s,
 	}
 	ret = take_one(a->pidfd, m.memfd, &a->memfd);
 	for (v = 0; !ret && v < VMRPC_NR_VECTORS; v++) {
+		/* The echo vector's pair, if QEMU kept it (vectors=4). */
+		if (v >= VMRPC_NR_VECTORS_MIN &&
+		    (m.host_fd[v] < 0 || m.guest_fd[v] < 0))
+			continue;
 		ret = take_one(a->pidfd, m.host_fd[v], &a->host_fd[v]);
 		if (!ret)
 			ret = take_one(a->pidfd, m.guest_fd[v], &a->guest_fd[v]);

@@ -32,9 +32,11 @@ int zh_recover_state_format(const struct zh_recover_state *s, char *buf,
 	PUT("nr_slots %" PRIu32 "\n", s->nr_slots);
 	PUT("slot_size %" PRIu32 "\n", s->slot_size);
 	for (v = 0; v < VMRPC_NR_VECTORS; v++)
-		PUT("host_eventfd %u %" PRIu64 "\n", v, s->host_id[v]);
+		if (v != VMRPC_HVEC_ECHO || s->echo)
+			PUT("host_eventfd %u %" PRIu64 "\n", v, s->host_id[v]);
 	for (v = 0; v < VMRPC_NR_VECTORS; v++)
-		PUT("guest_eventfd %u %" PRIu64 "\n", v, s->guest_id[v]);
+		if (v != VMRPC_GVEC_ECHO || s->echo)
+			PUT("guest_eventfd %u %" PRIu64 "\n", v, s->guest_id[v]);
 #undef PUT
 	return (int)at;
 }
@@ -151,6 +153,12 @@ int zh_recover_state_parse(const char *text, struct zh_recover_state *s,
 	     line = strtok_r(NULL, "\n", &save))
 		ret = state_line(line, s, seen, err, errlen);
 	free(copy);
+	/* The echo vector's lines come both or not at all. */
+	s->echo = seen[K_HOST + VMRPC_HVEC_ECHO] &&
+		  seen[K_GUEST + VMRPC_GVEC_ECHO];
+	if (!seen[K_HOST + VMRPC_HVEC_ECHO] && !seen[K_GUEST + VMRPC_GVEC_ECHO])
+		seen[K_HOST + VMRPC_HVEC_ECHO] =
+			seen[K_GUEST + VMRPC_GVEC_ECHO] = true;
 	for (k = 0; !ret && k < K_NR; k++) {
 		if (!seen[k]) {
 			snprintf(err, errlen, "incomplete (entry %u missing)", k);
@@ -217,6 +225,8 @@ void zh_recover_match(const struct zh_recover_state *s, int fd,
 		return;
 	}
 	for (v = 0; v < VMRPC_NR_VECTORS; v++) {
+		if (v == VMRPC_HVEC_ECHO && !s->echo)
+			continue;
 		if (m->host_fd[v] < 0 && fi->eventfd_id == s->host_id[v])
 			m->host_fd[v] = fd;
 		if (m->guest_fd[v] < 0 && fi->eventfd_id == s->guest_id[v])
@@ -233,7 +243,7 @@ bool zh_recover_match_done(const struct zh_recover_fds *m, char *err,
 		snprintf(err, errlen, "QEMU holds no memfd with the recorded inode");
 		return false;
 	}
-	for (v = 0; v < VMRPC_NR_VECTORS; v++) {
+	for (v = 0; v < VMRPC_NR_VECTORS_MIN; v++) {
 		if (m->host_fd[v] < 0 || m->guest_fd[v] < 0) {
 			snprintf(err, errlen, "QEMU holds no %s eventfd of vector %u",
 				 m->host_fd[v] < 0 ? "host" : "guest", v);

@@ -43,6 +43,9 @@
  * @slot_size: bytes per slot
  * @host_id: eventfd-id of each peer-0 eventfd (the guest rings these)
  * @guest_id: eventfd-id of each eventfd that raises a guest vector
+ * @echo: @host_id and @guest_id hold the echo vector's (VMRPC_HVEC_ECHO);
+ *	a zhostd from before the echo vector recorded only the first
+ *	VMRPC_NR_VECTORS_MIN
  */
 struct zh_recover_state {
 	int qemu_pid;
@@ -53,6 +56,7 @@ struct zh_recover_state {
 	uint32_t slot_size;
 	uint64_t host_id[VMRPC_NR_VECTORS];
 	uint64_t guest_id[VMRPC_NR_VECTORS];
+	bool echo;
 };
 
 /**
@@ -74,7 +78,7 @@ int zh_recover_state_format(const struct zh_recover_state *s, char *buf,
  * @errlen: size of @err
  *
  * Every key must be there exactly once, every number in range, nothing
- * else in the text.
+ * else in the text; the echo vector's two lines may both be missing.
  *
  * Return: 0, or -EINVAL with @err set.
  */
@@ -133,7 +137,10 @@ void zh_recover_match(const struct zh_recover_state *s, int fd,
  * @err: the first missing one, when not
  * @errlen: size of @err
  *
- * Return: true when all are known.
+ * The echo vector's eventfds are not needed: a QEMU started with
+ * vectors=3 closed them, and the guest then does without the echo.
+ *
+ * Return: true when all needed are known.
  */
 bool zh_recover_match_done(const struct zh_recover_fds *m, char *err,
 			   size_t errlen);

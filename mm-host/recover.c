@@ -40,8 +40,11 @@ int zhostd_recover_take(const struct zhostd_options *o, int vm_dir,
 	if (ret)
 		zlog_err("recover: %s", err);
 	else
-		zlog_info("recover: took the memfd and %u eventfds back from QEMU (pid %d)",
-			  2 * VMRPC_NR_VECTORS, s.qemu_pid);
+		zlog_info("recover: took the memfd and %u eventfds back from QEMU (pid %d)%s",
+			  2 * (VMRPC_NR_VECTORS_MIN +
+			       (a->host_fd[VMRPC_HVEC_ECHO] >= 0)),
+			  s.qemu_pid, a->host_fd[VMRPC_HVEC_ECHO] >= 0 ? "" :
+			  "; without the echo vector");
 	return ret;
 }
 

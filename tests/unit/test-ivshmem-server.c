@@ -235,11 +235,11 @@ int main(void)
 	struct stat mst;
 	struct fq_env e;
 	int64_t v;
-	int ret, fd, rfd = -1;
+	int ret, fd, rfd = -1, i;
 	bool ok;
 
 	tap_timeout(30, fq_cleanup_paths);
-	tap_plan(29);
+	tap_plan(31);
 	fq_init(&q2);
 	fq_init(&q3);
 	fq_init(&old);
@@ -295,9 +295,13 @@ int main(void)
 				vmrpc_host_bar(e.h)),
 	       "memfd sealed against resizing; writes allocate, punched holes free");
 	tap_ok(msgs_are_vectors(&e.q, 3, 0),
-	       "messages 4-6: host peer 0 connected, one eventfd per vector");
-	tap_ok(msgs_are_vectors(&e.q, 6, 1) && fds_distinct(&e.q),
-	       "messages 7-9: interrupt setup for ID 1, six distinct eventfds");
+	       "messages 4-%d: host peer 0 connected, one eventfd per vector",
+	       3 + VMRPC_NR_VECTORS);
+	tap_ok(msgs_are_vectors(&e.q, 3 + VMRPC_NR_VECTORS, 1) &&
+	       fds_distinct(&e.q),
+	       "messages %d-%d: interrupt setup for ID 1, %d distinct eventfds",
+	       4 + VMRPC_NR_VECTORS, 3 + 2 * VMRPC_NR_VECTORS,
+	       2 * VMRPC_NR_VECTORS);
 	tap_ok(quiet(&e.q, 200), "nothing else is sent");
 	st = fq_stats(e.h);
 	tap_ok(ev_log_wait(&e.log, VMRPC_HOST_EV_QEMU_CONNECTED, 1,
@@ -314,13 +318,26 @@ int main(void)
 	       le16toh(sb->g2h_slots) == 4 && le16toh(sb->h2g_slots) == 4 &&
 	       le64toh(sb->h2g_offset) ==
 	       le64toh(sb->g2h_offset) + 4 * fq_slot_size(&e.q) &&
-	       le64toh(sb->host_features) == VMRPC_F_REVERSE_CALLS,
+	       le64toh(sb->host_features) ==
+	       (VMRPC_F_REVERSE_CALLS | VMRPC_F_ECHO),
 	       "superblock: version, sizes, offsets, host READY");
 
 	tap_ok(ping_served(&e.q, 0, 1, "hello") &&
 	       !fq_wait_irq(&e.q, VMRPC_GVEC_CALL, 0) &&
 	       !fq_wait_irq(&e.q, VMRPC_GVEC_CONFIG, 0),
 	       "ringing host vector 0 serves a ping; only guest vector 0 fires");
+	fq_ring(&e.q, VMRPC_HVEC_ECHO);
+	tap_ok(fq_wait_irq(&e.q, VMRPC_GVEC_ECHO, FQ_TIMEOUT_MS) &&
+	       !fq_wait_irq(&e.q, VMRPC_GVEC_DONE, 0) &&
+	       !fq_wait_irq(&e.q, VMRPC_GVEC_CALL, 0),
+	       "ringing the echo doorbell raises the echo vector, nothing else");
+	ok = true;
+	for (i = 0; ok && i < 100; i++) {
+		fq_ring(&e.q, VMRPC_HVEC_ECHO);
+		ok = fq_wait_irq(&e.q, VMRPC_GVEC_ECHO, FQ_TIMEOUT_MS);
+	}
+	tap_ok(ok && !fq_wait_irq(&e.q, VMRPC_GVEC_ECHO, 100),
+	       "100 echo round trips, one answer each, none left over");
 
 	/* One VM per server. */
 	fd = fq_dial(e.sock);
@@ -346,7 +363,7 @@ int main(void)
 	       "closing the connection is reported as QEMU_DISCONNECTED");
 	ret = fq_connect(&q2, e.sock);
 	tap_ok(!ret && q2.msg[1].value == 1 && msgs_are_vectors(&q2, 3, 0) &&
-	       msgs_are_vectors(&q2, 6, 1) &&
+	       msgs_are_vectors(&q2, 3 + VMRPC_NR_VECTORS, 1) &&
 	       ev_log_wait(&e.log, VMRPC_HOST_EV_QEMU_CONNECTED, 2,
 			   FQ_TIMEOUT_MS) && fq_stats(e.h).connects == 2,
 	       "a new client connects afterwards: ID 1, new eventfds");

@@ -16,6 +16,7 @@ static struct zh_recover_state sample(void)
 	struct zh_recover_state s = {
 		.qemu_pid = 4242, .qemu_start = 81234, .memfd_ino = 99,
 		.bar_size = 1ULL << 30, .nr_slots = 8, .slot_size = 65536,
+		.echo = true,
 	};
 
 	for (unsigned int v = 0; v < VMRPC_NR_VECTORS; v++) {
@@ -79,8 +80,17 @@ static void test_state(void)
 	tap_ok(refused(v), "a negative number is refused");
 	variant(v, sizeof(v), 1, "qemu_pid 99999999999999999999999\n");
 	tap_ok(refused(v), "a number past 64 bits is refused");
-	variant(v, sizeof(v), 7, "host_eventfd 3 10\n");
+	snprintf(err, sizeof(err), "host_eventfd %u 10\n", VMRPC_NR_VECTORS);
+	variant(v, sizeof(v), 7, err);
 	tap_ok(refused(v), "a vector past VMRPC_NR_VECTORS is refused");
+	variant(v, sizeof(v), 7 + VMRPC_HVEC_ECHO, NULL);
+	tap_ok(refused(v), "the echo vector's host line without its guest line is refused");
+	s.echo = false;
+	len = zh_recover_state_format(&s, text, sizeof(text));
+	tap_ok(len > 0 && !strstr(text, "eventfd 3 ") &&
+	       !zh_recover_state_parse(text, &back, err, sizeof(err)) &&
+	       !back.echo && back.host_id[VMRPC_HVEC_CALL] == s.host_id[0],
+	       "a state without the echo vector (an older zhostd) reads back");
 	variant(v, sizeof(v), 1, "qemu_pid 12 13\n");
 	tap_ok(refused(v), "a value too many is refused");
 	tap_ok(refused(""), "an empty file is refused");
@@ -148,12 +158,36 @@ static void test_match(void)
 		      m.guest_fd[v] == 50 + (int)v;
 	tap_ok(zh_recover_match_done(&m, err, sizeof(err)) && m.memfd == 30 && all,
 	       "every descriptor found, the first one of an inode wins");
+
+	/* QEMU started with vectors=3 closed the echo vector's eventfds. */
+	zh_recover_fds_init(&m);
+	fi = (struct zh_fdinfo){ .ino = 99 };
+	zh_recover_match(&s, 30, &fi, &m);
+	for (v = 0; v < VMRPC_NR_VECTORS_MIN; v++) {
+		fi = (struct zh_fdinfo){ .is_eventfd = true,
+					 .eventfd_id = s.host_id[v] };
+		zh_recover_match(&s, 40 + (int)v, &fi, &m);
+		fi.eventfd_id = s.guest_id[v];
+		zh_recover_match(&s, 50 + (int)v, &fi, &m);
+	}
+	tap_ok(zh_recover_match_done(&m, err, sizeof(err)) &&
+	       m.host_fd[VMRPC_HVEC_ECHO] == -1 &&
+	       m.guest_fd[VMRPC_GVEC_ECHO] == -1,
+	       "without the echo vector's eventfds the rest is enough");
+	/* A state without the echo vector never matches id 0 to it. */
+	s.echo = false;
+	s.host_id[VMRPC_HVEC_ECHO] = s.guest_id[VMRPC_GVEC_ECHO] = 0;
+	fi = (struct zh_fdinfo){ .is_eventfd = true, .eventfd_id = 0 };
+	zh_recover_match(&s, 60, &fi, &m);
+	tap_ok(m.host_fd[VMRPC_HVEC_ECHO] == -1 &&
+	       m.guest_fd[VMRPC_GVEC_ECHO] == -1,
+	       "an unrecorded echo vector matches no descriptor");
 }
 
 int main(void)
 {
 	tap_timeout(30, NULL);
-	tap_plan(20);
+	tap_plan(25);
 	test_state();
 	test_fdinfo();
 	test_match();

@@ -61,7 +61,7 @@ dry -d | grep -q -- '-daemonize' && dry -d | grep -q 'console.log'
 tap_ok $? "dry run: --detach daemonizes with the console in a log file"
 "$zr" --help | grep -q -- '--stop'
 tap_ok $? "--help documents --stop"
-dry | grep -q -- '-device ivshmem-doorbell,chardev=zhostd,vectors=3' &&
+dry | grep -q -- '-device ivshmem-doorbell,chardev=zhostd,vectors=4' &&
 	dry | grep -q -- 'socket,path=.*/zonehost/ivshmem.sock'
 tap_ok $? "dry run: the zonehost ivshmem-doorbell device joins zhostd's socket"
 ! dry --no-zhostd | grep -q ivshmem

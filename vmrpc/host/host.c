@@ -6,7 +6,8 @@
  * host peer's doorbell eventfds and an internal wake-up eventfd. It accepts
  * and drops QEMU, tracks the guest driver's state, scans guest->host slots
  * (the calls themselves run on the dispatcher's workers) and collects
- * replies to host->guest calls. Everything it owns is touched by no other
+ * replies to host->guest calls; it answers the echo doorbell itself (the
+ * floor, VMRPC_F_ECHO). Everything it owns is touched by no other
  * thread once vmrpc_host_start() returned, until vmrpc_host_stop() joined
  * it.
  */
@@ -330,6 +331,14 @@ static void *host_event_thread(void *arg)
 			break;
 
 		if (n == PFD_MAX) {
+			/*
+			 * The echo first, at once and with nothing else: it
+			 * is the floor the calls are measured against. One
+			 * ring back per wake-up however often the guest rang.
+			 */
+			if (pfd[PFD_VECTOR + VMRPC_HVEC_ECHO].revents &&
+			    host_drain(h, VMRPC_HVEC_ECHO))
+				ivshmem_server_notify(s, VMRPC_GVEC_ECHO);
 			/* Doorbells first: a guest may ring, then hang up. */
 			if (pfd[PFD_VECTOR + VMRPC_HVEC_CONFIG].revents &&
 			    host_drain(h, VMRPC_HVEC_CONFIG))

@@ -33,7 +33,7 @@ static int adopt_check_superblock(const struct vmrpc_layout *l, char *err,
 				  size_t errlen)
 {
 	const volatile struct vmrpc_superblock *sb = l->bar;
-	uint64_t doff, dsize;
+	uint64_t doff, dsize, features;
 	uint32_t sbs;
 	int ret = 0;
 
@@ -54,9 +54,13 @@ static int adopt_check_superblock(const struct vmrpc_layout *l, char *err,
 	CHECK(h2g_offset, le64toh, l->h2g_offset);
 	CHECK(g2h_slots, le16toh, l->nr_slots);
 	CHECK(h2g_slots, le16toh, l->nr_slots);
-	CHECK(host_features, le64toh, VMRPC_F_REVERSE_CALLS);
 	CHECK(host_state, le32toh, VMRPC_HOST_READY);
 #undef CHECK
+	/* A host from before the echo vector offered reverse calls only. */
+	features = le64toh(sb->host_features);
+	if (!ret && (features | VMRPC_F_ECHO) != VMRPC_HOST_FEATURES)
+		ret = adopt_field("host_features", features,
+				  VMRPC_HOST_FEATURES, err, errlen);
 	return ret;
 }
 

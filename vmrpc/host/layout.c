@@ -170,7 +170,7 @@ static void layout_write_superblock(const struct vmrpc_layout *l,
 	sb->h2g_offset = htole64(l->h2g_offset);
 	sb->g2h_slots = htole16((uint16_t)l->nr_slots);
 	sb->h2g_slots = htole16((uint16_t)l->nr_slots);
-	sb->host_features = htole64(VMRPC_F_REVERSE_CALLS);
+	sb->host_features = htole64(VMRPC_HOST_FEATURES);
 	vmrpc_layout_set_host_state(l, host_state);
 	/* The magic last: a reader that sees it sees a complete superblock. */
 	__atomic_store_n(&sb->magic, htole64(VMRPC_MAGIC), __ATOMIC_RELEASE);

@@ -13,6 +13,9 @@
 
 #include "backing.h"
 
+/* What this host offers the guest (superblock host_features). */
+#define VMRPC_HOST_FEATURES		(VMRPC_F_REVERSE_CALLS | VMRPC_F_ECHO)
+
 /* Offset of the first guest->host slot; the h2g slots follow the g2h ones. */
 #define VMRPC_LAYOUT_G2H_OFFSET		(64U << 10)
 

@@ -81,12 +81,25 @@
 #define VMRPC_GVEC_DONE			0	/* a guest->host call completed */
 #define VMRPC_GVEC_CALL			1	/* a host->guest call was posted */
 #define VMRPC_GVEC_CONFIG		2	/* the superblock's host state changed */
-#define VMRPC_NR_VECTORS		3	/* QEMU's ivshmem "vectors" property */
+#define VMRPC_GVEC_ECHO			3	/* answer to a VMRPC_HVEC_ECHO ring */
+#define VMRPC_NR_VECTORS		4	/* QEMU's ivshmem "vectors" property */
+/*
+ * The fewest vectors a guest binds with: without the echo vector (QEMU
+ * started with vectors=3, or a host without VMRPC_F_ECHO) calls work and
+ * only the doorbell floor cannot be measured.
+ */
+#define VMRPC_NR_VECTORS_MIN		3
 
 /* Host vectors: doorbells the guest rings (low 16 bits of the Doorbell). */
 #define VMRPC_HVEC_CALL			0	/* a guest->host call was posted */
 #define VMRPC_HVEC_DONE			1	/* a host->guest call completed */
 #define VMRPC_HVEC_CONFIG		2	/* the superblock's guest state changed */
+/*
+ * The host rings VMRPC_GVEC_ECHO at once, with no VMRPC logic: a raw
+ * doorbell round trip over the same MSI-X and eventfd path as the calls,
+ * the floor their latency is measured against (VMRPC_F_ECHO).
+ */
+#define VMRPC_HVEC_ECHO			3
 
 /* Defaults the host publishes; the guest reads the real values. */
 #define VMRPC_CTRL_SIZE_DEFAULT		(128ULL << 20)	/* one memory block */
@@ -99,6 +112,7 @@
 
 /* Feature bits (superblock host_features / guest_features). */
 #define VMRPC_F_REVERSE_CALLS		_BITULL(0)	/* host->guest calls */
+#define VMRPC_F_ECHO			_BITULL(1)	/* the echo vectors */
 
 /* superblock host_state */
 #define VMRPC_HOST_STARTING		0	/* not yet serving calls */
