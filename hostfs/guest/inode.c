@@ -465,7 +465,8 @@ static const char *hostfs_get_link(struct dentry *dentry, struct inode *inode,
 		.mount = cpu_to_le32(sbi->mount),
 		.node = cpu_to_le64(HOSTFS_I(inode)->node),
 	};
-	u32 size = sizeof(struct vmrpc_hostfs_reply) + VMRPC_HOSTFS_SYMLINK_MAX;
+	/* One byte more than a target may have: the host tells it truncated. */
+	u32 size = sizeof(struct vmrpc_hostfs_reply) + VMRPC_HOSTFS_SYMLINK_MAX + 1;
 	struct vmrpc_hostfs_reply hdr;
 	char *buf, *target;
 	u32 len;
