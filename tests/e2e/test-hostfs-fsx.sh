@@ -67,6 +67,7 @@ echo 0 >"$count"
 	n=0
 	while [ ! -e "$stop" ]; do
 		for size in 256M 768M; do
+			[ ! -e "$stop" ] || break
 			vm_resize_checked "$name" "$size" >>"$fails" || echo "set $size failed" >>"$fails"
 			n=$((n + 1))
 			echo "$n" >"$count"
@@ -80,6 +81,7 @@ st=$?
 done_resizes=$(cat "$count")
 : >"$stop"
 wait "$resizer"
+vm_tell "$name" stopped
 tap_ok $st "hostfs_fsx again while the host resizes ZONE_HOST: no mismatch"
 [ "$done_resizes" -ge 2 ]
 tap_ok $? "the host resized ZONE_HOST $done_resizes times during the run"

@@ -3,7 +3,8 @@
 # hostfs_fsx_e2e: the guest side of tests/e2e/test-hostfs-fsx.sh. Mounts
 # the export zht and runs hostfs_fsx twice on a file in it: first alone,
 # then while the host resizes ZONE_HOST (it starts when the host sends
-# "resizing", and the host stops when it sees the result). Seed and count
+# "resizing"; when the host has seen the result it stops and sends
+# "stopped"). Seed and count
 # come from the kernel command line: zonehost.fsx_seed=N (the second run
 # uses N + 1) and zonehost.fsx_ops=N (default 20000). Each run leaves its
 # model of the file in FILE.expected for the host to compare with FILE.
@@ -38,5 +39,8 @@ fsx fsx-alone "$seed"
 say "waiting for resizing"
 zh_host_wait resizing
 fsx fsx-resizing $((seed + 1))
+# The host's last resize ends before the guest does.
+say "waiting for stopped"
+zh_host_wait stopped
 umount $m
 exit $failed
