@@ -676,6 +676,7 @@ static void test_hugetlb(void)
 		return;
 	}
 	zhostd_memory_set_hugetlb(&hm);
+	fs = NULL;
 	if (zhostd_memory_serve(&hm, VMRPC_MEM_PLUG, &r, sizeof(r), NULL, 0, &len) ||
 	    zh_hostfs_create(&fs, &hm, hfd, &area, true, NULL) ||
 	    zh_hostfs_export_add(fs, "h", dir, false, err, sizeof(err))) {
