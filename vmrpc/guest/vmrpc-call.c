@@ -86,6 +86,7 @@ int vmrpc_call_init(struct vmrpc_dev *vdev)
 		init_completion(&vdev->g2h[i].done);
 	spin_lock_init(&vdev->g2h_lock);
 	init_waitqueue_head(&vdev->g2h_wait);
+	init_completion(&vdev->echo);
 	return 0;
 }
 
@@ -163,6 +164,8 @@ void vmrpc_call_fail_all(struct vmrpc_dev *vdev)
 			complete(&vdev->g2h[i].done);
 	spin_unlock_irqrestore(&vdev->g2h_lock, flags);
 	wake_up_all(&vdev->g2h_wait);
+	/* A floor round trip waiting for its echo, too. */
+	complete(&vdev->echo);
 }
 
 /* Copy the host's reply out of slot @i; the slot is ours and DONE. */

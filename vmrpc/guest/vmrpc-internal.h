@@ -73,6 +73,10 @@ struct vmrpc_stats {
  *	Written under @g2h_lock, read with READ_ONCE() without it
  * @removing: the device is being removed; host_gone stays set. Under
  *	@g2h_lock
+ * @nr_vectors: MSI-X vectors set up: VMRPC_NR_VECTORS, or
+ *	VMRPC_NR_VECTORS_MIN when QEMU's device has no echo vector
+ * @echo: completed by the echo interrupt (the floor, vmrpc-floor.c), and
+ *	when the host goes away
  * @served_hook: KUnit only: runs where a reverse call's answer is
  *	published and the slot may be posted again, before the host is rung
  * @stats: counters
@@ -104,6 +108,8 @@ struct vmrpc_dev {
 	struct workqueue_struct *wq;
 	bool host_gone;
 	bool removing;
+	unsigned int nr_vectors;
+	struct completion echo;
 	struct vmrpc_stats stats;
 #ifdef CONFIG_VMRPC_KUNIT_TEST
 	void (*served_hook)(struct vmrpc_dev *vdev, unsigned int slot);
@@ -187,6 +193,11 @@ static inline void vmrpc_served(struct vmrpc_dev *vdev, unsigned int i)
 		vdev->served_hook(vdev, i);
 #endif
 }
+
+void vmrpc_floor_echo_irq(struct vmrpc_dev *vdev);
+void vmrpc_floor_debugfs_init(struct dentry *dir);
+void vmrpc_latency_summary(s64 *ns, unsigned int count, s64 total_ns,
+			   const char *unit, char *buf, size_t len);
 
 extern const struct attribute_group *vmrpc_attr_groups[];
 void vmrpc_debugfs_init(void);

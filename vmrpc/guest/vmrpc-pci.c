@@ -6,7 +6,8 @@
  * uses too, so the driver binds only when BAR2 starts with a zonehost
  * superblock and leaves any other ivshmem device alone. It validates the
  * layout the host published, maps the part of the control area that holds
- * the slots, sets up the three MSI-X vectors, and tells the host it is
+ * the slots, sets up the MSI-X vectors (four, or three without the echo
+ * vector of the floor), and tells the host it is
  * ready through the superblock and the CONFIG doorbell.
  *
  * A host that speaks another ABI major version is told so (guest_state
@@ -37,6 +38,12 @@ static irqreturn_t vmrpc_irq_done(int irq, void *data)
 static irqreturn_t vmrpc_irq_call(int irq, void *data)
 {
 	vmrpc_server_call_irq(data);
+	return IRQ_HANDLED;
+}
+
+static irqreturn_t vmrpc_irq_echo(int irq, void *data)
+{
+	vmrpc_floor_echo_irq(data);
 	return IRQ_HANDLED;
 }
 
@@ -76,6 +83,7 @@ static const struct {
 	[VMRPC_GVEC_DONE] = { vmrpc_irq_done, "vmrpc-done" },
 	[VMRPC_GVEC_CALL] = { vmrpc_irq_call, "vmrpc-call" },
 	[VMRPC_GVEC_CONFIG] = { vmrpc_irq_config, "vmrpc-config" },
+	[VMRPC_GVEC_ECHO] = { vmrpc_irq_echo, "vmrpc-echo" },
 };
 
 /* Whether [off, off + len) lies inside [0, limit). */
@@ -170,14 +178,16 @@ static int vmrpc_setup_irqs(struct vmrpc_dev *vdev)
 	struct pci_dev *pdev = vdev->pdev;
 	int i, ret;
 
-	ret = pci_alloc_irq_vectors(pdev, VMRPC_NR_VECTORS, VMRPC_NR_VECTORS,
-				    PCI_IRQ_MSIX);
+	/* Without the echo vector (QEMU's vectors=3) only the floor is lost. */
+	ret = pci_alloc_irq_vectors(pdev, VMRPC_NR_VECTORS_MIN,
+				    VMRPC_NR_VECTORS, PCI_IRQ_MSIX);
 	if (ret < 0) {
 		dev_err(&pdev->dev, "needs %d MSI-X vectors (QEMU: -device ivshmem-doorbell,vectors=%d): %d\n",
-			VMRPC_NR_VECTORS, VMRPC_NR_VECTORS, ret);
+			VMRPC_NR_VECTORS_MIN, VMRPC_NR_VECTORS, ret);
 		return ret;
 	}
-	for (i = 0; i < VMRPC_NR_VECTORS; i++) {
+	vdev->nr_vectors = ret;
+	for (i = 0; i < vdev->nr_vectors; i++) {
 		ret = request_irq(pci_irq_vector(pdev, i), vmrpc_vectors[i].fn, 0,
 				  vmrpc_vectors[i].name, vdev);
 		if (ret)
@@ -196,7 +206,7 @@ static void vmrpc_free_irqs(struct vmrpc_dev *vdev)
 {
 	int i;
 
-	for (i = 0; i < VMRPC_NR_VECTORS; i++)
+	for (i = 0; i < vdev->nr_vectors; i++)
 		free_irq(pci_irq_vector(vdev->pdev, i), vdev);
 	pci_free_irq_vectors(vdev->pdev);
 }
@@ -339,6 +349,9 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = vmrpc_setup_irqs(vdev);
 	if (ret)
 		goto err_server;
+	/* The echo needs the host's offer and our vector both. */
+	if (vdev->nr_vectors > VMRPC_GVEC_ECHO)
+		vdev->features |= le64_to_cpu(sb.host_features) & VMRPC_F_ECHO;
 	pci_set_drvdata(pdev, vdev);
 
 	down_write(&vmrpc_dev_sem);
@@ -356,10 +369,11 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	vmrpc_the_dev = vdev;
 	up_write(&vmrpc_dev_sem);
 
-	dev_info(&pdev->dev, "VMRPC ABI %u.%u, host peer %u, %u+%u slots of %u KiB, BAR2 %llu MiB at %pa\n",
+	dev_info(&pdev->dev, "VMRPC ABI %u.%u, host peer %u, %u+%u slots of %u KiB, BAR2 %llu MiB at %pa%s\n",
 		 VMRPC_ABI_MAJOR_OF(abi), abi & 0xffff, vdev->host_peer,
 		 vdev->nr_g2h, vdev->nr_h2g, vdev->slot_size >> 10,
-		 (u64)vdev->bar2_len >> 20, &vdev->bar2_start);
+		 (u64)vdev->bar2_len >> 20, &vdev->bar2_start,
+		 vdev->features & VMRPC_F_ECHO ? ", echo" : "");
 	vmrpc_clients_attach(vdev, le64_to_cpu(sb.data_offset),
 			     le64_to_cpu(sb.data_size),
 			     le32_to_cpu(sb.subblock_size));

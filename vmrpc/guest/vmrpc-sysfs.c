@@ -11,6 +11,8 @@
  *   host_info  read: VMRPC_CORE_HOST_INFO, one "key value" per line
  *   bench      write "COUNT SIZE": COUNT ping calls of SIZE bytes each;
  *              read: the result of the last run
+ *   floor      write "COUNT": COUNT raw doorbell round trips, the floor
+ *              of the calls (vmrpc-floor.c); read: the result
  */
 #define pr_fmt(fmt) "vmrpc: " fmt
 
@@ -149,13 +151,42 @@ static int vmrpc_cmp_s64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/**
+ * vmrpc_latency_summary() - one line of "key value" pairs for a run
+ * @ns: the round trips' times, sorted in place
+ * @count: how many, at least 1
+ * @total_ns: the run's time
+ * @unit: what was timed ("calls"), for the rate's key UNIT_per_s
+ * @buf: gets the line
+ * @len: size of @buf
+ *
+ * The keys are total_ns, min_ns, mean_ns, median_ns, p99_ns and
+ * UNIT_per_s; tests/bench/vmrpc.sh reads them by name.
+ */
+void vmrpc_latency_summary(s64 *ns, unsigned int count, s64 total_ns,
+			   const char *unit, char *buf, size_t len)
+{
+	s64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		sum += ns[i];
+	sort(ns, count, sizeof(*ns), vmrpc_cmp_s64, NULL);
+	scnprintf(buf, len,
+		  "total_ns %lld min_ns %lld mean_ns %lld median_ns %lld p99_ns %lld %s_per_s %lld\n",
+		  total_ns, ns[0], div64_s64(sum, count), ns[count / 2],
+		  ns[min_t(u64, count - 1, (u64)count * 99 / 100)], unit,
+		  total_ns ? div64_s64((s64)count * NSEC_PER_SEC, total_ns) : 0);
+}
+
 /* COUNT ping calls of SIZE bytes; record min, median, p99 and the rate. */
 static int vmrpc_bench_run(unsigned int count, unsigned int size)
 {
 	void *req, *resp;
 	ktime_t start, t0;
-	s64 *ns, total;
+	s64 *ns;
 	unsigned int i;
+	int len;
 	int ret = 0;
 
 	if (!count || count > 1000000 || size > vmrpc_max_payload())
@@ -185,13 +216,12 @@ static int vmrpc_bench_run(unsigned int count, unsigned int size)
 			goto out;
 		}
 	}
-	total = ktime_to_ns(ktime_sub(ktime_get(), start));
-	sort(ns, count, sizeof(*ns), vmrpc_cmp_s64, NULL);
-	scnprintf(vmrpc_bench_result, sizeof(vmrpc_bench_result),
-		  "calls %u size %u total_ns %lld min_ns %lld median_ns %lld p99_ns %lld calls_per_s %lld\n",
-		  count, size, total, ns[0], ns[count / 2],
-		  ns[min_t(u64, count - 1, (u64)count * 99 / 100)],
-		  total ? div64_s64((s64)count * NSEC_PER_SEC, total) : 0);
+	len = scnprintf(vmrpc_bench_result, sizeof(vmrpc_bench_result),
+			"calls %u size %u ", count, size);
+	vmrpc_latency_summary(ns, count,
+			      ktime_to_ns(ktime_sub(ktime_get(), start)),
+			      "calls", vmrpc_bench_result + len,
+			      sizeof(vmrpc_bench_result) - len);
 	ret = 0;
 out:
 	kvfree(ns);
@@ -248,6 +278,7 @@ void vmrpc_debugfs_init(void)
 			    &vmrpc_host_info_fops);
 	debugfs_create_file("bench", 0600, vmrpc_debugfs_dir, NULL,
 			    &vmrpc_bench_fops);
+	vmrpc_floor_debugfs_init(vmrpc_debugfs_dir);
 }
 
 void vmrpc_debugfs_exit(void)

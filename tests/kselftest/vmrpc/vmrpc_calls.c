@@ -3,7 +3,8 @@
  * vmrpc_calls: VMRPC from inside the guest.
  *
  * Guest->host: a null call, host_info, 8 threads calling at once with the
- * counters checked, and payloads echoed intact (debugfs vmrpc/bench).
+ * counters checked, and payloads echoed intact (debugfs vmrpc/bench); the
+ * channel's floor, raw doorbell round trips (debugfs vmrpc/floor).
  * Then it prepares for the host side of tests/e2e/test-vmrpc.sh: it fills
  * the page cache of an ext2 RAM disk, prints its own /proc/meminfo, and
  * waits until the host says it is done with its reverse calls and the
@@ -104,6 +105,33 @@ static void test_ping(void)
 	else
 		ksft_print_msg("ping: %s\n", strerror(-n));
 	ksft_test_result(n > 0 && atoll(buf) > 0, "guest->host null call\n");
+}
+
+/* 100 echo round trips; the driver times out each after 5 s. */
+static void test_floor(void)
+{
+	char buf[256], *p;
+	long long median = 0;
+	int fd, n = -EIO;
+
+	fd = open(DEBUGFS "/floor", O_WRONLY);
+	if (fd >= 0) {
+		n = write(fd, "100", 3) == 3 ? 0 : -errno;
+		close(fd);
+	}
+	if (!n)
+		n = read_file(DEBUGFS "/floor", buf, sizeof(buf));
+	if (n > 0) {
+		ksft_print_msg("floor: %s", buf);
+		p = strstr(buf, "median_ns ");
+		if (p)
+			median = atoll(p + 10);
+	} else {
+		ksft_print_msg("floor: %s\n", strerror(-n));
+	}
+	ksft_test_result(n > 0 && !strncmp(buf, "rounds 100 ", 11) &&
+			 median > 0,
+			 "the floor: 100 doorbell round trips through the host's echo\n");
 }
 
 static void test_host_info(void)
@@ -257,8 +285,9 @@ int main(void)
 	ksft_print_header();
 	if (access(DEBUGFS "/ping", R_OK) || !find_sysfs())
 		ksft_exit_skip("no VMRPC device bound (boot with zhostd)\n");
-	ksft_set_plan(7);
+	ksft_set_plan(8);
 	test_ping();
+	test_floor();
 	test_host_info();
 	test_concurrent();
 	test_payload();
