@@ -233,6 +233,30 @@ int zh_hostfs_statfs(struct zh_hostfs_call *c, uint32_t mount, uint64_t node)
 	return err;
 }
 
+/*
+ * pread() or pwrite() of @len bytes at @offset until done, end of file or
+ * an error; *@done counts what moved. Return: 0 or the errno.
+ */
+static int io_loop(int fd, uint8_t *buf, uint32_t len, uint64_t offset,
+		   bool write, uint32_t *done)
+{
+	*done = 0;
+	while (*done < len) {
+		ssize_t n = write ?
+			pwrite(fd, buf + *done, len - *done, (off_t)(offset + *done)) :
+			pread(fd, buf + *done, len - *done, (off_t)(offset + *done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno;
+		if (n == 0)
+			break;
+		*done += (uint32_t)n;
+	}
+	return 0;
+}
+
 int zh_hostfs_read(struct zh_hostfs_call *c, uint32_t mount, uint64_t node,
 		   uint64_t offset, uint32_t len)
 {
@@ -242,18 +266,8 @@ int zh_hostfs_read(struct zh_hostfs_call *c, uint32_t mount, uint64_t node,
 	int err;
 
 	err = zh_hostfs_take(c->fs, mount, node, ZH_TAKE_IO, &ref);
-	while (!err && done < len) {
-		ssize_t n = pread(ref.iofd, data + done, len - done,
-				  (off_t)(offset + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		if (n <= 0)
-			break;
-		done += (uint32_t)n;
-	}
+	if (!err)
+		err = io_loop(ref.iofd, data, len, offset, false, &done);
 	if (!err)
 		err = zh_hostfs_reply_attr(c, ref.iofd, reply_attr(c));
 	if (!err) {
@@ -273,18 +287,8 @@ int zh_hostfs_write(struct zh_hostfs_call *c, uint32_t mount, uint64_t node,
 	int err;
 
 	err = zh_hostfs_take(c->fs, mount, node, ZH_TAKE_IO | ZH_TAKE_WRITE, &ref);
-	while (!err && done < len) {
-		ssize_t n = pwrite(ref.iofd, (const uint8_t *)data + done,
-				   len - done, (off_t)(offset + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err = errno;
-		if (n <= 0)
-			break;
-		done += (uint32_t)n;
-	}
+	if (!err)
+		err = io_loop(ref.iofd, (void *)data, len, offset, true, &done);
 	/* A short write is the guest's to see; a failure after some too. */
 	if (err && done)
 		err = 0;
