@@ -33,17 +33,7 @@ tap_ok $st "zhost-run starts zhostd exporting zht, 768 MiB of ZONE_HOST"
 # Nothing else can run: the plan is not met, the runner says so.
 [ $st -eq 0 ] || exit 1
 
-# result RUN: the status the guest printed for RUN; its fsx output goes
-# out as diagnostics.
-result() {
-	local st
-	vm_wait "$name" "^hostfs-fsx: result $1 [0-9]+" 2400 || return 1
-	st=$(vm_console_value "$name" "s/^hostfs-fsx: result $1 \\([0-9]*\\)$/\\1/p")
-	tr -d '\r' <"$(vm_console "$name")" |
-		sed -n "/^hostfs-fsx: begin $1\$/,/^hostfs-fsx: result $1 /p" |
-		grep -E '^(not )?ok |^# ' | sed 's/^/#   guest: /'
-	return "${st:-1}"
-}
+result() { hostfs_result "$name" hostfs-fsx "$1" 2400; }
 same() {
 	cmp "$exp/$1" "$exp/$1.expected" >"$VM_TMP/cmp.out" 2>&1
 	local st=$?

@@ -65,17 +65,7 @@ tap_ok $st "zhost-run starts zhostd with three exports (zht, zht-ro read-only, z
 zlog=$ZHOST_RUNTIME_DIR/$name/zhostd.log
 zpid=$(cat "$ZHOST_RUNTIME_DIR/$name/zhostd.pid" 2>/dev/null)
 
-# result PROG: the exit status the guest printed for PROG (waits for it);
-# the program's output goes out as diagnostics.
-result() {
-	local st
-	vm_wait "$name" "^hostfs-e2e: result $1 [0-9]+" 900 || return 1
-	st=$(vm_console_value "$name" "s/^hostfs-e2e: result $1 \\([0-9]*\\)$/\\1/p")
-	tr -d '\r' <"$(vm_console "$name")" |
-		sed -n "/^hostfs-e2e: begin $1\$/,/^hostfs-e2e: result $1 /p" |
-		grep -E '^(not )?ok |^# |^hostfs-' | sed 's/^/#   guest: /'
-	return "${st:-1}"
-}
+result() { hostfs_result "$name" hostfs-e2e "$1" 900; }
 # at WORD: wait until the guest stopped at WORD ("hostfs-e2e: WORD ...").
 at() { vm_wait "$name" "^hostfs-e2e: $1( |\$)" 900; }
 # counters WORD: the guest's counters it printed with WORD.

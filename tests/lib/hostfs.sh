@@ -16,8 +16,11 @@
 #                               here runs before vm_cleanup
 #   hostfs_export_json NAME TAG the export TAG of VM NAME, as
 #                               balloon-ctl export list --json shows it
-#   hostfs_count NAME TAG FIELD one of its counters (jq path below the
-#                               export: .bytes_to_frames, .refused.bad_name)
+#   hostfs_result NAME MARKER PROG SECONDS
+#                               wait for the guest's "MARKER: result PROG N"
+#                               and return N; PROG's output (between
+#                               "MARKER: begin PROG" and it) goes out as
+#                               diagnostics
 
 HOSTFS_MOUNTS=()
 
@@ -71,6 +74,12 @@ hostfs_export_json() {
 		jq -c --arg t "$2" '.exports[] | select(.tag == $t)'
 }
 
-hostfs_count() {
-	hostfs_export_json "$1" "$2" | jq -r "$3 // empty"
+hostfs_result() {
+	local name=$1 marker=$2 prog=$3 st
+	vm_wait "$name" "^$marker: result $prog [0-9]+" "$4" || return 1
+	st=$(vm_console_value "$name" "s/^$marker: result $prog \\([0-9]*\\)\$/\\1/p")
+	tr -d '\r' <"$(vm_console "$name")" |
+		sed -n "/^$marker: begin $prog\$/,/^$marker: result $prog /p" |
+		grep -E '^(not )?ok |^# |^hostfs-' | sed 's/^/#   guest: /'
+	return "${st:-1}"
 }

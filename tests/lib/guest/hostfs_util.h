@@ -2,8 +2,8 @@
 /*
  * What the hostfs guest programs share: mounting an export (or using a
  * directory as it is, so that the programs can be checked on any file
- * system), the text pattern the host writes with seq(1), hostfs's
- * counters, dropping caches.
+ * system), the host channel a script passes down, the text pattern the
+ * host writes with seq(1), dropping caches.
  *
  * A target is named on the command line either by a host export's tag,
  * which the program mounts with `mount -t hostfs TAG DIR` on a directory
@@ -32,7 +32,6 @@
 #include "host_channel.h"
 #include "zone_host_util.h"
 
-#define HOSTFS_SYSFS		"/sys/kernel/hostfs"
 #define HOSTFS_DEBUGFS		"/sys/kernel/debug/hostfs"
 #define HOSTFS_REC		16
 
@@ -122,15 +121,6 @@ static inline bool hostfs_supported(void)
 		found = !strcmp(line, "nodev\thostfs\n");
 	fclose(f);
 	return found;
-}
-
-/* A counter of /sys/kernel/hostfs/, -1 when it cannot be read. */
-static inline long long hostfs_counter(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), HOSTFS_SYSFS "/%s", name);
-	return read_ll(path);
 }
 
 /* Write back and drop the page cache, dentries and inodes. 0, or -1. */
