@@ -26,10 +26,22 @@ static uint64_t refused_total(const json_t *e)
 	return n;
 }
 
+/* " (as uid N gid M)" for an export with credentials of its own, else "". */
+static const char *creds_str(const json_t *e, char *buf, size_t len)
+{
+	if (!json_is_integer(json_object_get(e, "uid")))
+		return "";
+	snprintf(buf, len, " (as uid %llu gid %llu)",
+		 (unsigned long long)bctl_json_u64(e, "uid"),
+		 (unsigned long long)bctl_json_u64(e, "gid"));
+	return buf;
+}
+
 static void export_print(const json_t *ret)
 {
 	const json_t *list = json_object_get(ret, "exports");
 	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN], c[BCTL_FMT_LEN], d[BCTL_FMT_LEN];
+	char ids[64];
 	size_t i;
 	json_t *e;
 
@@ -41,9 +53,10 @@ static void export_print(const json_t *ret)
 		const char *tag = json_string_value(json_object_get(e, "tag"));
 		const char *dir = json_string_value(json_object_get(e, "dir"));
 
-		printf("%s %s%s: %llu mounts, %llu nodes, %llu calls, %llu errors, %llu refused\n",
+		printf("%s %s%s%s: %llu mounts, %llu nodes, %llu calls, %llu errors, %llu refused\n",
 		       tag ? tag : "?", dir ? dir : "?",
 		       json_is_true(json_object_get(e, "ro")) ? " (read-only)" : "",
+		       creds_str(e, ids, sizeof(ids)),
 		       (unsigned long long)bctl_json_u64(e, "mounts"),
 		       (unsigned long long)bctl_json_u64(e, "nodes"),
 		       (unsigned long long)bctl_json_u64(e, "calls"),
@@ -99,10 +112,14 @@ static int export_add_run(const struct bctl_cmd *cmd,
 	json_t *args;
 
 	if (argc != 2)
-		return bctl_usage_err(cmd, "one TAG=DIR[,ro]");
+		return bctl_usage_err(cmd, "one TAG=DIR[,ro][,uid=N,gid=M]");
 	if (zh_hostfs_spec_parse(argv[1], &sp, err, sizeof(err)))
 		return bctl_usage_err(cmd, "%s", err);
 	args = json_pack("{s:s, s:s, s:b}", "tag", sp.tag, "dir", sp.dir, "ro", sp.ro);
+	if (args && sp.creds) {
+		json_object_set_new(args, "uid", json_integer(sp.uid));
+		json_object_set_new(args, "gid", json_integer(sp.gid));
+	}
 	free(sp.dir);
 	return export_send(cmd, opts, args, export_print);
 }
@@ -146,7 +163,7 @@ static int export_invalidate_run(const struct bctl_cmd *cmd,
 
 EXPORT_CMD(list, "list", "query-exports", "",
 	   "the exports, their mounts and counters", export_list_run);
-EXPORT_CMD(add, "add", "export-add", "TAG=DIR[,ro]",
+EXPORT_CMD(add, "add", "export-add", "TAG=DIR[,ro][,uid=N,gid=M]",
 	   "export DIR to the guest as hostfs TAG", export_add_run);
 EXPORT_CMD(remove, "remove", "export-remove", "TAG",
 	   "stop exporting TAG; its mounts get ESTALE", export_remove_run);

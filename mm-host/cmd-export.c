@@ -65,8 +65,10 @@ static json_t *exports_json(struct zhostd *zd, struct zhostd_error *err)
 	}
 	list = json_array();
 	for (size_t i = 0; list && i < nr; i++)
-		json_array_append_new(list, counters_into(json_pack("{s:s, s:s, s:b, s:i, s:I}",
+		json_array_append_new(list, counters_into(json_pack("{s:s, s:s, s:b, s:o, s:o, s:i, s:I}",
 			"tag", v[i].tag, "dir", v[i].dir, "ro", v[i].ro,
+			"uid", v[i].creds ? json_integer(v[i].uid) : json_null(),
+			"gid", v[i].creds ? json_integer(v[i].gid) : json_null(),
 			"mounts", (int)v[i].mounts, "nodes", (json_int_t)v[i].nodes),
 			&v[i].c));
 	free(v);
@@ -116,29 +118,60 @@ static int args_only(json_t *args, const char *const *keys,
 	return 0;
 }
 
+/* An optional id argument: 0, or -1 with @err set. */
+static int arg_id(json_t *args, const char *key, bool *given, uint32_t *id,
+		  struct zhostd_error *err)
+{
+	json_t *v = json_object_get(args, key);
+
+	*given = v != NULL;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > 0xfffffffe) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER,
+				 "'%s' must be a number from 0 to 4294967294", key);
+		return -1;
+	}
+	*id = (uint32_t)json_integer_value(v);
+	return 0;
+}
+
 static json_t *cmd_export_add(struct zhostd *zd, json_t *args,
 			      struct zhostd_error *err)
 {
-	static const char *const keys[] = { "tag", "dir", "ro", NULL };
+	static const char *const keys[] = { "tag", "dir", "ro", "uid", "gid", NULL };
 	const char *tag = arg_str(args, "tag", true, err);
 	const char *dir = tag ? arg_str(args, "dir", true, err) : NULL;
 	json_t *ro = json_object_get(args, "ro");
+	struct zh_hostfs_spec sp = { 0 };
+	bool has_uid, has_gid;
 	char why[256];
 
-	if (!dir || args_only(args, keys, err))
+	if (!dir || args_only(args, keys, err) ||
+	    arg_id(args, "uid", &has_uid, &sp.uid, err) ||
+	    arg_id(args, "gid", &has_gid, &sp.gid, err))
 		return NULL;
-	if (ro && !json_is_boolean(ro)) {
-		zhostd_error_set(err, ZERR_INVALID_PARAMETER,
+	if ((ro && !json_is_boolean(ro)) || has_uid != has_gid) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER, has_uid != has_gid ?
+				 "'uid' and 'gid' go together" :
 				 "'ro' must be true or false");
 		return NULL;
 	}
-	if (zh_hostfs_export_add(zd->hostfs, tag, dir, json_is_true(ro), why,
-				 sizeof(why))) {
+	snprintf(sp.tag, sizeof(sp.tag), "%s", tag);
+	if (strlen(tag) >= sizeof(sp.tag)) {
+		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "'%s' is not a tag", tag);
+		return NULL;
+	}
+	sp.dir = (char *)dir;
+	sp.ro = json_is_true(ro);
+	sp.creds = has_uid;
+	if (zh_hostfs_export_add(zd->hostfs, &sp, why, sizeof(why))) {
 		zhostd_error_set(err, ZERR_INVALID_PARAMETER, "%s", why);
 		return NULL;
 	}
-	zlog_info("exporting %s as hostfs %s%s (control client)", dir, tag,
-		  json_is_true(ro) ? ", read-only" : "");
+	zlog_info("exporting %s as hostfs %s%s%s (control client)", dir, tag,
+		  sp.ro ? ", read-only" : "", sp.creds ? ", as its uid and gid" : "");
 	return exports_json(zd, err);
 }
 ZHOSTD_COMMAND("export-add", cmd_export_add)

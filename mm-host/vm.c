@@ -161,14 +161,14 @@ static int vm_open_hostfs(struct zhostd *zd, const struct zhostd_options *o)
 	for (unsigned int i = 0; i < o->nr_exports; i++) {
 		const struct zh_hostfs_spec *sp = &o->exports[i];
 
-		ret = zh_hostfs_export_add(zd->hostfs, sp->tag, sp->dir, sp->ro,
-					   err, sizeof(err));
+		ret = zh_hostfs_export_add(zd->hostfs, sp, err, sizeof(err));
 		if (ret) {
 			zlog_err("--export %s: %s", sp->tag, err);
 			return ret;
 		}
-		zlog_info("exporting %s as hostfs %s%s", sp->dir, sp->tag,
-			  sp->ro ? ", read-only" : "");
+		zlog_info("exporting %s as hostfs %s%s%s", sp->dir, sp->tag,
+			  sp->ro ? ", read-only" : "",
+			  sp->creds ? ", as its uid and gid" : "");
 	}
 	ret = vmrpc_host_register(zd->vh, VMRPC_MOD_HOSTFS, zh_hostfs_serve,
 				  zd->hostfs);

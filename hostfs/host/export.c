@@ -115,10 +115,12 @@ struct zh_hostfs_export *zh_hostfs_export_find_locked(struct zh_hostfs *fs,
 	return NULL;
 }
 
-int zh_hostfs_export_add(struct zh_hostfs *fs, const char *tag,
-			 const char *dir, bool ro, char *err, size_t errlen)
+int zh_hostfs_export_add(struct zh_hostfs *fs, const struct zh_hostfs_spec *sp,
+			 char *err, size_t errlen)
 {
+	const char *tag = sp->tag, *dir = sp->dir;
 	struct zh_hostfs_export *e, **pp;
+	struct zh_hostfs_creds saved;
 	unsigned int n = 0;
 	int fd, ret;
 
@@ -126,6 +128,15 @@ int zh_hostfs_export_add(struct zh_hostfs *fs, const char *tag,
 		snprintf(err, errlen, "'%s' is not a tag: 1 to %d characters of A-Z a-z 0-9 _ . -",
 			 tag, VMRPC_HOSTFS_TAG_MAX - 1);
 		return -EINVAL;
+	}
+	/* Tried on this thread now, not found out at the guest's first call. */
+	if (sp->creds) {
+		if (zh_hostfs_creds_enter(sp->uid, sp->gid, &saved)) {
+			snprintf(err, errlen, "cannot act as uid %u gid %u (needs CAP_SETUID and CAP_SETGID)",
+				 sp->uid, sp->gid);
+			return -EPERM;
+		}
+		zh_hostfs_creds_leave(&saved);
 	}
 	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
@@ -142,7 +153,10 @@ int zh_hostfs_export_add(struct zh_hostfs *fs, const char *tag,
 	}
 	snprintf(e->tag, sizeof(e->tag), "%s", tag);
 	e->dirfd = fd;
-	e->ro = ro;
+	e->ro = sp->ro;
+	e->creds = sp->creds;
+	e->uid = sp->uid;
+	e->gid = sp->gid;
 	e->refs = 1;
 	pthread_mutex_lock(&fs->lock);
 	for (pp = &fs->exports; *pp; pp = &(*pp)->next)
@@ -205,6 +219,9 @@ int zh_hostfs_exports(struct zh_hostfs *fs, struct zh_hostfs_export_info **out,
 		snprintf(v[i].tag, sizeof(v[i].tag), "%s", e->tag);
 		snprintf(v[i].dir, sizeof(v[i].dir), "%s", e->dir);
 		v[i].ro = e->ro;
+		v[i].creds = e->creds;
+		v[i].uid = e->uid;
+		v[i].gid = e->gid;
 		counters_read(&v[i].c, &e->c, false);
 		for (size_t j = 0; j < ZH_HOSTFS_MAX_MOUNTS; j++) {
 			struct zh_hostfs_mount *m = fs->mounts[j];

@@ -28,6 +28,9 @@
  * @dir: the directory as given, for listings
  * @dirfd: O_PATH | O_DIRECTORY fd of it, opened once
  * @ro: read-only
+ * @creds: calls run with @uid and @gid (creds.c), else zhostd's own
+ * @uid: fsuid of its calls
+ * @gid: fsgid and the only supplementary group of its calls
  * @removed: no longer exported; freed when @refs drops to 0
  * @refs: the table's reference (until removed), one per mount, one per
  *	call in progress
@@ -39,6 +42,9 @@ struct zh_hostfs_export {
 	char *dir;
 	int dirfd;
 	bool ro;
+	bool creds;
+	uint32_t uid;
+	uint32_t gid;
 	bool removed;
 	unsigned int refs;
 	struct zh_hostfs_counters c;
@@ -324,6 +330,35 @@ void zh_hostfs_export_put_locked(struct zh_hostfs_export *e);
 /* The export tagged @tag, not removed, or NULL; under the lock. */
 struct zh_hostfs_export *zh_hostfs_export_find_locked(struct zh_hostfs *fs,
 						      const char *tag);
+
+/* creds.c */
+
+/* Supplementary groups a serving thread may have and get back. */
+#define ZH_HOSTFS_GROUPS_MAX	256
+
+/* What zh_hostfs_creds_enter() changed, to put back. */
+struct zh_hostfs_creds {
+	uid_t fsuid;
+	gid_t fsgid;
+	int nr_groups;
+	gid_t groups[ZH_HOSTFS_GROUPS_MAX];
+};
+
+/**
+ * zh_hostfs_creds_enter() - this thread acts as @uid and @gid on files
+ * @uid: the fsuid
+ * @gid: the fsgid and the one supplementary group
+ * @saved: what to put back with zh_hostfs_creds_leave()
+ *
+ * Needs CAP_SETUID and CAP_SETGID (else nothing changes).
+ *
+ * Return: 0, or EPERM with the thread as it was.
+ */
+int zh_hostfs_creds_enter(uint32_t uid, uint32_t gid,
+			  struct zh_hostfs_creds *saved);
+
+/* Put the thread's credentials back as zh_hostfs_creds_enter() found them. */
+void zh_hostfs_creds_leave(const struct zh_hostfs_creds *saved);
 
 /* refuse.c */
 

@@ -78,6 +78,9 @@ struct zh_hostfs_counters {
  * @tag: its tag
  * @dir: the directory as given when it was added
  * @ro: read-only
+ * @creds: its calls run as @uid and @gid
+ * @uid: fsuid of its calls, with @creds
+ * @gid: fsgid of its calls, with @creds
  * @mounts: guest mounts of it now
  * @nodes: nodes those mounts hold
  * @c: its counters
@@ -86,6 +89,9 @@ struct zh_hostfs_export_info {
 	char tag[VMRPC_HOSTFS_TAG_MAX];
 	char dir[4096];
 	bool ro;
+	bool creds;
+	uint32_t uid;
+	uint32_t gid;
 	uint32_t mounts;
 	uint64_t nodes;
 	struct zh_hostfs_counters c;
@@ -125,19 +131,21 @@ void zh_hostfs_destroy(struct zh_hostfs *fs);
 void zh_hostfs_set_max_nodes(struct zh_hostfs *fs, uint32_t max);
 
 /**
- * zh_hostfs_export_add() - export @dir under @tag
+ * zh_hostfs_export_add() - export @sp->dir under @sp->tag
  * @fs: the state
- * @tag: a valid tag no export has
- * @dir: an existing directory, opened once here (O_PATH | O_DIRECTORY)
- * @ro: read-only
+ * @sp: a valid tag no export has, an existing directory (opened once
+ *	here, O_PATH | O_DIRECTORY), read-only or not, and the credentials
+ *	its calls run with (@sp->creds: checked here, needs CAP_SETUID and
+ *	CAP_SETGID)
  * @err: why not, on failure
  * @errlen: size of @err
  *
  * Return: 0, -EINVAL (bad tag), -EEXIST (tag taken), -ENOSPC (too many
- * exports), -ENOMEM, or the errno of opening @dir, with @err set.
+ * exports), -EPERM (credentials zhostd cannot take), -ENOMEM, or the
+ * errno of opening the directory, with @err set.
  */
-int zh_hostfs_export_add(struct zh_hostfs *fs, const char *tag,
-			 const char *dir, bool ro, char *err, size_t errlen);
+int zh_hostfs_export_add(struct zh_hostfs *fs, const struct zh_hostfs_spec *sp,
+			 char *err, size_t errlen);
 
 /**
  * zh_hostfs_export_remove() - stop exporting @tag

@@ -356,7 +356,8 @@ uint32_t zh_hostfs_serve(void *opaque, uint16_t proc, const void *req,
 {
 	struct zh_hostfs_call c = { .fs = opaque, .proc = proc, .resp = resp,
 				    .resp_cap = resp_cap };
-	int err;
+	struct zh_hostfs_creds saved;
+	int err, creds;
 
 	*resp_len = 0;
 	if (proc > VMRPC_HOSTFS_STATFS)
@@ -373,7 +374,15 @@ uint32_t zh_hostfs_serve(void *opaque, uint16_t proc, const void *req,
 		c.exp = call_export(c.fs, req_mount(req));
 	memset(resp, 0, reply_size(proc));
 	c.resp_len = reply_size(proc);
-	err = serve_proc(&c, req, req_len);
+	/* The export's credentials for the whole call (UNMOUNT needs none). */
+	if (c.exp && c.exp->creds && proc != VMRPC_HOSTFS_UNMOUNT) {
+		creds = zh_hostfs_creds_enter(c.exp->uid, c.exp->gid, &saved) ? -1 : 1;
+		err = creds < 0 ? EPERM : serve_proc(&c, req, req_len);
+		if (creds > 0)
+			zh_hostfs_creds_leave(&saved);
+	} else {
+		err = serve_proc(&c, req, req_len);
+	}
 	zh_hostfs_add(&zh_hostfs_counters_of(&c)->calls, 1);
 	zh_hostfs_set_error(&c, err);
 	/* Refusals found below the ops, logged here once. */

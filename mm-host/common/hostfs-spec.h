@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <linux/vmrpc.h>
 
@@ -16,17 +17,26 @@
  * @tag: the tag, NUL-terminated
  * @dir: the directory, allocated: free() it
  * @ro: ",ro" was given
+ * @creds: ",uid=N,gid=M" were given: the export's files are opened as
+ *	that user and group
+ * @uid: N
+ * @gid: M
  */
 struct zh_hostfs_spec {
 	char tag[VMRPC_HOSTFS_TAG_MAX];
 	char *dir;
 	bool ro;
+	bool creds;
+	uint32_t uid;
+	uint32_t gid;
 };
 
 /**
- * zh_hostfs_spec_parse() - parse "TAG=DIR[,ro]"
- * @s: the string; DIR runs to the end, or to a final ",ro"
- * @spec: filled in; @spec->dir allocated (without ",ro")
+ * zh_hostfs_spec_parse() - parse "TAG=DIR[,ro][,uid=N,gid=M]"
+ * @s: the string; DIR runs to the end, or to the options at its end
+ *	(",ro", ",uid=N", ",gid=M", in any order, each once; uid and gid
+ *	together)
+ * @spec: filled in; @spec->dir allocated (without the options)
  * @err: why not, on failure
  * @errlen: size of @err
  *

@@ -102,8 +102,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (zhostd_memory_init(&mem, memfd, &area, DATA, DATA, err, sizeof(err)) ||
 	    zhostd_memory_serve(&mem, VMRPC_MEM_PLUG, &r, sizeof(r), NULL, 0, &len) ||
 	    zh_hostfs_create(&fs, &mem, memfd, &area, false, NULL) ||
-	    zh_hostfs_export_add(fs, "t", exported, false, err, sizeof(err)) ||
-	    zh_hostfs_export_add(fs, "r", exported, true, err, sizeof(err)))
+	    zh_hostfs_export_add(fs, &(struct zh_hostfs_spec){ .tag = "t", .dir = exported },
+				 err, sizeof(err)) ||
+	    zh_hostfs_export_add(fs, &(struct zh_hostfs_spec){ .tag = "r", .dir = exported,
+							       .ro = true }, err, sizeof(err)))
 		abort();
 	zh_hostfs_set_max_nodes(fs, 64);
 	return 0;

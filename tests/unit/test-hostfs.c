@@ -205,6 +205,15 @@ static int frames(uint16_t proc, uint32_t mnt, uint64_t node, uint64_t off,
 	return ret;
 }
 
+/* export_add() of TAG=DIR with @ro, zhostd's own credentials. */
+static int add(const char *tag, const char *d, bool ro, char *err, size_t len)
+{
+	struct zh_hostfs_spec sp = { .dir = (char *)d, .ro = ro };
+
+	snprintf(sp.tag, sizeof(sp.tag), "%s", tag);
+	return zh_hostfs_export_add(fs, &sp, err, len);
+}
+
 static struct zh_hostfs_export_info export_info(const char *tag)
 {
 	struct zh_hostfs_export_info *v, r = { 0 };
@@ -264,6 +273,15 @@ static void test_names(void)
 	     !strcmp(sp2.tag, "a.b-c_1") && !strcmp(sp2.dir, "/srv,ro,x") && sp2.ro;
 	free(sp2.dir);
 	tap_ok(ok, "TAG=DIR[,ro] parses, ,ro at the end only");
+	ok = !zh_hostfs_spec_parse("u=/d,x,gid=7,ro,uid=65534", &sp, err, sizeof(err)) &&
+	     !strcmp(sp.dir, "/d,x") && sp.ro && sp.creds && sp.uid == 65534 && sp.gid == 7;
+	free(sp.dir);
+	tap_ok(ok && zh_hostfs_spec_parse("u=/d,uid=1", &sp, err, sizeof(err)) &&
+	       zh_hostfs_spec_parse("u=/d,uid=1,gid=1,uid=2", &sp, err, sizeof(err)) &&
+	       zh_hostfs_spec_parse("u=/d,uid=4294967295,gid=0", &sp, err, sizeof(err)) &&
+	       zh_hostfs_spec_parse("u=/d,uid=x,gid=0", &sp, err, sizeof(err)) &&
+	       zh_hostfs_spec_parse("u=,uid=1,gid=1", &sp, err, sizeof(err)),
+	       ",uid=N,gid=M in any order with ,ro; alone, twice, -1, not a number, no directory: refused");
 	memset(long_name, 'a', 64);
 	strcpy(long_name + 64, "=/x");
 	tap_ok(zh_hostfs_spec_parse("=/x", &sp, err, sizeof(err)) &&
@@ -634,9 +652,9 @@ static void test_exports(uint32_t mnt, uint64_t root)
 	       zh_hostfs_invalidate_targets(fs, "t", "abs/passwd", t, &nr, err, sizeof(err)) < 0 &&
 	       zh_hostfs_invalidate_targets(fs, "nope", NULL, t, &nr, err, sizeof(err)) == -ENOENT,
 	       "invalidate: node 0 for all; '..' and symlinks refused; unknown tag");
-	tap_ok(zh_hostfs_export_add(fs, "t", dir, false, err, sizeof(err)) == -EEXIST &&
-	       zh_hostfs_export_add(fs, "bad tag", dir, false, err, sizeof(err)) == -EINVAL &&
-	       zh_hostfs_export_add(fs, "x", path("file"), false, err, sizeof(err)) == -ENOTDIR,
+	tap_ok(add("t", dir, false, err, sizeof(err)) == -EEXIST &&
+	       add("bad tag", dir, false, err, sizeof(err)) == -EINVAL &&
+	       add("x", path("file"), false, err, sizeof(err)) == -ENOTDIR,
 	       "export-add refuses a taken tag, a bad tag, a file");
 	tap_ok(!zh_hostfs_export_remove(fs, "t") &&
 	       node_call(VMRPC_HOSTFS_GETATTR, mnt, root, 0) == ESTALE &&
@@ -679,7 +697,7 @@ static void test_hugetlb(void)
 	fs = NULL;
 	if (zhostd_memory_serve(&hm, VMRPC_MEM_PLUG, &r, sizeof(r), NULL, 0, &len) ||
 	    zh_hostfs_create(&fs, &hm, hfd, &area, true, NULL) ||
-	    zh_hostfs_export_add(fs, "h", dir, false, err, sizeof(err))) {
+	    add("h", dir, false, err, sizeof(err))) {
 		tap_diag("the hugetlb pool has no 2 MiB page free (nr_hugepages)");
 		tap_skip("hugetlb pool short", "hugetlb: READ_FRAMES");
 		tap_skip("hugetlb pool short", "hugetlb: WRITE_FRAMES");
@@ -714,6 +732,49 @@ out:
 	close(hfd);
 }
 
+/*
+ * ,uid=N,gid=M: the export's calls run as that user and group (root's
+ * file capabilities gone), and the serving thread is itself again after.
+ */
+static void test_creds(void)
+{
+	struct zh_hostfs_spec sp = { .tag = "u", .dir = dir, .creds = true,
+				     .uid = 65534, .gid = 65534 };
+	uint64_t root, pub, f;
+	struct stat st;
+	uint32_t mnt;
+	char err[256];
+	int fd;
+	bool ok;
+
+	if (geteuid()) {
+		for (int i = 0; i < 4; i++)
+			tap_skip("not root", "an export's uid and gid");
+		return;
+	}
+	mkdir(path("pub"), 0777);
+	chmod(path("pub"), 0777);
+	chmod(dir, 0700);
+	ok = !zh_hostfs_export_add(fs, &sp, err, sizeof(err)) && !do_mount("u", &mnt, &root);
+	tap_ok(ok && lookup(mnt, root, "file", NULL) == EACCES,
+	       "as uid 65534, a lookup in root's 0700 directory is EACCES");
+	chmod(dir, 0755);
+	ok = lookup(mnt, root, "pub", &pub) == 0 &&
+	     create(VMRPC_HOSTFS_CREATE, mnt, pub, "mine", 0600, NULL, 0, &f) == 0 &&
+	     !stat(path("pub/mine"), &st) && st.st_uid == 65534 && st.st_gid == 65534;
+	tap_ok(ok, "a file it creates belongs to uid and gid 65534");
+	tap_ok(create(VMRPC_HOSTFS_CREATE, mnt, root, "not-mine", 0600, NULL, 0, NULL) == EACCES &&
+	       create(VMRPC_HOSTFS_MKDIR, mnt, root, "nor-this", 0700, NULL, 0, NULL) == EACCES,
+	       "it cannot create in root's 0755 directory: root's capabilities are gone");
+	chmod(dir, 0700);
+	fd = open(path("root-again"), O_CREAT | O_WRONLY, 0600);
+	tap_ok(fd >= 0 && !fstat(fd, &st) && st.st_uid == 0,
+	       "the thread that served the calls is root again after them");
+	if (fd >= 0)
+		close(fd);
+	zh_hostfs_export_remove(fs, "u");
+}
+
 static void cleanup(void)
 {
 	char cmd[128];
@@ -734,7 +795,7 @@ int main(void)
 	uint64_t root;
 	char err[256];
 
-	tap_plan(54);
+	tap_plan(59);
 	tap_timeout(120, cleanup);
 	strcpy(dir, "/tmp/test-hostfs.XXXXXX");
 	if (!mkdtemp(dir) || mkdir(path("sub"), 0755) ||
@@ -748,8 +809,8 @@ int main(void)
 	    zhostd_memory_init(&m, memfd, &area, DATA, DATA, err, sizeof(err)) ||
 	    zhostd_memory_serve(&m, VMRPC_MEM_PLUG, &r, sizeof(r), NULL, 0, &len) ||
 	    zh_hostfs_create(&fs, &m, memfd, &area, false, NULL) ||
-	    zh_hostfs_export_add(fs, "t", dir, false, err, sizeof(err)) ||
-	    zh_hostfs_export_add(fs, "ro", dir, true, err, sizeof(err))) {
+	    add("t", dir, false, err, sizeof(err)) ||
+	    add("ro", dir, true, err, sizeof(err))) {
 		fprintf(stderr, "setup: %s\n", err);
 		cleanup();
 		return 1;
@@ -765,6 +826,7 @@ int main(void)
 	test_ro();
 	test_malformed(mnt, root);
 	test_exports(mnt, root);
+	test_creds();
 	test_hugetlb();
 	zh_hostfs_destroy(fs);
 	zhostd_memory_destroy(&m);
