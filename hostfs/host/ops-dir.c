@@ -212,6 +212,18 @@ int zh_hostfs_rename(struct zh_hostfs_call *c,
 	return err;
 }
 
+/* The ABI's types are readdir(3)'s; any other (DT_WHT) is unknown. */
+static uint16_t dirent_type(unsigned char t)
+{
+	switch (t) {
+	case DT_FIFO: case DT_CHR: case DT_DIR: case DT_BLK:
+	case DT_REG: case DT_LNK: case DT_SOCK:
+		return t;
+	default:
+		return VMRPC_HOSTFS_DT_UNKNOWN;
+	}
+}
+
 /* Pack one entry at @out if it fits in @room: its size, or 0. */
 static uint32_t dirent_pack(uint8_t *out, uint32_t room,
 			    const struct dirent64 *d)
@@ -221,7 +233,7 @@ static uint32_t dirent_pack(uint8_t *out, uint32_t room,
 	struct vmrpc_hostfs_dirent e = {
 		.ino = htole64((uint64_t)d->d_ino),
 		.next = htole64((uint64_t)d->d_off),
-		.type = htole16(d->d_type),
+		.type = htole16(dirent_type(d->d_type)),
 		.len = htole16((uint16_t)len),
 	};
 
