@@ -187,7 +187,7 @@ static void test_match(void)
 int main(void)
 {
 	tap_timeout(30, NULL);
-	tap_plan(25);
+	tap_plan(24);
 	test_state();
 	test_fdinfo();
 	test_match();
