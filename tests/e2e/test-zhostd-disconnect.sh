@@ -12,7 +12,7 @@ ZHOSTD=$VM_BIN/zhostd
 # wait_gone PID SECONDS
 wait_gone() { vm_until "$2" eval "! kill -0 $1"; }
 
-tap_plan 9
+tap_plan 10
 
 # 1. zhost-run's zhostd exits with QEMU.
 name=e2e-kill
@@ -43,13 +43,19 @@ vm_track "$name"
 "$ZHOSTD" -n "$name" --runtime-dir "$ZHOST_RUNTIME_DIR" --daemon \
 	--on-disconnect wait --log-file "$VM_TMP/wait.log"
 zpid=$(cat "$dir/zhostd.pid")
+# QEMU with three vectors, as before the echo vector: calls work, the
+# floor says it is unavailable.
 boot_qemu() {
-	vm_start "$name-q" "" -m 512M --no-zhostd -- \
+	vm_start "$name-q" vmrpc_floor_off -m 512M --no-zhostd -- \
 		-chardev "socket,path=$dir/ivshmem.sock,id=zh" \
 		-device ivshmem-doorbell,chardev=zh,vectors=3
 }
 boot_qemu
 vm_wait_file "$VM_TMP/wait.log" 'GUEST_READY' 180
+vm_wait "$name-q" '^vmrpc-floor: run ' 180
+floor=$(vm_console_value "$name-q" 's/^vmrpc-floor: \(unavailable: .*\)$/\1/p')
+tap_check "with vectors=3 the guest binds without the echo: ${floor:-no floor line}" \
+	eval '[[ $floor == *"fewer than 4 vectors"* ]] && vm_wait "$name-q" "^vmrpc-floor: run refused" 0'
 kill_qemu() {
 	local pid
 	pid=$(cat "$ZHOST_RUNTIME_DIR/$name-q/qemu.pid")
