@@ -16,13 +16,25 @@
 #                   anonymous, then a shared memfd
 #
 # Times come from the timestamps of the messages on one long-lived
-# connection per VM, from the answer to the request to the event saying the
-# guest got there: zhostd's MEMORY_REQUESTED to RESIZE_DONE; QEMU's reply
-# to "balloon" to the BALLOON_CHANGE with the target; QEMU's reply to
-# qom-set requested-size to the MEMORY_DEVICE_SIZE_CHANGE with the target.
+# connection per VM, from the request to the event saying the guest got
+# there: zhostd's MEMORY_REQUESTED to RESIZE_DONE; the moment we send
+# "balloon" to QEMU to the BALLOON_CHANGE with the target; the moment we
+# send qom-set requested-size to the MEMORY_DEVICE_SIZE_CHANGE with the
+# target. (QEMU's replies carry no timestamp, and the moment we read one
+# can come after the event it caused: it made virtio-mem's grows look
+# negative.)
 # For zonehost the resize is made by balloon-ctl set --wait, timed from its
 # start to its exit: the time a user waits (the "user s" columns); the
-# events of the same resize give the other two. Host memory is the memfd's
+# events of the same resize give the other two.
+#
+# Those events may mark different moments (a device's size can change
+# before the guest has onlined the memory), so every resize is also timed
+# to the same endpoint for all: the guest's MemTotal reaching the target
+# (within 4 MiB), seen by tests/bench/guest/mem_endpoint.c polling it every
+# millisecond and stamped with the guest's CLOCK_REALTIME. The host relates
+# that clock to its own over the harness's virtio-serial channel before
+# each resize (the sync with the shortest round trip of ten; the offset is
+# good to half that round trip, printed under the table). Host memory is the memfd's
 # allocated bytes, or QEMU's RssAnon for anonymous RAM. Writes a Markdown
 # report to $1.
 set -euo pipefail
@@ -73,7 +85,7 @@ wait_for() {
 }
 # ts JQ-FILTER: timestamp in seconds of the first matching line
 ts() { jq -r "select($1) | .timestamp.seconds + .timestamp.microseconds / 1e6" "$log" | head -n 1; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # Replies carry no timestamp: note the time we read them.
 reply_ts() {
 	local n
@@ -98,8 +110,71 @@ host_mem() {
 }
 zh_backed() { vm_bctl "$vm" status --json | jq -r .memory.backed; }
 
+# The guest's endpoint: a connection to mem_endpoint over the VM's host
+# channel, its answers in $eplog.
+ep_open() {
+	eplog=$rt/$vm.ep
+	rm -f "$rt/$vm.epin" "$eplog"
+	mkfifo "$rt/$vm.epin"
+	socat "UNIX-CONNECT:$(vm_channel "$vm")" STDIO <"$rt/$vm.epin" >"$eplog" &
+	ep_pid=$!
+	exec 4>"$rt/$vm.epin"
+}
+ep_close() {
+	exec 4>&-
+	kill "$ep_pid" 2>/dev/null || true
+	wait "$ep_pid" 2>/dev/null || true
+}
+# ep_lines WORD: how many answers starting with WORD came so far
+ep_lines() { grep -c "^$1 " "$eplog" 2>/dev/null || true; }
+# ep_next WORD N: wait (up to 300 s) for answer N+1 starting with WORD
+ep_next() {
+	local end=$((SECONDS + 300))
+	until [ "$(ep_lines "$1")" -gt "$2" ]; do
+		[ $SECONDS -lt $end ] || { echo "resize bench: no '$1' from mem_endpoint" >&2; return 1; }
+		sleep 0.002
+	done
+	grep "^$1 " "$eplog" | sed -n "$(($2 + 1))p"
+}
+# ep_sync: sets ep_off (guest clock minus host clock, ns) and ep_rtt from
+# the shortest of ten round trips
+ep_sync() {
+	local i n t0 t1 g rtt
+	ep_rtt=-1
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		n=$(ep_lines sync)
+		t0=$(date +%s%N)
+		echo sync >&4
+		g=$(ep_next sync "$n" | cut -d' ' -f2) || return 1
+		t1=$(date +%s%N)
+		rtt=$((t1 - t0))
+		if [ "$ep_rtt" -lt 0 ] || [ "$rtt" -lt "$ep_rtt" ]; then
+			ep_rtt=$rtt
+			ep_off=$((g - (t0 + t1) / 2))
+		fi
+	done
+	ep_rtts+="$ep_rtt "
+}
+# ep_watch KB up|down: arm the watch (after a sync); ep_reached prints the
+# host time in seconds at which the guest saw MemTotal get there
+ep_watch() {
+	ep_sync || return 1
+	ep_n=$(ep_lines reached)
+	echo "watch $1 $2" >&4
+}
+ep_reached() {
+	local r
+	r=$(ep_next reached "$ep_n") || return 1
+	awk -v ns="$(echo "$r" | cut -d' ' -f4)" -v off="$ep_off" \
+		'BEGIN { printf "%.6f", (ns - off) / 1e9 }'
+}
+# The guest's MemTotal at boot (its ready marker), in kB.
+memtotal0() { vm_console_value "$vm" 's/^resize-bench: ready \([0-9]*\) kB.*$/\1/p'; }
+tol_kb=4096
+ep_rtts=""
+
 rows=""
-row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"$'\n'; }
+row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 |"$'\n'; }
 
 # user_set SIZE: balloon-ctl set SIZE --wait on the VM, as a user runs it;
 # prints the seconds from its start to its exit.
@@ -114,21 +189,29 @@ user_set() {
 # zonehost BACKING LABEL: zhostd stamps its events, which the session
 # hears for the resizes balloon-ctl makes.
 zonehost() {
-	local before after t0 t1 t2 t3 u1 u2
+	local before after t0 t1 t2 t3 u1 u2 g1 g3 m0
 	boot "bench-rs-zh-$1" -m 512M -H 768M -Z "--backing=$1" || return 1
+	m0=$(memtotal0)
 	before=$(zh_backed)
 	session "$rt/$vm/zhostd.sock"
+	ep_open
+	ep_watch $((m0 - 512 * 1024 + tol_kb)) down
 	u1=$(user_set $((256 * mib)))
 	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
+	g1=$(ep_reached)
 	after=$(zh_backed)
+	ep_watch $((m0 - tol_kb)) up
 	u2=$(user_set $((768 * mib)))
 	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
+	g3=$(ep_reached)
 	t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
 	t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
 	t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
 	t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))")
-	row "zonehost ($2)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" "$u1" "$u2" \
+	row "zonehost ($2)" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
+		"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" "$u1" "$u2" \
 		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	ep_close
 	end_session
 }
 
@@ -139,7 +222,7 @@ zonehost thp "memfd, thp, shmem_enabled=$shmem"
 if vm_hugetlb_pool 520; then
 	zonehost hugetlb "memfd, hugetlb 2 MiB"
 else
-	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
+	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
 fi
 
 # qmp_resize LABEL KIND EVENT FIELD SHRUNK GROWN REQUEST SETTLE: on the VM
@@ -148,25 +231,35 @@ fi
 # says the guest got there. Host memory is read SETTLE s after the shrink.
 qmp_resize() {
 	local label=$1 kind=$2 ev=$3 field=$4 shrunk=$5 grown=$6 request=$7 settle=$8
-	local before after got t0 t1 t2 t3
+	local before after got t0 t1 t2 t3 g1 g3 m0
+	m0=$(memtotal0)
 	before=$(host_mem "$kind")
 	session "$rt/$vm/qmp.sock"
+	ep_open
 	send '{"execute":"qmp_capabilities"}'
 	reply_ts 1 >/dev/null
+	ep_watch $((m0 - 512 * 1024 + tol_kb)) down
+	t0=$(date +%s.%N)
 	send "$($request "$shrunk")"
-	t0=$(reply_ts 2)
+	reply_ts 2 >/dev/null
 	got=".event == \"$ev\" and .data.$field == $shrunk"
 	wait_for "$got"
 	t1=$(ts "$got")
+	g1=$(ep_reached)
 	sleep "$settle"
 	after=$(host_mem "$kind")
+	ep_watch $((m0 - tol_kb)) up
+	t2=$(date +%s.%N)
 	send "$($request "$grown")"
-	t2=$(reply_ts 3)
+	reply_ts 3 >/dev/null
 	got=".event == \"$ev\" and .data.$field == $grown"
 	wait_for "$got"
 	t3=$(ts "$got")
-	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t2" "$t3")" - - \
+	g3=$(ep_reached)
+	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
+		"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" - - \
 		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	ep_close
 	end_session
 }
 
@@ -196,11 +289,16 @@ done
 
 {
 	echo "Shrink by 512 MiB, then grow back; every guest has 1280 MiB and touched 900 MiB first."
-	echo "Times from the request to the event that says the guest got there;"
+	echo "Times from the request to the mechanism's event that says the guest got there (event),"
+	echo "and to the guest's MemTotal reaching the target, seen in the guest (guest);"
 	echo "user s: balloon-ctl set --wait from its start to its exit (zonehost only)."
 	echo
-	echo "| mechanism | shrink s | grow s | user shrink s | user grow s | host MiB freed by the shrink | host MiB before → after |"
-	echo "|---|---:|---:|---:|---:|---:|---:|"
+	echo "| mechanism | shrink s (event) | shrink s (guest) | grow s (event) | grow s (guest) | user shrink s | user grow s | host MiB freed by the shrink | host MiB before → after |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	printf '%s' "$rows"
+	echo
+	echo "Guest clock against the host's: shortest sync round trip per resize, ms:" \
+		"$(for r in $ep_rtts; do awk -v r="$r" 'BEGIN { printf "%.1f ", r / 1e6 }'; done)"
+	echo "(the guest column is good to half of it)"
 } >"$out"
 cat "$out"

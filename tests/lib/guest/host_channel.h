@@ -24,8 +24,11 @@
 #define HOST_CHANNEL_NAME	"org.zonehost.test"
 #define HOST_CHANNEL_PORTS	"/sys/class/virtio-ports"
 
-/* The port's file descriptor (non-blocking), or -1 if there is none. */
-static inline int host_channel_open(void)
+/*
+ * The port's file descriptor, opened with @flags (O_NONBLOCK added), or
+ * -1 if there is none. Programs that answer the host open it O_RDWR.
+ */
+static inline int host_channel_open_flags(int flags)
 {
 	char path[300], name[64];
 	struct dirent *e;
@@ -47,12 +50,18 @@ static inline int host_channel_open(void)
 		    (name[strcspn(name, "\n")] = '\0',
 		     !strcmp(name, HOST_CHANNEL_NAME))) {
 			snprintf(path, sizeof(path), "/dev/%s", e->d_name);
-			fd = open(path, O_RDONLY | O_NONBLOCK);
+			fd = open(path, flags | O_NONBLOCK);
 		}
 		fclose(f);
 	}
 	closedir(d);
 	return fd;
+}
+
+/* The port's file descriptor (read-only, non-blocking), or -1. */
+static inline int host_channel_open(void)
+{
+	return host_channel_open_flags(O_RDONLY);
 }
 
 /*
