@@ -31,6 +31,7 @@ echo "$suites" | grep -qE '^ok [0-9]+ zone_host$' &&
 	echo "$suites" | grep -qE '^ok [0-9]+ zone_host_pin$' &&
 	echo "$suites" | grep -qE '^ok [0-9]+ zone_host_paging$' &&
 	echo "$suites" | grep -qE '^ok [0-9]+ vmrpc_server$' &&
+	echo "$suites" | grep -qE '^ok [0-9]+ hostfs$' &&
 	! echo "$ktap" | grep -qE '^ *not ok [0-9]+ '
-tap_ok $? "KUnit suites passed at boot, zone_host, zone_host_unplug, zone_host_wss, zone_host_provider, zone_host_pin, zone_host_paging and vmrpc_server among them"
+tap_ok $? "KUnit suites passed at boot, zone_host, zone_host_unplug, zone_host_wss, zone_host_provider, zone_host_pin, zone_host_paging, vmrpc_server and hostfs among them"
 tap_done
