@@ -176,6 +176,7 @@ echo "   host \$ cat $fdir/note.txt      (the guest process still has it mapped)
 sed 's/^/     /' "$fdir/note.txt"
 grep -q '^HELLO FROM THE GUEST' "$fdir/note.txt" ||
 	echo "   (the change did not reach the host: see $fconsole)"
-bctl export list
+echo "   \$ balloon-ctl -n $files export list"
+"$bin/balloon-ctl" -n "$files" export list 2>&1 | sed 's/^/     /'
 "$bin/zhost-run" --stop -n "$files" 2>&1 | sed 's/^/   /'
 trap 'rm -rf "$fdir"; rm -f "$log"' EXIT
