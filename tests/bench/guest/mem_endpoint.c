@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../lib/guest/host_channel.h"
+#include "host_channel.h"
 
 static long long now_ns(void)
 {
@@ -83,8 +83,6 @@ int main(int argc, char **argv)
 	char line[128], out[160];
 	size_t len = 0;
 	int fd, up = 0, watching = 0;
-	ssize_t n;
-	char c;
 
 	fd = host_channel_open_flags(O_RDWR);
 	if (fd < 0) {
@@ -101,14 +99,7 @@ int main(int argc, char **argv)
 			/* POLLHUP while no host is connected: look again later. */
 			usleep(watching ? 1000 : 100000);
 		} else if (r > 0) {
-			while ((n = read(fd, &c, 1)) == 1) {
-				if (c != '\n') {
-					if (len < sizeof(line) - 1)
-						line[len++] = c;
-					continue;
-				}
-				line[len] = '\0';
-				len = 0;
+			while (host_channel_line(fd, line, sizeof(line), &len) > 0) {
 				if (!strcmp(line, "sync")) {
 					snprintf(out, sizeof(out), "sync %lld\n", now_ns());
 					say(fd, out);

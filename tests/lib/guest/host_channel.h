@@ -65,6 +65,31 @@ static inline int host_channel_open(void)
 }
 
 /*
+ * The next whole line the host sent, into @line (@size bytes, longer lines
+ * cut), NUL-terminated without its newline; @len keeps a partial line
+ * between calls. Returns 1 for a line, 0 when none is complete yet, -1 on
+ * a read error.
+ */
+static inline int host_channel_line(int fd, char *line, size_t size,
+				    size_t *len)
+{
+	ssize_t n;
+	char c;
+
+	while ((n = read(fd, &c, 1)) == 1) {
+		if (c != '\n') {
+			if (*len < size - 1)
+				line[(*len)++] = c;
+			continue;
+		}
+		line[*len] = '\0';
+		*len = 0;
+		return 1;
+	}
+	return (n < 0 && errno != EAGAIN && errno != EINTR) ? -1 : 0;
+}
+
+/*
  * Whether the host has sent @word on a line of its own since the last
  * call: 1 if so, 0 if not yet, -1 on a read error. Other words are
  * skipped.
@@ -73,21 +98,12 @@ static inline int host_channel_poll(int fd, const char *word)
 {
 	static char line[64];
 	static size_t len;
-	ssize_t n;
-	char c;
+	int r;
 
-	while ((n = read(fd, &c, 1)) == 1) {
-		if (c != '\n') {
-			if (len < sizeof(line) - 1)
-				line[len++] = c;
-			continue;
-		}
-		line[len] = '\0';
-		len = 0;
+	while ((r = host_channel_line(fd, line, sizeof(line), &len)) > 0)
 		if (!strcmp(line, word))
 			return 1;
-	}
-	return (n < 0 && errno != EAGAIN && errno != EINTR) ? -1 : 0;
+	return r;
 }
 
 /*
