@@ -116,21 +116,18 @@ hostfs_frames_req(struct inode *inode, struct folio **folios, unsigned int nr,
 	return req;
 }
 
-static int hostfs_frames_call(struct inode *inode, u16 proc,
-			      struct folio **folios, unsigned int nr,
-			      size_t len, struct hostfs_attr *attr)
+/*
+ * A call answered by struct vmrpc_hostfs_attr_reply: the bytes it says it
+ * moved, at most @len, or a negative errno; the attributes in @attr.
+ */
+static int hostfs_io_call(struct inode *inode, u16 proc, const void *req,
+			  u32 req_len, size_t len, struct hostfs_attr *attr)
 {
 	struct vmrpc_hostfs_attr_reply reply;
-	struct vmrpc_hostfs_frames *req;
-	u32 req_len;
 	int ret;
 
-	req = hostfs_frames_req(inode, folios, nr, len, &req_len);
-	if (!req)
-		return -ENOMEM;
 	ret = hostfs_call(HOSTFS_SB(inode->i_sb), proc, req, req_len, &reply,
 			  sizeof(reply), sizeof(reply));
-	kfree(req);
 	if (ret < 0)
 		return ret;
 	ret = hostfs_attr_from_wire(&reply.attr, attr);
@@ -139,6 +136,22 @@ static int hostfs_frames_call(struct inode *inode, u16 proc,
 	if (le32_to_cpu(reply.hdr.count) > len)
 		return -EIO;
 	return le32_to_cpu(reply.hdr.count);
+}
+
+static int hostfs_frames_call(struct inode *inode, u16 proc,
+			      struct folio **folios, unsigned int nr,
+			      size_t len, struct hostfs_attr *attr)
+{
+	struct vmrpc_hostfs_frames *req;
+	u32 req_len;
+	int ret;
+
+	req = hostfs_frames_req(inode, folios, nr, len, &req_len);
+	if (!req)
+		return -ENOMEM;
+	ret = hostfs_io_call(inode, proc, req, req_len, len, attr);
+	kfree(req);
+	return ret;
 }
 
 /* Fills one page through the payload. */
@@ -182,7 +195,6 @@ static int hostfs_bounce_write(struct inode *inode, struct folio *folio,
 			       size_t len, struct hostfs_attr *attr)
 {
 	struct vmrpc_hostfs_io *req;
-	struct vmrpc_hostfs_attr_reply reply;
 	int ret;
 
 	req = kmalloc(sizeof(*req) + len, GFP_NOFS);
@@ -193,16 +205,12 @@ static int hostfs_bounce_write(struct inode *inode, struct folio *folio,
 	req->node = cpu_to_le64(HOSTFS_I(inode)->node);
 	req->offset = cpu_to_le64(folio_pos(folio));
 	memcpy_from_folio((char *)(req + 1), folio, 0, len);
-	ret = hostfs_call(HOSTFS_SB(inode->i_sb), VMRPC_HOSTFS_WRITE, req,
-			  sizeof(*req) + len, &reply, sizeof(reply),
-			  sizeof(reply));
+	ret = hostfs_io_call(inode, VMRPC_HOSTFS_WRITE, req, sizeof(*req) + len,
+			     len, attr);
 	kfree(req);
 	if (ret < 0)
 		return ret;
-	ret = hostfs_attr_from_wire(&reply.attr, attr);
-	if (ret)
-		return ret;
-	if (le32_to_cpu(reply.hdr.count) != len)
+	if (ret != len)
 		return -EIO;
 	hostfs_count(HOSTFS_BOUNCE_WRITTEN_BYTES, len);
 	if (hostfs_folio_in_area(folio))

@@ -47,6 +47,7 @@ void vmrpc_floor_echo_irq(struct vmrpc_dev *vdev)
 /* One round trip on the bound device; its time in *ns. */
 static int vmrpc_floor_once(s64 *ns)
 {
+	unsigned long timeout = msecs_to_jiffies(VMRPC_TIMEOUT_DEFAULT_MS);
 	struct vmrpc_dev *vdev;
 	ktime_t t0;
 	long left;
@@ -64,8 +65,7 @@ static int vmrpc_floor_once(s64 *ns)
 		reinit_completion(&vdev->echo);
 		t0 = ktime_get();
 		vmrpc_ring(vdev, VMRPC_HVEC_ECHO);
-		left = wait_for_completion_killable_timeout(&vdev->echo,
-				msecs_to_jiffies(VMRPC_TIMEOUT_DEFAULT_MS));
+		left = wait_for_completion_killable_timeout(&vdev->echo, timeout);
 		*ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
 		if (READ_ONCE(vdev->host_gone))
 			ret = -ESHUTDOWN;
@@ -132,7 +132,7 @@ static const char *vmrpc_floor_unavailable(void)
 	if (!vmrpc_the_dev)
 		why = "no zonehost device is bound";
 	else if (vmrpc_the_dev->nr_vectors <= VMRPC_GVEC_ECHO)
-		why = "QEMU's ivshmem-doorbell has fewer than 4 vectors (vectors=4 gives the echo vector)";
+		why = "QEMU's ivshmem-doorbell has under 4 vectors (use vectors=4)";
 	else if (!(vmrpc_the_dev->features & VMRPC_F_ECHO))
 		why = "the host does not offer the echo vector (VMRPC_F_ECHO)";
 	up_read(&vmrpc_dev_sem);
