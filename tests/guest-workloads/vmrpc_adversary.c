@@ -325,7 +325,7 @@ static void attack_offsets(struct adv *a)
 
 static void attack_numbers(struct adv *a)
 {
-	static const uint16_t mods[] = { VMRPC_MOD_PAGING + 1, 31,
+	static const uint16_t mods[] = { VMRPC_MOD_HOSTFS + 1, 31,
 					 VMRPC_NR_MODULES - 1,
 					 VMRPC_NR_MODULES, 0xffff };
 	struct { uint16_t mod, proc; } procs[] = {
@@ -333,6 +333,8 @@ static void attack_numbers(struct adv *a)
 		{ VMRPC_MOD_MEM, VMRPC_MEM_STATUS }, { VMRPC_MOD_PIN, 1 },
 		{ VMRPC_MOD_PIN, VMRPC_PIN_STATUS },
 		{ VMRPC_MOD_PAGING, VMRPC_PAGING_SET_MODE },
+		{ VMRPC_MOD_HOSTFS, 31 },
+		{ VMRPC_MOD_HOSTFS, VMRPC_HOSTFS_INVALIDATE },
 	};
 
 	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
