@@ -8,8 +8,10 @@
 # guest->host slots, floods every doorbell, and keeps the guest kernel's own
 # pings going; among the calls, malformed pin batches and paging hints,
 # floods of pin and unpin of one subblock, a pin of all it may plug (which
-# the ceiling stops) with hints of what got pinned, and floods of hints of
-# subblocks it never plugged. Meanwhile the host resizes the guest (the kernel's plug and
+# the ceiling stops) with hints of what got pinned, floods of hints of
+# subblocks it never plugged, and hostfs calls on an export of one file
+# (hostile names, forged mounts and nodes, frames outside the data area or
+# in subblocks never plugged), after which the export must be unchanged. Meanwhile the host resizes the guest (the kernel's plug and
 # unplug calls), pings it, reads its meminfo and zhostd's status. Then it
 # tells the adversary to stop and checks: zhostd alive and serving, every
 # well-behaved call worked, every class of malformed traffic counted by
@@ -38,7 +40,7 @@ export UBSAN_OPTIONS="log_path=$VM_TMP/ubsan:print_stacktrace=1:halt_on_error=1"
 name=e2e-hostile-guest
 dir=$ZHOST_RUNTIME_DIR/$name
 log=$(vm_console "$name")
-tap_plan 16
+tap_plan 17
 bctl() { vm_bctl "$name" "$@"; }
 # A number of the adversary's summary: adv "status einval", adv "count
 # doorbells", adv "class replay sent"; 0 when it printed none.
@@ -52,8 +54,11 @@ st() { jq -r "$1 // 0" "$VM_TMP/status.json" 2>/dev/null; }
 
 # 1 GiB BAR: 896 MiB of data area, of which the guest gets at most 256.
 MAX_PINNED=$((16 << 20))
+# The export the adversary attacks hostfs through: one file, f.
+exp=$VM_TMP/adv-export
+mkdir -p "$exp" && printf 'adversary' >"$exp/f"
 vm_start "$name" vmrpc_adversary -m 512M -H 64M --host-max 256M \
-	-Z --host-paging -Z --max-pinned=$MAX_PINNED --append quiet
+	-Z --host-paging -Z --max-pinned=$MAX_PINNED -Z "--export=adv=$exp" --append quiet
 tap_ok $? "zhost-run starts a guest under the sanitized zhostd"
 zpid=$(cat "$dir/zhostd.pid" 2>/dev/null)
 tap_check "the zhostd serving it is the sanitized build" \
@@ -152,7 +157,7 @@ for s in enomod enoproc einval e2big estate eseq eperm erange; do
 	malformed=$((malformed + $(adv "status $s")))
 done
 tap_check "$classes classes of hostile traffic sent, $malformed malformed calls refused${missing:+ (not sent:$missing)}" \
-	[ "$classes" -eq 20 ] && [ -z "$missing" ] && [ "$malformed" -gt 0 ]
+	[ "$classes" -eq 21 ] && [ -z "$missing" ] && [ "$malformed" -gt 0 ]
 
 # The most the adversary got pinned in one call, the most zhostd had
 # pinned and locked in any status sample during the attack, and what it
@@ -174,13 +179,16 @@ st_check=$?
 tap_check "balloon-ctl check: zhostd, guest and memfd agree after the attack" [ $st_check -eq 0 ]
 
 # A guest can make zhostd write: at most the burst and then the steady
-# rate of each of the six kinds, plus the few lines a resize writes.
+# rate of each of the seven kinds, plus the few lines a resize writes.
 lines=$(($(wc -l <"$dir/zhostd.log") - lines0))
-bound=$((6 * 20 + 6 * 5 * elapsed + 100))
+bound=$((7 * 20 + 7 * 5 * elapsed + 100))
 suppressed=$(st .suppressed.total)
 tap_check "zhostd wrote $lines log lines in $elapsed s (bound $bound), $suppressed suppressed" \
 	[ "$lines" -le "$bound" ]
 
+tap_check "the export the adversary attacked holds only f, unchanged ($(adv "count hostfs-refused") hostfs calls refused)" \
+	[ "$(ls -A "$exp")" = f ] && [ "$(cat "$exp/f")" = adversary ] &&
+	[ "$(adv "count hostfs-refused")" -gt 0 ]
 tap_check "the adversary's own results (vmrpc_adversary TAP)" vm_guest_tap_ok "$name"
 vm_finish "$name" 120
 vm_until 60 eval "! kill -0 $zpid"

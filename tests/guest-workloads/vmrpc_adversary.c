@@ -16,7 +16,11 @@
  * guest may plug (the host's ceiling must stop it) with hints of what it
  * pinned while it is, paging hints that are malformed
  * (runs outside the data area or across a subblock, count 0, reserved
- * fields, unknown sources) or name unplugged subblocks, floods of doorbells on every vector (and on
+ * fields, unknown sources) or name unplugged subblocks, hostfs calls on
+ * the export "adv" the test makes (hostile names, forged mounts and
+ * nodes, lengths that disagree, frames outside the data area or in
+ * subblocks never plugged, a symlink target with a NUL), floods of
+ * doorbells on every vector (and on
  * vectors and peers that do not exist), and a superblock whose layout
  * says the slots lie outside BAR2 and the data area in the control area. Meanwhile a second thread makes
  * the guest kernel's own calls (debugfs vmrpc/ping), which must all work.
@@ -78,7 +82,7 @@ enum adv_class {
 	C_UNKNOWN_PROC, C_REPLAY, C_BAD_HEADER, C_REWRITE, C_UNPLUG_UNPLUGGED,
 	C_PLUG_BEYOND_MAX, C_IMPOSSIBLE_REPORT, C_PIN_BAD, C_PIN_UNPLUGGED,
 	C_PIN_FLOOD, C_PIN_CEILING, C_PAGING_BAD, C_PAGING_UNPLUGGED,
-	C_PAGING_PINNED, C_DOORBELL_FLOOD,
+	C_PAGING_PINNED, C_DOORBELL_FLOOD, C_HOSTFS,
 	C_SUPERBLOCK, C_NR
 };
 
@@ -102,6 +106,7 @@ static const char *const class_name[C_NR] = {
 	[C_PAGING_UNPLUGGED] = "paging-unplugged",
 	[C_PAGING_PINNED] = "paging-pinned",
 	[C_DOORBELL_FLOOD] = "doorbell-flood",
+	[C_HOSTFS] = "hostfs-hostile",
 	[C_SUPERBLOCK] = "superblock-offsets",
 };
 
@@ -134,6 +139,7 @@ struct adv {
 	uint64_t pin_refused, doorbells;
 	uint64_t pin_most;	/* the most subblocks one pin got */
 	uint64_t paging_bad, paging_unplugged, paging_pinned; /* calls; bytes */
+	uint64_t hostfs_refused;	/* served with an errno */
 };
 
 /* A call as this program means to write it into a slot. */
@@ -766,6 +772,191 @@ static void attack_paging(struct adv *a)
 #undef HINT_RESET
 }
 
+/*
+ * One hostfs call of @len request bytes: answered either as malformed
+ * (EINVAL, ERANGE, E2BIG) or served with an errno in the reply, never
+ * served without one (that is counted as unexpected).
+ */
+static void hostfs_hostile(struct adv *a, uint16_t proc, const void *req,
+			   uint32_t len)
+{
+	struct adv_call c = { .module = VMRPC_MOD_HOSTFS, .proc = proc,
+			      .req = req, .req_len = len, .copy_len = len,
+			      .resp_len = 256 };
+	struct vmrpc_hostfs_reply rep = { 0 };
+	uint32_t st;
+
+	adv_post(a, 0, &c);
+	st = adv_tally(a, C_HOSTFS, &c, adv_collect(a, 0, &rep, sizeof(rep)),
+		       BIT(VMRPC_OK) | BIT(VMRPC_EINVAL) | BIT(VMRPC_ERANGE) |
+		       BIT(VMRPC_E2BIG));
+	if (st != VMRPC_OK)
+		return;
+	if (rep.error)
+		a->hostfs_refused++;
+	else if (a->unexpected[C_HOSTFS]++ < 5)
+		printf("# hostfs-hostile: proc %u served without an errno\n",
+		       proc);
+}
+
+/* A well-formed call of the adversary's own: mount, lookup. */
+static uint32_t hostfs_own(struct adv *a, uint16_t proc, const void *req,
+			   uint32_t len, void *resp, uint32_t resp_len)
+{
+	struct adv_call c = { .module = VMRPC_MOD_HOSTFS, .proc = proc,
+			      .req = req, .req_len = len, .copy_len = len,
+			      .resp_len = resp_len };
+
+	adv_post(a, 0, &c);
+	return adv_tally(a, C_HOSTFS, &c, adv_collect(a, 0, resp, resp_len),
+			 BIT(VMRPC_OK));
+}
+
+static void attack_hostfs(struct adv *a)
+{
+	struct {
+		struct vmrpc_hostfs_name h;
+		char name[10000];
+	} n;
+	struct {
+		struct vmrpc_hostfs_frames h;
+		struct vmrpc_hostfs_run r[2];
+	} f;
+	struct {
+		struct vmrpc_hostfs_create h;
+		char data[16];
+	} cr;
+	struct vmrpc_hostfs_mount m = { .tag = "adv" };
+	struct vmrpc_hostfs_mounted mo = { 0 };
+	struct vmrpc_hostfs_entry e = { 0 };
+	struct vmrpc_hostfs_node nd;
+	struct vmrpc_hostfs_io io;
+	uint32_t mount;
+	uint64_t root, file, top = top_sb(a) * a->sb_pages;
+	const char *names[] = { "..", ".", "a/b", "/etc/passwd", "../f" };
+
+	if (hostfs_own(a, VMRPC_HOSTFS_MOUNT, &m, sizeof(m), &mo,
+		       sizeof(mo)) != VMRPC_OK || mo.hdr.error) {
+		if (a->unexpected[C_HOSTFS]++ < 5)
+			printf("# hostfs-hostile: no mount of adv (error %u)\n",
+			       le32toh(mo.hdr.error));
+		return;
+	}
+	mount = le32toh(mo.mount);
+	root = le64toh(mo.root);
+#define NAME_HDR(len_) do {						\
+		memset(&n.h, 0, sizeof(n.h));				\
+		n.h.mount = htole32(mount);				\
+		n.h.dir = htole64(root);				\
+		n.h.len = htole32(len_);				\
+	} while (0)
+#define NAME(str, len_) do {						\
+		NAME_HDR(len_);						\
+		memcpy(n.name, str, len_);				\
+	} while (0)
+	/* names that are not one path component */
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		NAME(names[i], strlen(names[i]));
+		hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n,
+			       sizeof(n.h) + strlen(names[i]));
+	}
+	NAME("x\0y", 3);
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 3);
+	memset(n.name, 'a', sizeof(n.name));
+	NAME_HDR(256);
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 256);
+	NAME_HDR(sizeof(n.name));
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + sizeof(n.name));
+	/* a length that disagrees with the request's, a forged node and mount */
+	NAME("f", 1);
+	n.h.len = htole32(200);
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 1);
+	NAME("f", 1);
+	n.h.dir = htole64(root ^ (1ULL << 40));
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 1);
+	NAME("f", 1);
+	n.h.mount = htole32(mount + 1000);
+	hostfs_hostile(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 1);
+	/* the file, looked up as the guest kernel would */
+	NAME("f", 1);
+	if (hostfs_own(a, VMRPC_HOSTFS_LOOKUP, &n, sizeof(n.h) + 1, &e,
+		       sizeof(e)) != VMRPC_OK || e.hdr.error) {
+		if (a->unexpected[C_HOSTFS]++ < 5)
+			printf("# hostfs-hostile: no file f in adv\n");
+		goto out;
+	}
+	file = le64toh(e.node);
+	/* frames in a subblock never plugged, outside the area, unaligned */
+	memset(&f, 0, sizeof(f));
+	f.h.mount = htole32(mount);
+	f.h.nr = htole32(1);
+	f.h.node = htole64(file);
+	f.h.len = htole64(VMRPC_HOSTFS_PAGE_SIZE);
+	f.r[0].first = htole64(top);
+	f.r[0].count = htole32(1);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	hostfs_hostile(a, VMRPC_HOSTFS_WRITE_FRAMES, &f, sizeof(f.h) + 16);
+	f.r[0].first = htole64(a->nr_sb * a->sb_pages);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	f.r[0].first = htole64(UINT64_MAX);
+	f.r[0].count = htole32(UINT32_MAX);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	f.r[0].first = htole64(top);
+	f.r[0].count = htole32(1);
+	f.h.offset = htole64(1);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	f.h.offset = 0;
+	f.h.len = htole64(3 * VMRPC_HOSTFS_PAGE_SIZE);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	f.h.len = htole64(VMRPC_HOSTFS_PAGE_SIZE);
+	f.h.nr = htole32(2);
+	hostfs_hostile(a, VMRPC_HOSTFS_READ_FRAMES, &f, sizeof(f.h) + 16);
+	/*
+	 * A read at an offset that overflows (one longer than the payload is
+	 * no attack: the host answers what fits), and a write whose length
+	 * says more than the request holds.
+	 */
+	io = (struct vmrpc_hostfs_io){ .mount = htole32(mount),
+				       .len = htole32(16),
+				       .node = htole64(file),
+				       .offset = htole64(UINT64_MAX - 4) };
+	hostfs_hostile(a, VMRPC_HOSTFS_READ, &io, sizeof(io));
+	io.offset = 0;
+	hostfs_hostile(a, VMRPC_HOSTFS_WRITE, &io, sizeof(io));
+	/* a symlink whose target holds a NUL, a file named ".." */
+	memset(&cr, 0, sizeof(cr));
+	cr.h.mount = htole32(mount);
+	cr.h.dir = htole64(root);
+	cr.h.len = htole32(1);
+	cr.h.target_len = htole32(3);
+	memcpy(cr.data, "sx\0y", 4);
+	hostfs_hostile(a, VMRPC_HOSTFS_SYMLINK, &cr, sizeof(cr.h) + 4);
+	cr.h.len = htole32(2);
+	cr.h.target_len = 0;
+	memcpy(cr.data, "..", 2);
+	hostfs_hostile(a, VMRPC_HOSTFS_CREATE, &cr, sizeof(cr.h) + 2);
+	/* forget and fsync a forged node */
+	nd = (struct vmrpc_hostfs_node){ .mount = htole32(mount),
+					 .node = htole64(file + (1ULL << 32)) };
+	hostfs_hostile(a, VMRPC_HOSTFS_FSYNC, &nd, sizeof(nd));
+	{
+		struct {
+			struct vmrpc_hostfs_forget h;
+			struct vmrpc_hostfs_forget_one o;
+		} fg = { .h = { .mount = htole32(mount), .nr = htole32(1) },
+			 .o = { .node = htole64(file + (1ULL << 32)),
+				.nlookup = htole64(1) } };
+
+		hostfs_hostile(a, VMRPC_HOSTFS_FORGET, &fg, sizeof(fg));
+	}
+out:
+	nd = (struct vmrpc_hostfs_node){ .mount = htole32(mount) };
+	hostfs_own(a, VMRPC_HOSTFS_UNMOUNT, &nd, sizeof(nd), &e,
+		   sizeof(struct vmrpc_hostfs_reply));
+#undef NAME
+#undef NAME_HDR
+}
+
 static void attack_doorbells(struct adv *a)
 {
 	for (int i = 0; i < ADV_FLOOD; i++) {
@@ -915,6 +1106,7 @@ int main(void)
 		attack_memory(&a);
 		attack_pins(&a);
 		attack_paging(&a);
+		attack_hostfs(&a);
 		attack_doorbells(&a);
 		attack_superblock(&a);
 		rounds++;
@@ -941,6 +1133,7 @@ int main(void)
 	       "vmrpc-adversary: count paging-bad %llu\n"
 	       "vmrpc-adversary: count paging-unplugged-bytes %llu\n"
 	       "vmrpc-adversary: count paging-pinned-bytes %llu\n"
+	       "vmrpc-adversary: count hostfs-refused %llu\n"
 	       "vmrpc-adversary: count doorbells %llu\n"
 	       "vmrpc-adversary: count kernel-pings %llu\n",
 	       (unsigned long long)a.mem_einval, (unsigned long long)a.pin_bad,
@@ -951,6 +1144,7 @@ int main(void)
 	       (unsigned long long)a.paging_bad,
 	       (unsigned long long)a.paging_unplugged,
 	       (unsigned long long)a.paging_pinned,
+	       (unsigned long long)a.hostfs_refused,
 	       (unsigned long long)a.doorbells, (unsigned long long)ping.ok);
 	printf("vmrpc-adversary: stopped after %llu rounds\n",
 	       (unsigned long long)rounds);
