@@ -78,22 +78,9 @@ static ssize_t hostfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (ret)
 		goto out;
 	isize = i_size_read(inode);
-	if (iocb->ki_pos > isize && offset_in_page(isize)) {
-		struct folio *folio;
-
-		/*
-		 * Bytes a mapping wrote past the end never reached the host,
-		 * and the hole this write opens reads as zeroes there.
-		 */
-		folio = filemap_lock_folio(inode->i_mapping,
-					   isize >> PAGE_SHIFT);
-		if (!IS_ERR(folio)) {
-			folio_zero_segment(folio, offset_in_folio(folio, isize),
-					   folio_size(folio));
-			folio_unlock(folio);
-			folio_put(folio);
-		}
-	}
+	/* The hole this write opens reads as zeroes. */
+	if (iocb->ki_pos > isize)
+		hostfs_zero_after(inode, isize);
 	ret = generic_perform_write(iocb, from);
 out:
 	inode_unlock(inode);

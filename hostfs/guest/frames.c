@@ -55,17 +55,6 @@ static struct vmrpc_client hostfs_area_client = {
 	.detach	= hostfs_area_detach,
 };
 
-/* Page index of @folio in the data area; the caller checked it is there. */
-static u64 hostfs_frame(struct folio *folio)
-{
-	phys_addr_t start;
-
-	spin_lock(&hostfs_area_lock);
-	start = hostfs_area_start;
-	spin_unlock(&hostfs_area_lock);
-	return (PFN_PHYS(folio_pfn(folio)) - start) / VMRPC_HOSTFS_PAGE_SIZE;
-}
-
 /**
  * hostfs_folio_in_area() - whether the host can reach @folio by its frame
  * @folio: a page-cache folio, locked or under writeback
@@ -91,13 +80,19 @@ hostfs_frames_req(struct inode *inode, struct folio **folios, unsigned int nr,
 {
 	struct vmrpc_hostfs_frames *req;
 	unsigned int i, runs = 0;
+	phys_addr_t start;
 	u64 frame;
 
 	req = kzalloc(struct_size(req, runs, nr), GFP_NOFS);
 	if (!req)
 		return NULL;
+	/* The folios are in the data area: the caller checked each. */
+	spin_lock(&hostfs_area_lock);
+	start = hostfs_area_start;
+	spin_unlock(&hostfs_area_lock);
 	for (i = 0; i < nr; i++) {
-		frame = hostfs_frame(folios[i]);
+		frame = (PFN_PHYS(folio_pfn(folios[i])) - start) /
+			VMRPC_HOSTFS_PAGE_SIZE;
 		if (runs && le64_to_cpu(req->runs[runs - 1].first) +
 			    le32_to_cpu(req->runs[runs - 1].count) == frame) {
 			le32_add_cpu(&req->runs[runs - 1].count, 1);

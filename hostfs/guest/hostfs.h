@@ -142,6 +142,9 @@ int hostfs_getattr(struct mnt_idmap *idmap, const struct path *path,
 		   struct kstat *stat, u32 mask, unsigned int flags);
 int hostfs_setattr(struct mnt_idmap *idmap, struct dentry *dentry,
 		   struct iattr *iattr);
+struct inode *hostfs_ilookup(struct super_block *sb, u64 node);
+void hostfs_mark_stale(struct inode *inode);
+void hostfs_zero_after(struct inode *inode, loff_t from);
 void hostfs_forget(struct hostfs_sb_info *sbi, u64 node, u64 nlookup);
 void hostfs_evict_inode(struct inode *inode);
 struct inode *hostfs_alloc_inode(struct super_block *sb);

@@ -125,6 +125,12 @@ void hostfs_note_host_attr(struct inode *inode,
 	spin_unlock(&inode->i_lock);
 }
 
+/* The inode cache's hash of a node id. */
+static unsigned long hostfs_hash(u64 node)
+{
+	return (unsigned long)(node ^ (node >> 32));
+}
+
 static int hostfs_iget_test(struct inode *inode, void *data)
 {
 	return HOSTFS_I(inode)->node == *(u64 *)data;
@@ -166,6 +172,30 @@ static void hostfs_init_new(struct inode *inode, const struct hostfs_attr *a)
 }
 
 /**
+ * hostfs_ilookup() - the inode of a node id, if this guest has one
+ * @sb: the mount
+ * @node: the host's node id
+ *
+ * Return: a referenced inode, or NULL.
+ */
+struct inode *hostfs_ilookup(struct super_block *sb, u64 node)
+{
+	return ilookup5(sb, hostfs_hash(node), hostfs_iget_test, &node);
+}
+
+/**
+ * hostfs_mark_stale() - fetch the attributes again on next use
+ * @inode: an inode whose host file changed (a directory this guest
+ *	changed, a file it unlinked, one the host invalidated)
+ */
+void hostfs_mark_stale(struct inode *inode)
+{
+	spin_lock(&inode->i_lock);
+	HOSTFS_I(inode)->attr_stale = true;
+	spin_unlock(&inode->i_lock);
+}
+
+/**
  * hostfs_iget() - the inode of a node the host just answered a lookup of
  * @sb: the mount
  * @node: the host's node id
@@ -184,8 +214,8 @@ struct inode *hostfs_iget(struct super_block *sb, u64 node,
 	struct hostfs_inode_info *hi;
 	bool stale;
 
-	inode = iget5_locked(sb, (unsigned long)(node ^ (node >> 32)),
-			     hostfs_iget_test, hostfs_iget_set, &node);
+	inode = iget5_locked(sb, hostfs_hash(node), hostfs_iget_test,
+			     hostfs_iget_set, &node);
 	if (!inode) {
 		hostfs_forget(HOSTFS_SB(sb), node, 1);
 		return ERR_PTR(-ENOMEM);
@@ -302,7 +332,16 @@ int hostfs_getattr(struct mnt_idmap *idmap, const struct path *path,
 	return 0;
 }
 
-static void hostfs_zero_after(struct inode *inode, loff_t from)
+/**
+ * hostfs_zero_after() - zero the cached page at an old end of file past it
+ * @inode: a regular file whose end moves up from @from (truncate, or a
+ *	write past the end)
+ * @from: the old end of file
+ *
+ * Bytes a mapping wrote past the old end never reached the host, and the
+ * file reads as zeroes there once it is longer.
+ */
+void hostfs_zero_after(struct inode *inode, loff_t from)
 {
 	struct folio *folio;
 
@@ -311,7 +350,6 @@ static void hostfs_zero_after(struct inode *inode, loff_t from)
 	folio = filemap_lock_folio(inode->i_mapping, from >> PAGE_SHIFT);
 	if (IS_ERR(folio))
 		return;
-	/* Bytes a mapping wrote past the old end never reached the host. */
 	folio_zero_segment(folio, offset_in_folio(folio, from),
 			   folio_size(folio));
 	folio_unlock(folio);

@@ -54,19 +54,12 @@ static struct hostfs_sb_info *hostfs_find_mount(u32 mount)
  */
 void hostfs_invalidate_inode(struct inode *inode)
 {
-	spin_lock(&inode->i_lock);
-	HOSTFS_I(inode)->attr_stale = true;
-	spin_unlock(&inode->i_lock);
+	hostfs_mark_stale(inode);
 	if (S_ISREG(inode->i_mode) && inode->i_mapping->nrpages) {
 		filemap_write_and_wait(inode->i_mapping);
 		invalidate_inode_pages2(inode->i_mapping);
 	}
 	hostfs_count(HOSTFS_INVALIDATIONS, 1);
-}
-
-static int hostfs_node_test(struct inode *inode, void *data)
-{
-	return HOSTFS_I(inode)->node == *(u64 *)data;
 }
 
 static void hostfs_invalidate_all(struct super_block *sb)
@@ -115,8 +108,7 @@ static void hostfs_invalidate_work(struct work_struct *work)
 		hostfs_invalidate_all(sbi->sb);
 		goto out;
 	}
-	inode = ilookup5(sbi->sb, (unsigned long)(inv->node ^ (inv->node >> 32)),
-			 hostfs_node_test, &inv->node);
+	inode = hostfs_ilookup(sbi->sb, inv->node);
 	if (inode) {
 		hostfs_invalidate_inode(inode);
 		iput(inode);

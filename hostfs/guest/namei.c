@@ -20,13 +20,6 @@ struct hostfs_name_req {
 	char name[VMRPC_HOSTFS_NAME_MAX];
 };
 
-static void hostfs_dir_changed(struct inode *dir)
-{
-	spin_lock(&dir->i_lock);
-	HOSTFS_I(dir)->attr_stale = true;
-	spin_unlock(&dir->i_lock);
-}
-
 static int hostfs_name_req(struct inode *dir, const struct qstr *name,
 			   struct hostfs_name_req *req)
 {
@@ -167,7 +160,7 @@ static int hostfs_make(struct inode *dir, struct dentry *dentry, u16 proc,
 	kfree(req);
 	if (ret < 0)
 		return ret;
-	hostfs_dir_changed(dir);
+	hostfs_mark_stale(dir);
 	inode = hostfs_entry_inode(dir->i_sb, &entry);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
@@ -207,15 +200,13 @@ static int hostfs_remove(struct inode *dir, struct dentry *dentry, u16 proc)
 			  sizeof(reply), sizeof(reply));
 	if (len < 0)
 		return len;
-	hostfs_dir_changed(dir);
+	hostfs_mark_stale(dir);
 	if (proc == VMRPC_HOSTFS_RMDIR)
 		clear_nlink(inode);
 	else
 		drop_nlink(inode);
 	/* The host's ctime and link count changed: fetch them when asked. */
-	spin_lock(&inode->i_lock);
-	HOSTFS_I(inode)->attr_stale = true;
-	spin_unlock(&inode->i_lock);
+	hostfs_mark_stale(inode);
 	return 0;
 }
 
@@ -269,8 +260,8 @@ static int hostfs_rename(struct mnt_idmap *idmap, struct inode *old_dir,
 	kfree(req);
 	if (ret < 0)
 		return ret;
-	hostfs_dir_changed(old_dir);
-	hostfs_dir_changed(new_dir);
+	hostfs_mark_stale(old_dir);
+	hostfs_mark_stale(new_dir);
 	if (target && !(flags & RENAME_EXCHANGE)) {
 		if (S_ISDIR(target->i_mode))
 			clear_nlink(target);
