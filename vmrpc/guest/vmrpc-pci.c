@@ -227,6 +227,7 @@ static int vmrpc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	BUILD_BUG_ON(sizeof(struct vmrpc_mem_range) != 16);
 	BUILD_BUG_ON(sizeof(struct vmrpc_mem_request) != 16);
 	BUILD_BUG_ON(sizeof(struct vmrpc_mem_status) != 128);
+	BUILD_BUG_ON(sizeof(struct vmrpc_mem_stages) != 40);
 	BUILD_BUG_ON(sizeof(struct vmrpc_mem_done) != 64);
 	BUILD_BUG_ON(sizeof(struct vmrpc_wss_region) != 160);
 	BUILD_BUG_ON(sizeof(struct vmrpc_wss_report) != 400);

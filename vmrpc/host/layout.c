@@ -31,6 +31,7 @@ _Static_assert(sizeof(struct vmrpc_mem_config) == 64, "mem_config is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_range) == 16, "mem_range is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_request) == 16, "mem_request is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_status) == 128, "mem_status is ABI");
+_Static_assert(sizeof(struct vmrpc_mem_stages) == 40, "mem_stages is ABI");
 _Static_assert(sizeof(struct vmrpc_mem_done) == 64, "mem_done is ABI");
 _Static_assert(sizeof(struct vmrpc_wss_region) == 160, "wss_region is ABI");
 _Static_assert(sizeof(struct vmrpc_wss_report) == 400, "wss_report is ABI");

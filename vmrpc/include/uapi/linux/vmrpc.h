@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			6
+#define VMRPC_ABI_MINOR			7
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -338,17 +338,24 @@ struct vmrpc_drop_caches {
 	[VMRPC_MEM_R_NO_ROOM]	= "no-room",	\
 	[VMRPC_MEM_R_PINNED]	= "pinned"
 
+/* vmrpc_mem_config.flags (ABI 1.7) */
+#define VMRPC_MEM_CFG_STAGES		_BITUL(0)	/* DONE may carry stages */
+
 /**
  * struct vmrpc_mem_config - reply of VMRPC_MEM_CONFIG
  * @requested_size: bytes of the data area the host wants plugged now, a
  *	multiple of subblock_size
  * @max_size: the most the host will ever grant this guest, in bytes
+ * @flags: VMRPC_MEM_CFG_*; a host before ABI 1.7 sends 0
+ * @reserved0: zero
  * @reserved: zero
  */
 struct vmrpc_mem_config {
 	__le64 requested_size;
 	__le64 max_size;
-	__le64 reserved[6];		/* zero */
+	__le32 flags;
+	__le32 reserved0;		/* zero */
+	__le64 reserved[5];		/* zero */
 };
 
 /**
@@ -391,20 +398,56 @@ struct vmrpc_mem_request {
 	[VMRPC_MEM_S_STUCK]	= "stuck"
 
 /**
+ * struct vmrpc_mem_stages - where the guest's time went in one resize
+ *	(ABI 1.7), in microseconds of the guest's clock, each saturating at
+ *	U32_MAX. A stage the resize did not go through is 0.
+ * @total_us: the resize worker's run, from taking the provider's lock to
+ *	this call
+ * @wait_us: from the last VMRPC_MEM_SET_REQUESTED (or the ask that set
+ *	the size) to the worker's start: the queueing delay
+ * @host_us: waiting for the replies of VMRPC_MEM_PLUG and
+ *	VMRPC_MEM_UNPLUG: the round trips and the host's work
+ * @host_calls: VMRPC_MEM_PLUG and VMRPC_MEM_UNPLUG calls made
+ * @isolate_us: alloc_contig_range(): isolating subblocks and migrating
+ *	what they held (shrink)
+ * @offline_us: choosing the subblocks to take and marking their pages
+ *	offline (shrink)
+ * @online_us: giving the pages of plugged subblocks to the page
+ *	allocator (grow)
+ * @add_us: hot-adding memory blocks, onlining included (grow)
+ * @watermarks_us: recomputing the zones' watermarks, once per resize
+ * @steps: grow and shrink steps the worker made
+ */
+struct vmrpc_mem_stages {
+	__le32 total_us;
+	__le32 wait_us;
+	__le32 host_us;
+	__le32 host_calls;
+	__le32 isolate_us;
+	__le32 offline_us;
+	__le32 online_us;
+	__le32 add_us;
+	__le32 watermarks_us;
+	__le32 steps;
+};
+
+/**
  * struct vmrpc_mem_done - request of VMRPC_MEM_DONE: how a resize ended
  * @requested_size: the size the guest worked towards
  * @plugged_size: the size it reached
  * @reason: VMRPC_MEM_R_*
  * @error: errno of the failed step when @reason is VMRPC_MEM_R_ERROR
  *	(positive), else 0
- * @reserved: zero
+ * @stages: where the time went; all zero unless the host set
+ *	VMRPC_MEM_CFG_STAGES in its configuration (a host before ABI 1.7
+ *	refuses a DONE with them)
  */
 struct vmrpc_mem_done {
 	__le64 requested_size;
 	__le64 plugged_size;
 	__le32 reason;
 	__le32 error;
-	__le64 reserved[5];		/* zero */
+	struct vmrpc_mem_stages stages;
 };
 
 /**
