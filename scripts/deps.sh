@@ -19,6 +19,8 @@ pkgs=(
 	pkg-config libjansson-dev clang libclang-rt-14-dev jq
 	# balloon-ctl history --plot
 	gnuplot-nox
+	# perf: the benchmarks record QEMU's page faults one by one
+	linux-perf
 	# the kernel series: make export-patches, check-series, and the
 	# kernel's checkpatch.pl (its SPDX check needs ply and GitPython)
 	git python3-ply python3-git
