@@ -19,7 +19,7 @@
 #include "commands.h"
 #include "guard.h"
 #include "guest-map.h"
-#include "mem-names.h"
+#include "mem-done.h"
 #include "mem-status.h"
 #include "resize.h"
 
@@ -84,12 +84,7 @@ static json_t *last_resize_json(const struct zhostd_memory_info *mi)
 {
 	if (!mi->done_seq)
 		return json_null();
-	return json_pack("{s:I, s:I, s:s, s:I, s:I}",
-			 "requested", (json_int_t)mi->done.requested,
-			 "plugged", (json_int_t)mi->done.plugged,
-			 "reason", zh_mem_reason_name(mi->done.reason),
-			 "error", (json_int_t)mi->done.error,
-			 "count", (json_int_t)mi->done_seq);
+	return zhostd_mem_done_json(&mi->done, mi->done_seq);
 }
 
 /* How the guard is set up: "on_violation" and "check_interval_ms". */

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "hostfs.h"
 #include "log.h"
+#include "mem-done.h"
 #include "ratelimit.h"
 #include "recover.h"
 
@@ -177,16 +178,19 @@ void zhostd_memory_event(void *opaque, const struct zhostd_memory_event *ev)
 				       "requested", (json_int_t)ev->requested));
 		break;
 	case ZHOSTD_MEM_DONE:
-		zlog_info("guest resize ended at %llu MiB of %llu MiB: %s",
-			  (unsigned long long)(ev->done.plugged >> 20),
-			  (unsigned long long)(ev->done.requested >> 20),
-			  zhostd_memory_reason_name(ev->done.reason));
+		if (ev->done.has_stages)
+			zlog_info("guest resize ended at %llu MiB of %llu MiB: %s, in %.1f ms",
+				  (unsigned long long)(ev->done.plugged >> 20),
+				  (unsigned long long)(ev->done.requested >> 20),
+				  zhostd_memory_reason_name(ev->done.reason),
+				  ev->done.stages.total_us / 1e3);
+		else
+			zlog_info("guest resize ended at %llu MiB of %llu MiB: %s",
+				  (unsigned long long)(ev->done.plugged >> 20),
+				  (unsigned long long)(ev->done.requested >> 20),
+				  zhostd_memory_reason_name(ev->done.reason));
 		zhostd_event(zd, "RESIZE_DONE",
-			     json_pack("{s:I, s:I, s:s, s:I}",
-				       "requested", (json_int_t)ev->done.requested,
-				       "plugged", (json_int_t)ev->done.plugged,
-				       "reason", zhostd_memory_reason_name(ev->done.reason),
-				       "error", (json_int_t)ev->done.error));
+			     zhostd_mem_done_json(&ev->done, ev->done_seq));
 		break;
 	}
 }

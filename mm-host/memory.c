@@ -230,37 +230,76 @@ static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
 	return VMRPC_OK;
 }
 
+/*
+ * The guest's stages in host order; false when they are none (all zero:
+ * a guest before ABI 1.7) or impossible: the stages inside the worker's
+ * run summed (in 64 bits: each may be U32_MAX) beyond that run, unless the
+ * run itself saturated and says nothing of its parts. The queueing delay
+ * (wait_us) lies before the run, and counts (host_calls, steps) are no
+ * time.
+ */
+static bool memory_stages_parse(const struct vmrpc_mem_stages *in,
+				struct zhostd_memory_stages *out, bool *bad)
+{
+	uint64_t parts;
+
+	*out = (struct zhostd_memory_stages){
+		.total_us = le32toh(in->total_us),
+		.wait_us = le32toh(in->wait_us),
+		.host_us = le32toh(in->host_us),
+		.host_calls = le32toh(in->host_calls),
+		.isolate_us = le32toh(in->isolate_us),
+		.offline_us = le32toh(in->offline_us),
+		.online_us = le32toh(in->online_us),
+		.add_us = le32toh(in->add_us),
+		.watermarks_us = le32toh(in->watermarks_us),
+		.steps = le32toh(in->steps),
+	};
+	parts = (uint64_t)out->host_us + out->isolate_us + out->offline_us +
+		out->online_us + out->add_us + out->watermarks_us;
+	*bad = parts > out->total_us && out->total_us != UINT32_MAX;
+	return !*bad && (parts || out->total_us || out->wait_us ||
+			 out->host_calls || out->steps);
+}
+
 /* How a resize ended, as the guest says: kept for query-memory. */
 static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 			    uint32_t req_len, struct zhostd_memory_event *ev)
 {
+	struct zhostd_memory_stages stages;
 	struct vmrpc_mem_done d;
+	bool has_stages, bad;
 
 	if (req_len != sizeof(d))
 		return VMRPC_EINVAL;
 	memcpy(&d, req, sizeof(d));
-	for (size_t i = 0; i < sizeof(d.reserved) / sizeof(d.reserved[0]); i++)
-		if (d.reserved[i])
-			return VMRPC_EINVAL;
+	has_stages = memory_stages_parse(&d.stages, &stages, &bad);
 	/*
 	 * Numbers no guest can have reached are refused, not shown: sizes past
 	 * the data area, a plugged size that is no number of subblocks, an
-	 * errno past the kernel's largest. An unknown reason passes: a newer
-	 * guest may know more of them.
+	 * errno past the kernel's largest, stages longer than the resize. An
+	 * unknown reason passes: a newer guest may know more of them.
 	 */
 	if (le64toh(d.requested_size) > m->area.size ||
 	    le64toh(d.plugged_size) > m->area.size ||
 	    le64toh(d.plugged_size) % m->area.subblock_size ||
-	    le32toh(d.error) > MEMORY_ERRNO_MAX)
+	    le32toh(d.error) > MEMORY_ERRNO_MAX || bad)
 		return VMRPC_EINVAL;
+	stages.zhostd_us = m->handling_ns / 1000;
+	stages.zhostd_calls = m->handling_calls;
+	m->handling_ns = 0;
+	m->handling_calls = 0;
 	m->info.done = (struct zhostd_memory_done){
 		.requested = le64toh(d.requested_size),
 		.plugged = le64toh(d.plugged_size),
 		.reason = le32toh(d.reason),
 		.error = le32toh(d.error),
+		.has_stages = has_stages,
+		.stages = stages,
 	};
 	m->info.done_seq++;
 	ev->done = m->info.done;
+	ev->done_seq = m->info.done_seq;
 	return VMRPC_OK;
 }
 
@@ -277,7 +316,18 @@ static int memory_reset_locked(struct zhostd_memory *m)
 		return ret;
 	memset(m->map, 0, m->nr_sb);
 	m->nr_plugged = 0;
+	/* A guest starting afresh: its next resize is the first. */
+	m->handling_ns = 0;
+	m->handling_calls = 0;
 	return 0;
+}
+
+static uint64_t memory_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
 uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
@@ -286,7 +336,10 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 {
 	struct zhostd_memory *m = opaque;
 	struct zhostd_memory_event ev = { .what = ZHOSTD_MEM_PLUGGED };
+	/* The lock wait counts: it is part of what the guest waits for. */
+	const uint64_t start = memory_now_ns();
 	struct vmrpc_mem_config cfg;
+	uint64_t took;
 	uint32_t st;
 
 	*resp_len = 0;
@@ -300,6 +353,7 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.requested_size = htole64(m->info.requested);
 		cfg.max_size = htole64(m->info.max);
+		cfg.flags = htole32(VMRPC_MEM_CFG_STAGES);
 		memcpy(resp, &cfg, sizeof(cfg));
 		*resp_len = sizeof(cfg);
 		pthread_mutex_unlock(&m->lock);
@@ -343,6 +397,18 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 	if (m->on_event && (st == VMRPC_OK ||
 			    (st == VMRPC_EPERM && ev.what == ZHOSTD_MEM_ASKED)))
 		m->on_event(m->opaque, &ev);
+
+	/*
+	 * Sent with the next DONE; added before the reply goes, so the DONE
+	 * the guest sends after it finds it there.
+	 */
+	if (proc == VMRPC_MEM_PLUG || proc == VMRPC_MEM_UNPLUG) {
+		took = memory_now_ns() - start;
+		pthread_mutex_lock(&m->lock);
+		m->handling_ns += took;
+		m->handling_calls++;
+		pthread_mutex_unlock(&m->lock);
+	}
 	return st;
 }
 

@@ -12,7 +12,9 @@
  * The host changes the requested size (zhostd_memory_set_requested()) and
  * tells the guest; the guest may ask for more itself (VMRPC_MEM_ASK),
  * which the host grants within the maximum when its policy allows; the
- * guest reports how each resize ended (VMRPC_MEM_DONE).
+ * guest reports how each resize ended (VMRPC_MEM_DONE), and since ABI 1.7
+ * where its time went, to which zhostd adds its own time in the plugs and
+ * unplugs of that resize.
  */
 #ifndef ZHOSTD_MEMORY_H
 #define ZHOSTD_MEMORY_H
@@ -25,6 +27,41 @@
 
 #include "pin.h"
 #include "vmrpc-host.h"
+
+/**
+ * struct zhostd_memory_stages - where one resize's time went
+ * @total_us: the guest's fields of struct vmrpc_mem_stages, in host order
+ *	(microseconds of the guest's clock; vmrpc.h says what each measures)
+ * @wait_us: see @total_us
+ * @host_us: see @total_us
+ * @host_calls: see @total_us
+ * @isolate_us: see @total_us
+ * @offline_us: see @total_us
+ * @online_us: see @total_us
+ * @add_us: see @total_us
+ * @watermarks_us: see @total_us
+ * @steps: see @total_us
+ * @zhostd_us: zhostd's own handling of the VMRPC_MEM_PLUG and
+ *	VMRPC_MEM_UNPLUG calls since the DONE before (CLOCK_MONOTONIC, from
+ *	entering zhostd_memory_serve() to its return, lock wait included)
+ * @zhostd_calls: the number of those calls
+ *
+ * @host_us less @zhostd_us is what VMRPC's round trips cost.
+ */
+struct zhostd_memory_stages {
+	uint32_t total_us;
+	uint32_t wait_us;
+	uint32_t host_us;
+	uint32_t host_calls;
+	uint32_t isolate_us;
+	uint32_t offline_us;
+	uint32_t online_us;
+	uint32_t add_us;
+	uint32_t watermarks_us;
+	uint32_t steps;
+	uint64_t zhostd_us;
+	uint64_t zhostd_calls;
+};
 
 /**
  * struct zhostd_memory_info - a snapshot of the backend
@@ -49,6 +86,7 @@
  *	first (the automatic policy does not shrink right after one)
  * @done_seq: number of VMRPC_MEM_DONE reports so far
  * @done: the last of them (zero before the first)
+ * @done.stages: where that resize's time went, when @done.has_stages
  * @enforce_scans: scans for host memory behind unplugged subblocks
  *	(memory-enforce.h)
  * @violations: of those, scans that found some (and freed it)
@@ -77,6 +115,8 @@ struct zhostd_memory_info {
 		uint64_t plugged;	/* what it reached */
 		uint32_t reason;	/* VMRPC_MEM_R_* */
 		uint32_t error;		/* errno for VMRPC_MEM_R_ERROR */
+		bool has_stages;	/* the guest sent stages (ABI 1.7) */
+		struct zhostd_memory_stages stages;
 	} done;
 	uint64_t enforce_scans;
 	uint64_t violations;
@@ -103,6 +143,7 @@ enum zhostd_memory_change {
  * @asked: ASKED: the bytes the guest asked for
  * @granted: ASKED: the bytes granted (0 when refused)
  * @done: DONE: the report
+ * @done_seq: DONE: its number (zhostd_memory_info.done_seq)
  */
 struct zhostd_memory_event {
 	enum zhostd_memory_change what;
@@ -113,6 +154,7 @@ struct zhostd_memory_event {
 	uint64_t asked;
 	uint64_t granted;
 	struct zhostd_memory_done done;
+	uint64_t done_seq;
 };
 
 /**
@@ -141,6 +183,10 @@ struct zhostd_memory_event {
  * @pin: the pinned set (pin.h), NULL for none; set before the guest's
  *	calls are served. Its state changes under @lock only: plugs and
  *	unplugs call its hooks here, before an unplug punches the hole.
+ * @handling_ns: zhostd's time in VMRPC_MEM_PLUG and VMRPC_MEM_UNPLUG
+ *	calls since the last VMRPC_MEM_DONE (or unplug-all), sent with the
+ *	next one
+ * @handling_calls: the number of those calls
  */
 struct zhostd_memory {
 	pthread_mutex_t lock;
@@ -159,6 +205,8 @@ struct zhostd_memory {
 	bool hugetlb;
 	bool short_logged;
 	struct zhostd_pin *pin;
+	uint64_t handling_ns;
+	uint64_t handling_calls;
 };
 
 /**

@@ -15,7 +15,9 @@
  * numbered op. Requests and responses sit in buffers of exactly their
  * size, so ASan sees a read or write past them; after every step the
  * backend's promises are checked: the plugged count matches the map,
- * requested <= max <= data area, a granted plug keeps plugged <= requested.
+ * requested <= max <= data area, a granted plug keeps plugged <= requested,
+ * the stages of a kept resize report fit its total (or it saturated).
+ * Reports become JSON on the way (events.c, mem-done.c).
  */
 #include "events.h"
 #include "fuzz.h"
@@ -55,6 +57,14 @@ static void check_backend(struct zhostd_memory *m, uint64_t max)
 	fuzz_check(mi.requested % SB_SIZE == 0);
 	fuzz_check(mi.asks_granted <= mi.asks);
 	fuzz_check(mi.plug_refused <= mi.plug_calls);
+	if (mi.done.has_stages) {
+		const struct zhostd_memory_stages *s = &mi.done.stages;
+
+		fuzz_check(s->total_us == UINT32_MAX ||
+			   (uint64_t)s->host_us + s->isolate_us + s->offline_us +
+			   s->online_us + s->add_us + s->watermarks_us <=
+			   s->total_us);
+	}
 }
 
 static void guest_call(struct zhostd_memory *m, uint16_t proc,

@@ -6,13 +6,15 @@
  * the named subblocks and nothing else, and may be repeated; malformed
  * requests change nothing; a reset frees the whole data area. Then the
  * resize side: the requested size, the guest asking for more (granted
- * within the maximum, or refused by policy), resize reports, and the
- * consistency checks against the guest's map and the memfd.
+ * within the maximum, or refused by policy), resize reports with their
+ * stages and zhostd's own handling time, and the consistency checks
+ * against the guest's map and the memfd.
  */
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "memory.h"
@@ -28,12 +30,18 @@ static char *map;
 static struct zhostd_memory m;
 static int changes;
 static struct zhostd_memory_event last_ev;
+/* Work zhostd does inside a call, in ms: on_event() is part of it. */
+static long event_work_ms;
 
 static void on_event(void *opaque, const struct zhostd_memory_event *ev)
 {
+	struct timespec ts = { .tv_nsec = event_work_ms * 1000000 };
+
 	(void)opaque;
 	last_ev = *ev;
 	changes++;
+	if (event_work_ms)
+		nanosleep(&ts, NULL);
 }
 
 static uint32_t call(uint16_t proc, const void *req, uint32_t len,
@@ -81,7 +89,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(42);
+	tap_plan(50);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -105,8 +113,9 @@ int main(void)
 
 	tap_ok(call(VMRPC_MEM_CONFIG, NULL, 0, &cfg, sizeof(cfg), &rlen) == VMRPC_OK &&
 	       rlen == sizeof(cfg) && le64toh(cfg.requested_size) == 8 * MIB &&
-	       le64toh(cfg.max_size) == 128 * MIB,
-	       "config reports requested and max");
+	       le64toh(cfg.max_size) == 128 * MIB &&
+	       le32toh(cfg.flags) == VMRPC_MEM_CFG_STAGES && !cfg.reserved0,
+	       "config reports requested and max, and takes stages in DONE");
 	tap_ok(call(VMRPC_MEM_CONFIG, "x", 1, &cfg, sizeof(cfg), &rlen) == VMRPC_EINVAL,
 	       "config with a request body refused");
 
@@ -211,14 +220,14 @@ int main(void)
 			.reason = htole32(VMRPC_MEM_R_FLOOR),
 		};
 
+		/* Since the unplug-all: the two plugs of the requested size. */
 		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
 		       last_ev.what == ZHOSTD_MEM_DONE && last_ev.done.plugged == 40 * MIB &&
-		       last_ev.done.reason == VMRPC_MEM_R_FLOOR,
+		       last_ev.done.reason == VMRPC_MEM_R_FLOOR && last_ev.done_seq == 1,
 		       "a resize report is kept and sent on");
-		d.reserved[2] = 1;
-		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
-		       "a report with reserved bits set is refused");
-		d.reserved[2] = 0;
+		tap_ok(!last_ev.done.has_stages && last_ev.done.stages.zhostd_calls == 2,
+		       "all-zero stages are none (a guest before 1.7); zhostd counted %llu calls",
+		       (unsigned long long)last_ev.done.stages.zhostd_calls);
 		d.plugged_size = htole64(DATA + SB);
 		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
 		       "a report of more plugged than the data area holds is refused");
@@ -237,6 +246,64 @@ int main(void)
 		zhostd_memory_get(&m, &info);
 		tap_ok(info.done_seq == 1 && info.done.requested == 64 * MIB,
 		       "query sees the last report");
+
+		/* One resize: a plug and an unplug, zhostd busy 3 ms in each. */
+		event_work_ms = 3;
+		tap_ok(range_call(VMRPC_MEM_PLUG, 7, 1) == VMRPC_OK &&
+		       range_call(VMRPC_MEM_UNPLUG, 7, 1) == VMRPC_OK,
+		       "a resize plugs and unplugs");
+		event_work_ms = 0;
+		d.stages = (struct vmrpc_mem_stages){
+			.total_us = htole32(9000), .wait_us = htole32(50000),
+			.host_us = htole32(4000), .host_calls = htole32(2),
+			.isolate_us = htole32(1000), .offline_us = htole32(1000),
+			.online_us = htole32(1000), .add_us = htole32(1000),
+			.watermarks_us = htole32(1000), .steps = htole32(2),
+		};
+		d.stages.total_us = htole32(8999);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL &&
+		       last_ev.what == ZHOSTD_MEM_UNPLUGGED,
+		       "stages summing past the resize's total are refused, not sent on");
+		d.stages.total_us = htole32(1);
+		d.stages.host_us = htole32(UINT32_MAX);
+		d.stages.isolate_us = htole32(2);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_EINVAL,
+		       "stages are summed in 64 bits: a sum that wraps to the total is refused");
+		d.stages.host_us = htole32(4000);
+		d.stages.isolate_us = htole32(1000);
+		d.stages.total_us = htole32(9000);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
+		       last_ev.done.has_stages && last_ev.done_seq == 2 &&
+		       last_ev.done.stages.total_us == 9000 &&
+		       last_ev.done.stages.wait_us == 50000 &&
+		       last_ev.done.stages.host_us == 4000 &&
+		       last_ev.done.stages.host_calls == 2 &&
+		       last_ev.done.stages.watermarks_us == 1000 &&
+		       last_ev.done.stages.steps == 2,
+		       "stages that fit the total are kept and sent on");
+		tap_ok(last_ev.done.stages.zhostd_calls == 2 &&
+		       last_ev.done.stages.zhostd_us >= 6000,
+		       "zhostd's own handling since the last accepted report: %llu calls, %llu us",
+		       (unsigned long long)last_ev.done.stages.zhostd_calls,
+		       (unsigned long long)last_ev.done.stages.zhostd_us);
+		zhostd_memory_get(&m, &info);
+		tap_ok(info.done_seq == 2 && info.done.has_stages &&
+		       info.done.stages.add_us == 1000,
+		       "query sees the stages");
+		d.stages.total_us = htole32(UINT32_MAX);
+		d.stages.host_us = htole32(UINT32_MAX);
+		d.stages.online_us = htole32(UINT32_MAX);
+		tap_ok(call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
+		       last_ev.done.stages.total_us == UINT32_MAX &&
+		       last_ev.done.stages.zhostd_calls == 0 &&
+		       last_ev.done.stages.zhostd_us == 0,
+		       "a saturated total takes any parts; zhostd's count started again");
+		tap_ok(range_call(VMRPC_MEM_PLUG, 7, 1) == VMRPC_OK &&
+		       call(VMRPC_MEM_UNPLUG_ALL, NULL, 0, NULL, 0, NULL) == VMRPC_OK &&
+		       range_call(VMRPC_MEM_PLUG, 0, 2) == VMRPC_OK &&
+		       call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
+		       last_ev.done.stages.zhostd_calls == 1,
+		       "an unplug-all (a guest starting afresh) starts the count again");
 	}
 
 	/* Consistency: the guest's map and the memfd. */
