@@ -11,7 +11,8 @@
  * rate-limited, and a resize may end before the first event is read. A
  * wait with no event at all still looks again every RESIZE_IDLE_S.
  * On a terminal the progress is a bar redrawn in place; otherwise one line
- * per change, for logs.
+ * per change, for logs. With --stages, once the resize ended, the guest's
+ * report of it tells where the time went (resize-stages.h).
  */
 #include <math.h>
 #include <stdio.h>
@@ -25,11 +26,17 @@
 #include "client.h"
 #include "format.h"
 #include "mem-names.h"
+#include "resize-stages.h"
 #include "size.h"
 
 /* Longest wait for an event before looking again without one. */
 #define RESIZE_IDLE_S		1.0
 #define RESIZE_BAR_WIDTH	30
+/*
+ * Longest wait for the guest's report after the resize ended, without
+ * --timeout: it comes right after the guest's last step.
+ */
+#define RESIZE_STAGES_S		5.0
 
 enum resize_mode { RESIZE_SET, RESIZE_GROW, RESIZE_SHRINK };
 
@@ -37,6 +44,7 @@ struct resize_args {
 	enum resize_mode mode;
 	uint64_t size;
 	bool wait;
+	bool stages;
 	double wait_timeout;	/* seconds; 0: none */
 };
 
@@ -48,6 +56,8 @@ static int resize_parse(const struct bctl_cmd *cmd, int argc, char **argv,
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--wait")) {
 			a->wait = true;
+		} else if (!strcmp(argv[i], "--stages")) {
+			a->stages = true;
 		} else if (!strcmp(argv[i], "--timeout")) {
 			if (++i == argc)
 				return bctl_usage_err(cmd, "--timeout needs SECONDS");
@@ -68,6 +78,8 @@ static int resize_parse(const struct bctl_cmd *cmd, int argc, char **argv,
 		return bctl_usage_err(cmd, "SIZE missing");
 	if (a->wait_timeout && !a->wait)
 		return bctl_usage_err(cmd, "--timeout goes with --wait");
+	if (a->stages && !a->wait)
+		return bctl_usage_err(cmd, "--stages goes with --wait");
 	return BCTL_EXIT_OK;
 }
 
@@ -133,15 +145,14 @@ static enum resize_verdict resize_judge(const json_t *ret, uint64_t target)
 
 /*
  * Follow the guest on @c until it reaches @target, stops short, another
- * size is requested or the timeout passes. Returns an exit status; *@last
- * is the last query-memory reply.
+ * size is requested or the @deadline (now_s(); 0: none) passes. Returns
+ * an exit status; *@last is the last query-memory reply.
  */
 static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
-		       uint64_t from, uint64_t target, double timeout,
+		       uint64_t from, uint64_t target, double deadline,
 		       json_t **last)
 {
 	const bool tty = isatty(STDOUT_FILENO) && !opts->json;
-	const double deadline = timeout ? now_s() + timeout : 0;
 	uint64_t shown = UINT64_MAX, plugged;
 	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN], req[BCTL_FMT_LEN];
 	const char *state, *reason;
@@ -209,14 +220,47 @@ static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
 	}
 }
 
+/*
+ * --stages, after the wait ended with status @st: the guest's report of
+ * this resize (the first after @count0), within the rest of @deadline
+ * (0: RESIZE_STAGES_S). A resize that did not end (superseded, timed
+ * out, zhostd gone) has no report of its own to wait for. With --json
+ * the breakdown goes into @last as "stages" (null without one).
+ */
+static int resize_stages(struct bctl_client *c, const struct bctl_opts *opts,
+			 int st, uint64_t count0, uint64_t target,
+			 double deadline, json_t *last)
+{
+	double wait = deadline ? deadline - now_s() : RESIZE_STAGES_S;
+	json_t *report = NULL;
+	int ret;
+
+	if (st != BCTL_EXIT_OK && st != BCTL_EXIT_PARTIAL)
+		return st;
+	ret = bctl_stages_wait(c, count0, target, wait > 0 ? wait : 0, &report);
+	if (ret)
+		return ret;
+	if (opts->json) {
+		json_t *stages = json_object_get(report, "stages");
+
+		json_object_set_new(last, "stages", stages ? json_incref(stages) :
+						    json_null());
+	} else {
+		bctl_stages_print(report, wait > 0 ? wait : 0);
+	}
+	json_decref(report);
+	return st;
+}
+
 static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		      int argc, char **argv, enum resize_mode mode)
 {
 	struct resize_args a = { .mode = mode, .size = UINT64_MAX };
 	struct bctl_client *c = NULL;
-	uint64_t target = 0, from;
+	uint64_t target = 0, from, count0;
 	json_t *ret, *last = NULL;
 	char s[BCTL_FMT_LEN];
+	double deadline;
 	int st;
 
 	st = resize_parse(cmd, argc, argv, &a);
@@ -230,6 +274,8 @@ static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	if (st)
 		goto out;
 	from = field_u64(ret, "plugged");
+	/* Reports up to now are of earlier resizes. */
+	count0 = field_u64(json_object_get(ret, "last_resize"), "count");
 	switch (mode) {
 	case RESIZE_SET:
 		target = a.size;
@@ -257,7 +303,10 @@ static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		goto out;
 	}
 	json_decref(ret);
-	st = resize_wait(c, opts, from, target, a.wait_timeout, &last);
+	deadline = a.wait_timeout ? now_s() + a.wait_timeout : 0;
+	st = resize_wait(c, opts, from, target, deadline, &last);
+	if (a.stages && last)
+		st = resize_stages(c, opts, st, count0, target, deadline, last);
 	if (opts->json && last)
 		bctl_print_json(last);
 	json_decref(last);
@@ -284,14 +333,14 @@ static int shrink_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 	return resize_run(cmd, opts, argc, argv, RESIZE_SHRINK);
 }
 
-BCTL_COMMAND(set, "set", "SIZE [--wait [--timeout S]]",
+BCTL_COMMAND(set, "set", "SIZE [--wait [--timeout S] [--stages]]",
 	     "set the guest's host memory (ZONE_HOST) to SIZE",
 	     "set-memory", set_run)
 
-BCTL_COMMAND(grow, "grow", "SIZE [--wait [--timeout S]]",
+BCTL_COMMAND(grow, "grow", "SIZE [--wait [--timeout S] [--stages]]",
 	     "give the guest SIZE more host memory",
 	     "set-memory", grow_run)
 
-BCTL_COMMAND(shrink, "shrink", "SIZE [--wait [--timeout S]]",
+BCTL_COMMAND(shrink, "shrink", "SIZE [--wait [--timeout S] [--stages]]",
 	     "take SIZE of host memory back from the guest",
 	     "set-memory", shrink_run)

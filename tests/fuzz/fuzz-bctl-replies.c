@@ -38,6 +38,8 @@ static const char *const commands[][6] = {
 	{ "guest", "drop-caches", "3" }, { "set", "64M" },
 	{ "grow", "2M" }, { "shrink", "2M" },
 	{ "check", "--json" }, { "enforce", "--json" },
+	{ "set", "64M", "--wait", "--stages" },
+	{ "shrink", "2M", "--wait", "--stages", "--json" },
 };
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
