@@ -471,6 +471,18 @@ static void attack_memory(struct adv *a)
 	d.reason = htole32(VMRPC_MEM_R_ERROR);
 	d.error = htole32(0x7fffffff);
 	adv_call(a, C_IMPOSSIBLE_REPORT, &c, BIT(VMRPC_EINVAL));
+	/*
+	 * Stages (ABI 1.7) longer than the resize they are part of; the
+	 * second pair wraps to the total in 32 bits, not in zhostd's 64.
+	 */
+	memset(&d, 0, sizeof(d));
+	d.stages.total_us = htole32(1000);
+	d.stages.host_us = htole32(800);
+	d.stages.isolate_us = htole32(800);
+	adv_call(a, C_IMPOSSIBLE_REPORT, &c, BIT(VMRPC_EINVAL));
+	d.stages.host_us = htole32(UINT32_MAX);
+	d.stages.isolate_us = htole32(1001);
+	adv_call(a, C_IMPOSSIBLE_REPORT, &c, BIT(VMRPC_EINVAL));
 	memset(&ask, 0, sizeof(ask));
 	ask.requested_size = htole64(UINT64_MAX);
 	ask.reserved = htole64(1);
