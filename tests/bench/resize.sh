@@ -35,8 +35,11 @@
 # that clock to its own over the harness's virtio-serial channel before
 # each resize (the sync with the shortest round trip of ten; the offset is
 # good to half that round trip, printed under the table). Host memory is the memfd's
-# allocated bytes, or QEMU's RssAnon for anonymous RAM. Writes a Markdown
-# report to $1.
+# allocated bytes, or QEMU's RssAnon for anonymous RAM. For each zonehost
+# resize a second table says where its time went: the guest's stages and
+# zhostd's handling, from its RESIZE_DONE event (or query-memory's
+# last_resize when zhostd held the event back); "-" when the guest sent
+# none (a kernel before VMRPC ABI 1.7). Writes a Markdown report to $1.
 set -euo pipefail
 VM_POLL=0.1
 . "$(dirname "$0")/../lib/vm.sh"
@@ -176,6 +179,30 @@ ep_rtts=""
 rows=""
 row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 |"$'\n'; }
 
+# stages BYTES: the stages of the resize to BYTES, compact JSON, or null:
+# from its RESIZE_DONE event, else (rate-limited) from last_resize.
+stages() {
+	local st
+	st=$(jq -c "select(.event == \"RESIZE_DONE\" and .data.requested == $1) | .data.stages" \
+		"$log" | head -n 1) || true
+	if [ -z "$st" ] || [ "$st" = null ]; then
+		st=$(vm_bctl "$vm" status --json |
+			jq -c ".memory.last_resize | select(.requested == $1) | .stages") || true
+	fi
+	echo "${st:-null}"
+}
+# stage_row LABEL STAGES: a row of the "where the time goes" table
+srows=""
+stage_row() {
+	if [ "$2" = null ]; then
+		srows+="| $1 | - | - | - | - | - | - | - | - | - | - |"$'\n'
+		return
+	fi
+	srows+=$(jq -r --arg row "$1" 'def ms: ((. // 0) / 10 | round) / 100;
+		"| \($row) | \(.total_us | ms) | \(.wait_us | ms) | \(.host_calls // 0), \(.host_us | ms) | \(.zhostd_us | ms) | \(.vmrpc_us | ms) | \(.isolate_us | ms) | \(.offline_us | ms) | \(.online_us | ms) | \(.add_us | ms) | \(.watermarks_us | ms) |"' \
+		<<<"$2")$'\n'
+}
+
 # user_set SIZE: balloon-ctl set SIZE --wait on the VM, as a user runs it;
 # prints the seconds from its start to its exit.
 user_set() {
@@ -189,7 +216,7 @@ user_set() {
 # zonehost BACKING LABEL: zhostd stamps its events, which the session
 # hears for the resizes balloon-ctl makes.
 zonehost() {
-	local before after t0 t1 t2 t3 u1 u2 g1 g3 m0
+	local before after t0 t1 t2 t3 u1 u2 g1 g3 m0 s1 s3
 	boot "bench-rs-zh-$1" -m 512M -H 768M -Z "--backing=$1" || return 1
 	m0=$(memtotal0)
 	before=$(zh_backed)
@@ -199,11 +226,13 @@ zonehost() {
 	u1=$(user_set $((256 * mib)))
 	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
 	g1=$(ep_reached)
+	s1=$(stages $((256 * mib)))
 	after=$(zh_backed)
 	ep_watch $((m0 - tol_kb)) up
 	u2=$(user_set $((768 * mib)))
 	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
 	g3=$(ep_reached)
+	s3=$(stages $((768 * mib)))
 	t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
 	t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
 	t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
@@ -211,6 +240,8 @@ zonehost() {
 	row "zonehost ($2)" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
 		"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" "$u1" "$u2" \
 		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	stage_row "zonehost ($2) shrink" "$s1"
+	stage_row "zonehost ($2) grow" "$s3"
 	ep_close
 	end_session
 }
@@ -223,6 +254,7 @@ if vm_hugetlb_pool 520; then
 	zonehost hugetlb "memfd, hugetlb 2 MiB"
 else
 	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
+	stage_row "zonehost (hugetlb)" null
 fi
 
 # qmp_resize LABEL KIND EVENT FIELD SHRUNK GROWN REQUEST SETTLE: on the VM
@@ -300,5 +332,14 @@ done
 	echo "Guest clock against the host's: shortest sync round trip per resize, ms:" \
 		"$(for r in $ep_rtts; do awk -v r="$r" 'BEGIN { printf "%.1f ", r / 1e6 }'; done)"
 	echo "(the guest column is good to half of it)"
+	echo
+	echo "Where the time goes in each zonehost resize, ms: the guest's stages as it measured them"
+	echo "(total: the resize worker's run; wait: queued before it), its calls to the host"
+	echo "(count, ms) and of that zhostd's own handling (host clock) and VMRPC's round trips;"
+	echo "- where the guest sent no stages."
+	echo
+	echo "| row | total ms | wait | host calls (n, ms) | of it zhostd | vmrpc | isolate | offline | online | add | watermarks |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	printf '%s' "$srows"
 } >"$out"
 cat "$out"
