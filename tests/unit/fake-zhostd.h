@@ -623,4 +623,36 @@ static inline bool make_env(void)
 	return true;
 }
 
+/*
+ * The cleanup of a test that made nothing beyond fake_zhostd_dirs():
+ * the balloon-ctl still running, the socket, the directory.
+ */
+static inline void fake_zhostd_cleanup(void)
+{
+	if (child > 0)
+		kill(child, SIGKILL);
+	unlink(sock);
+	rmdir(tmpdir);
+}
+
+/*
+ * A test's start: its directories (fake_zhostd_dirs() with @name), a
+ * timeout of @timeout_s that runs fake_zhostd_cleanup(), the program under
+ * test and its environment. Prints "Bail out!" (and cleans up) when one
+ * is missing.
+ */
+static inline bool fake_zhostd_begin(const char *name, unsigned int timeout_s)
+{
+	if (!fake_zhostd_dirs(name))
+		return false;
+	tap_timeout(timeout_s, fake_zhostd_cleanup);
+	if (!find_bctl() || !make_env()) {
+		printf("Bail out! no balloon-ctl to test (%s)\n", bctl);
+		fake_zhostd_cleanup();
+		return false;
+	}
+	tap_diag("testing %s", bctl);
+	return true;
+}
+
 #endif /* ZONEHOST_TESTS_FAKE_ZHOSTD_H */

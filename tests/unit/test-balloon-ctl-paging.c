@@ -12,14 +12,6 @@
 
 #define MIB	(1LL << 20)
 
-static void cleanup(void)
-{
-	if (child > 0)
-		kill(child, SIGKILL);
-	unlink(sock);
-	rmdir(tmpdir);
-}
-
 /* query-paging's reply: host paging on, the guest keeping and hinting. */
 static json_t *paging_return(bool guest)
 {
@@ -140,20 +132,13 @@ int main(void)
 		{ S("paging", "on", "off"), "one argument at most" },
 	};
 
-	if (!fake_zhostd_dirs("balloon-ctl-paging"))
+	if (!fake_zhostd_begin("balloon-ctl-paging", 60))
 		return 1;
-	tap_timeout(60, cleanup);
-	if (!find_bctl() || !make_env()) {
-		printf("Bail out! no balloon-ctl to test (%s)\n", bctl);
-		cleanup();
-		return 1;
-	}
-	tap_diag("testing %s", bctl);
 	tap_plan(10);
 	test_paging();
 	test_status_paging();
 	usage_errors(bad, sizeof(bad) / sizeof(bad[0]));
-	cleanup();
+	fake_zhostd_cleanup();
 	free(child_env);
 	return tap_done();
 }

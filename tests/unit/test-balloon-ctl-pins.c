@@ -11,14 +11,6 @@
 
 #define MIB	(1LL << 20)
 
-static void cleanup(void)
-{
-	if (child > 0)
-		kill(child, SIGKILL);
-	unlink(sock);
-	rmdir(tmpdir);
-}
-
 static json_t *holder(int sb, int pid, const char *comm, int pages)
 {
 	return json_pack("{s:i, s:i, s:s, s:i}", "subblock", sb, "pid", pid,
@@ -143,20 +135,13 @@ int main(void)
 		{ S("pins", "extra"), "unexpected argument" },
 	};
 
-	if (!fake_zhostd_dirs("balloon-ctl-pins"))
+	if (!fake_zhostd_begin("balloon-ctl-pins", 60))
 		return 1;
-	tap_timeout(60, cleanup);
-	if (!find_bctl() || !make_env()) {
-		printf("Bail out! no balloon-ctl to test (%s)\n", bctl);
-		cleanup();
-		return 1;
-	}
-	tap_diag("testing %s", bctl);
 	tap_plan(7);
 	test_pins();
 	test_status_pins();
 	usage_errors(bad, sizeof(bad) / sizeof(bad[0]));
-	cleanup();
+	fake_zhostd_cleanup();
 	free(child_env);
 	return tap_done();
 }

@@ -14,14 +14,6 @@
 #define MIB	(1LL << 20)
 #define NR	8	/* requests of one conversation, at most */
 
-static void cleanup(void)
-{
-	if (child > 0)
-		kill(child, SIGKILL);
-	unlink(sock);
-	rmdir(tmpdir);
-}
-
 /* The stages as zhostd sends them: 9 ms in the guest, 4 of them calls. */
 static json_t *stages(void)
 {
@@ -177,19 +169,12 @@ int main(void)
 		{ S("set", "1G", "--stages"), "--stages goes with --wait" },
 	};
 
-	if (!fake_zhostd_dirs("balloon-ctl-stages"))
+	if (!fake_zhostd_begin("balloon-ctl-stages", 60))
 		return 1;
-	tap_timeout(60, cleanup);
-	if (!find_bctl() || !make_env()) {
-		printf("Bail out! no balloon-ctl to test (%s)\n", bctl);
-		cleanup();
-		return 1;
-	}
-	tap_diag("testing %s", bctl);
 	tap_plan(7);
 	test_stages();
 	usage_errors(bad, sizeof(bad) / sizeof(bad[0]));
-	cleanup();
+	fake_zhostd_cleanup();
 	free(child_env);
 	return tap_done();
 }
