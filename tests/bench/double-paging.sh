@@ -9,47 +9,72 @@
 #
 #   (a) stock     guest RAM only (no zonehost device), a guest swap device
 #                 on virtio-blk backed by a host file;
-#   (b) zonehost  a little guest RAM, the rest in ZONE_HOST, zhostd
-#                 --host-paging, the same guest swap device (the guest's
-#                 fallback, and Linux scans anonymous memory only with
-#                 swap).
+#   (b) zonehost  the same memory at boot, a little guest RAM and the rest
+#                 in ZONE_HOST, zhostd --host-paging; ZONE_HOST may grow
+#                 when the guest asks (the host pages instead of the
+#                 guest), up to ZH_DP_HOST_MAX; the same guest swap device
+#                 (the guest's fallback, and Linux scans anonymous memory
+#                 only with swap).
+#
+# The sizes make both layers page in (a): the working set is larger than
+# the guest's RAM (the guest swaps) and the cgroup's limit well below the
+# guest's RAM (the host swaps).
 #
 # Per configuration: the workload's run time and data check; host swap-ins
 # and swap-outs (/proc/vmstat pswpin and pswpout, the whole host; the
 # cgroup's pgmajfault, memory.stat); the guest's swap-ins and swap-outs
-# (its /proc/vmstat, printed by the workload); and double-paging events,
-# counted as QEMU's major faults outside its vCPU threads: the guest's
-# block I/O (QEMU's worker threads reading guest memory to write the
-# guest's swap, or writing into it to read it back) touching a page the
-# host had swapped out. Documentation/design/paging.rst explains why that
-# counts them. Writes a Markdown report to $1.
+# (its /proc/vmstat, printed by the workload); and double-paging events:
+# QEMU's major faults, recorded one by one with their addresses by perf
+# (tests/lib/majfaults.sh), taken by a thread that is not a vCPU (the
+# guest's block I/O: QEMU's worker threads copying guest memory to the
+# guest's swap file, or into it from there) at an address in guest memory
+# (the guest RAM mapping, and the ivshmem BAR2 memfd). QEMU's other major
+# faults (its binary, libraries, heap) are reported apart, and so is the
+# old count (/proc majflt outside the vCPU threads) as a cross-check.
+# The guest swap device is cache=writeback: perf sees no fault taken
+# through get_user_pages(), which is how O_DIRECT (cache=none) touches
+# guest memory. Documentation/design/paging.rst ("Measuring double
+# paging") explains the count. Writes a Markdown report to $1; skips
+# (exit 4) when perf cannot record.
 #
-#   ZH_DP_WS_MIB (default 256)    the working set
-#   ZH_DP_RAM_MIB (default 192)   the guest's memory at boot, both configs
-#   ZH_DP_LIMIT (default 256M)    the cgroup's limit
+#   ZH_DP_WS_MIB (default 384)    the working set
+#   ZH_DP_RAM_MIB (default 320)   the guest's memory at boot, both configs
+#   ZH_DP_LIMIT (default 192M)    the cgroup's limit
 #   ZH_DP_PASSES (default 2)      sequential + random passes
+#   ZH_DP_HOST_MAX (MiB, default working set + 64)
+#                                 (b): how far ZONE_HOST may grow
+#   ZH_DP_APPEND                  more guest kernel command line, both
 #   ZH_DP_ONLY (a, b)             run only that configuration
 set -uo pipefail
 VM_POLL=0.5
 . "$(dirname "$0")/../lib/vm.sh"
 . "$(dirname "$0")/../lib/pressure.sh"
+. "$(dirname "$0")/../lib/majfaults.sh"
 out=$1
-ws=${ZH_DP_WS_MIB:-256}
-ram=${ZH_DP_RAM_MIB:-192}
-limit=${ZH_DP_LIMIT:-256M}
+ws=${ZH_DP_WS_MIB:-384}
+ram=${ZH_DP_RAM_MIB:-320}
+limit=${ZH_DP_LIMIT:-192M}
 passes=${ZH_DP_PASSES:-2}
+host_max=${ZH_DP_HOST_MAX:-$((ws + 64))}
+extra_append=${ZH_DP_APPEND:-}
 only=${ZH_DP_ONLY:-}
 # (b): what the guest boots with in ordinary RAM (zhost-run's least); ZONE_HOST has the rest
-# of $ram at boot and may grow to twice the working set when it asks.
+# of $ram at boot.
 zh_ram=128
 vm_require_guest
 pressure_require
+# Without perf's per-fault addresses the count would be the old upper
+# bound; better no number than a wrong one.
+if why=$(majfaults_why_not); [ -n "$why" ]; then
+	echo "1..0 # SKIP $why"
+	exit 4
+fi
 pressure_setup "$limit" 2048 || exit 1
 
 # The guest's swap device: a host file, made a swap area here (the format
 # is the guest's too), removed with everything else at exit.
 gswap=$(mktemp "${ZH_SWAP_DIR:-/var/tmp}/zonehost-guest-swap.XXXXXX") || exit 1
-trap '_dp_st=$?; rm -f "$gswap"; pressure_teardown; (exit $_dp_st); vm_cleanup' EXIT
+trap '_dp_st=$?; majfaults_stop; rm -f "$gswap"; pressure_teardown; (exit $_dp_st); vm_cleanup' EXIT
 guest_swap_mib=$((ws * 2))
 
 vmstat() { awk -v k="$1" '$1 == k { print $2 }' /proc/vmstat; }
@@ -57,13 +82,12 @@ cg_stat() { awk -v k="$1" '$1 == k { print $2 }' "$PRESSURE_CG/memory.stat"; }
 # majflt of /proc/$1/stat (a process, or a thread as $1/task/TID): the
 # 12th field after the command name, which may hold spaces.
 majflt() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $10 }'; }
-# QEMU's major faults in its vCPU threads ("CPU N/TCG", "CPU N/KVM":
-# -name debug-threads=on names them).
-vcpu_majflt() {
-	local t sum=0 f
-	for t in /proc/"$1"/task/*; do
-		grep -qE '^CPU [0-9]+/' "$t/comm" 2>/dev/null || continue
-		f=$(majflt "$1/task/${t##*/}")
+# The sum of majflt over the threads TIDS... of process $1.
+tids_majflt() {
+	local pid=$1 t sum=0 f
+	shift
+	for t in "$@"; do
+		f=$(majflt "$pid/task/$t")
 		sum=$((sum + ${f:-0}))
 	done
 	echo $sum
@@ -74,11 +98,13 @@ guest_in_host_mode() {
 	[ "$(vm_bctl "$1" --json paging 2>/dev/null | jq -r '.guest.mode // empty')" = host ]
 }
 
-declare -A MS BAD GIN GOUT HIN HOUT CGMAJ DP MODE NOTE KEPT GSW HINTED PAGED
+declare -A MS BAD GIN GOUT HIN HOUT CGMAJ DP DPV OTHER OLD GUP MODE NOTE KEPT GSW HINTED PAGED ZH
 # run KEY: one configuration, its numbers into the arrays above
 run() {
-	local key=$1 name=bench-dp-$1 qpid args=() line in0 out0 maj0 cgmaj0 tot vcpu m end
+	local key=$1 name=bench-dp-$1 qpid args=() line in0 out0 maj0 cgmaj0 m end tids ramr
+	local fdir=$VM_TMP/faults-$1 vram
 	local append="quiet zonehost.dp_ws_mib=$ws zonehost.dp_passes=$passes zonehost.dp_swap=/dev/vda"
+	append+="${extra_append:+ $extra_append}"
 	fallocate -l "${guest_swap_mib}M" "$gswap" && mkswap -q "$gswap" >/dev/null || {
 		NOTE[$key]="cannot make the guest's swap file"
 		return 1
@@ -86,12 +112,12 @@ run() {
 	if [ "$key" = a ]; then
 		args=(--no-zhostd -c 1 -m "${ram}M")
 	else
-		args=(-c 1 -m "${zh_ram}M" -H "$((ram - zh_ram))M" --host-max "$((ws * 2))M"
+		args=(-c 1 -m "${zh_ram}M" -H "$((ram - zh_ram))M" --host-max "${host_max}M"
 		      -Z --host-paging)
 	fi
 	args+=(--append "$append" --
 	       -name debug-threads=on
-	       -drive "file=$gswap,if=virtio,format=raw,cache=none,aio=threads")
+	       -drive "file=$gswap,if=virtio,format=raw,cache=writeback,aio=threads")
 	echo "== $key: ${args[*]}" >&2
 	pressure_vm_start "$name" double_paging "${args[@]}" >"$VM_TMP/$key.out" 2>&1
 	qpid=$(cat "$ZHOST_RUNTIME_DIR/$name/qemu.pid" 2>/dev/null)
@@ -113,27 +139,46 @@ run() {
 	else
 		MODE[$key]=-
 	fi
-	in0=$(vmstat pswpin)
-	out0=$(vmstat pswpout)
-	cgmaj0=$(cg_stat pgmajfault)
-	maj0=$(( $(majflt "$qpid") - $(vcpu_majflt "$qpid") ))
-	vm_tell "$name" go
-	if ! vm_wait "$name" '^double-paging: result|^not ok|^Bail out' 1500; then
-		NOTE[$key]="${NOTE[$key]:-}no result (QEMU $(kill -0 "$qpid" 2>/dev/null && echo running || echo gone))"
+	vram=$ram
+	[ "$key" = a ] || vram=$zh_ram
+	read -ra tids <<<"$(majfaults_vcpus "$name")"
+	ramr=$(majfaults_ram "$name" "$vram")
+	mkdir -p "$fdir"
+	if [ ${#tids[@]} -eq 0 ] || [ -z "$ramr" ] || ! majfaults_start "$qpid" "$fdir"; then
+		NOTE[$key]="${NOTE[$key]:-}cannot record QEMU's faults (vCPUs: ${tids[*]:-none}, RAM: ${ramr:-not found}); "
 		vm_stop "$name" --stop-timeout 20 || true
 		return 1
 	fi
-	tot=$(majflt "$qpid")
-	vcpu=$(vcpu_majflt "$qpid")
-	DP[$key]=$(( tot - vcpu - maj0 ))
+	in0=$(vmstat pswpin)
+	out0=$(vmstat pswpout)
+	cgmaj0=$(cg_stat pgmajfault)
+	maj0=$(( $(majflt "$qpid") - $(tids_majflt "$qpid" "${tids[@]}") ))
+	majfaults_on
+	vm_tell "$name" go
+	if ! vm_wait "$name" '^double-paging: result|^not ok|^Bail out' 1500; then
+		NOTE[$key]="${NOTE[$key]:-}no result (QEMU $(kill -0 "$qpid" 2>/dev/null && echo running || echo gone))"
+		majfaults_stop
+		vm_stop "$name" --stop-timeout 20 || true
+		return 1
+	fi
+	majfaults_off
+	OLD[$key]=$(( $(majflt "$qpid") - $(tids_majflt "$qpid" "${tids[@]}") - maj0 ))
 	HIN[$key]=$(( $(vmstat pswpin) - in0 ))
 	HOUT[$key]=$(( $(vmstat pswpout) - out0 ))
 	CGMAJ[$key]=$(( $(cg_stat pgmajfault) - cgmaj0 ))
+	# QEMU's mappings while it still runs: guest RAM and BAR2 stay put.
+	cp "/proc/$qpid/maps" "$fdir/maps"
 	if [ "$key" = b ]; then
 		line=$(vm_bctl "$name" --json paging 2>/dev/null)
 		read -r KEPT[$key] GSW[$key] HINTED[$key] PAGED[$key] < <(jq -r \
 			'"\(.guest.kept // 0) \(.guest.guest_swapped // 0) \(.hinted) \(.counters.paged_out)"' <<<"$line")
+		ZH[$key]=$(vm_bctl "$name" --json status 2>/dev/null | jq -r '.memory.plugged // empty')
 	fi
+	majfaults_stop
+	read -r DP[$key] DPV[$key] OTHER[$key] m < <(majfaults_count "$fdir" "$fdir/maps" "${tids[*]}" "$ramr")
+	echo "# $key major faults: guest memory ${DP[$key]} by others, ${DPV[$key]} by vCPUs; elsewhere ${OTHER[$key]} by others, $m by vCPUs" >&2
+	# Faults perf cannot see: taken through get_user_pages() (O_DIRECT, vhost).
+	GUP[$key]=$(( OLD[$key] - DP[$key] - OTHER[$key] ))
 	line=$(vm_console_value "$name" 's/^double-paging: result //p')
 	tr -d '\r' <"$(vm_console "$name")" | grep '^double-paging: ' >&2
 	# "ms=MS bad=N pswpin=N pswpout=N"
@@ -155,23 +200,28 @@ ok=0
 [ "$only" = a ] || { run b && ok=$((ok + 1)); }
 
 row() {
-	local key=$1 what=$2 total
+	local key=$1 what=$2 total grown=
 	if [ -z "${MS[$key]:-}" ]; then
-		echo "| $what | - | - | - | - | - | - | - | - | - | ${NOTE[$key]:-not run} |"
+		echo "| $what | - | - | - | - | - | - | - | - | - | - | - | - | ${NOTE[$key]:-not run} |"
 		return
 	fi
 	total=$(( ${HIN[$key]} + ${HOUT[$key]} + ${GIN[$key]} + ${GOUT[$key]} ))
-	echo "| $what | $(awk -v m="${MS[$key]}" 'BEGIN { printf "%.1f", m / 1000 }') | ${BAD[$key]} | ${HIN[$key]} | ${HOUT[$key]} | ${CGMAJ[$key]} | ${GIN[$key]} | ${GOUT[$key]} | $total | ${DP[$key]} | mode ${MODE[$key]}${KEPT[$key]:+, guest kept $((KEPT[$key] >> 20)) MiB, of it to its own swap $((${GSW[$key]:-0} >> 20)) MiB; host: $((${HINTED[$key]:-0} >> 20)) MiB hinted, $((${PAGED[$key]:-0} >> 20)) MiB paged out}. ${NOTE[$key]:-} |"
+	[ -z "${ZH[$key]:-}" ] ||
+		grown=", guest total $((zh_ram + (ZH[$key] >> 20))) MiB at the end (ZONE_HOST $((ZH[$key] >> 20)) MiB)"
+	echo "| $what | $(awk -v m="${MS[$key]}" 'BEGIN { printf "%.1f", m / 1000 }') | ${BAD[$key]} | ${HIN[$key]} | ${HOUT[$key]} | ${CGMAJ[$key]} | ${GIN[$key]} | ${GOUT[$key]} | $total | **${DP[$key]}** | ${DPV[$key]} | ${OTHER[$key]} | ${OLD[$key]} (${GUP[$key]}) | mode ${MODE[$key]}${grown}${KEPT[$key]:+; guest kept $((KEPT[$key] >> 20)) MiB, of it to its own swap $((${GSW[$key]:-0} >> 20)) MiB; host: $((${HINTED[$key]:-0} >> 20)) MiB hinted, $((${PAGED[$key]:-0} >> 20)) MiB paged out}. ${NOTE[$key]:-} |"
 }
 {
 	echo "The guest workload double_paging: a ${ws} MiB working set, filled, then $passes sequential and random passes and a last check, every page read back;"
-	echo "guest -c 1 under TCG with ${ram} MiB at boot ((b): ${zh_ram} MiB RAM and the rest in ZONE_HOST, which may grow to $((ws * 2)) MiB when the guest asks),"
-	echo "a ${guest_swap_mib} MiB guest swap device on virtio-blk (a host file), QEMU and zhostd in a host memory cgroup of $limit, 2 GiB of host swap."
-	echo "Host swap-ins and swap-outs are the host's /proc/vmstat (pages, the whole host), major faults the cgroup's; guest swap-ins and swap-outs the guest's /proc/vmstat (pages);"
-	echo "double-paging events are QEMU's major faults outside its vCPU threads (the guest's block I/O touching memory the host had swapped out)."
+	echo "guest -c 1 under TCG with ${ram} MiB at boot ((b): ${zh_ram} MiB RAM and the rest in ZONE_HOST, which may grow to ${host_max} MiB when the guest asks),"
+	echo "a ${guest_swap_mib} MiB guest swap device on virtio-blk (a host file, cache=writeback), QEMU and zhostd in a host memory cgroup of $limit, 2 GiB of host swap${extra_append:+; guest command line also: $extra_append}."
+	echo "Host swap-ins and swap-outs are the host's /proc/vmstat (pages, the whole host), major faults the cgroup's; guest swap-ins and swap-outs the guest's /proc/vmstat (pages)."
+	echo "Double-paging events: QEMU's major faults (perf, each with its address) by a thread other than a vCPU in guest memory (guest RAM, BAR2):"
+	echo "the guest's block I/O touching a page the host had swapped out. Beside them: the vCPUs' major faults in guest memory (the guest touching a page in host swap),"
+	echo "QEMU's other major faults outside the vCPUs (its binary, libraries, heap: not double paging), and the old count (/proc majflt outside the vCPU threads) with, in brackets,"
+	echo "what of it perf did not see (faults through get_user_pages(); 0 when the precise count is complete)."
 	echo
-	echo "| configuration | run time s | bad pages | host pswpin | host pswpout | cgroup major faults | guest pswpin | guest pswpout | swap operations | double-paging events | notes |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "| configuration | run time s | bad pages | host pswpin | host pswpout | cgroup major faults | guest pswpin | guest pswpout | swap operations | double-paging events | vCPU faults in guest memory | other non-vCPU faults | old count (unseen) | notes |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 	row a "(a) stock: guest RAM, guest swap"
 	row b "(b) zonehost: ZONE_HOST, --host-paging"
 } >"$out"
