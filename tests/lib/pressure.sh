@@ -144,6 +144,17 @@ pressure_holds() {
 	grep -qx "$1" "$PRESSURE_CG/cgroup.procs" 2>/dev/null
 }
 
+# _pressure_left: the processes still in the cgroup, with their state and
+# where they wait, on one line.
+_pressure_left() {
+	local pid
+	for pid in $(cat "$PRESSURE_CG/cgroup.procs" 2>/dev/null); do
+		printf '%s %s state %s in %s; ' "$pid" "$(cat "/proc/$pid/comm" 2>/dev/null)" \
+			"$(awk '$1 == "State:" { print $2 }' "/proc/$pid/status" 2>/dev/null)" \
+			"$(cat "/proc/$pid/wchan" 2>/dev/null)"
+	done
+}
+
 pressure_teardown() {
 	local name pid end
 	# QEMU first: swapoff would pull its pages back in, past the limit.
@@ -154,13 +165,16 @@ pressure_teardown() {
 		fi
 	done
 	if [ -n "$PRESSURE_CG" ]; then
-		# zhostd exits after QEMU; the cgroup can go once both have.
-		end=$((SECONDS + 30))
+		# zhostd exits after QEMU; the cgroup can go once both have. A
+		# killed QEMU can take minutes: its threads may sit in the
+		# cgroup's reclaim, which (cgroup v1) waits for writeback to the
+		# disk and not for signals, and its swapped memory must be freed.
+		end=$((SECONDS + 180))
 		while [ -s "$PRESSURE_CG/cgroup.procs" ] && [ $SECONDS -lt $end ]; do
 			sleep 0.2
 		done
 		rmdir "$PRESSURE_CG" 2>/dev/null ||
-			tap_diag "could not remove $PRESSURE_CG: $(wc -l <"$PRESSURE_CG/cgroup.procs") processes left"
+			tap_diag "could not remove $PRESSURE_CG, still in it: $(_pressure_left)"
 		PRESSURE_CG=
 	fi
 	if [ -n "$PRESSURE_SWAP" ]; then
