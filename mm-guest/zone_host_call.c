@@ -14,15 +14,20 @@
 #include <linux/vmrpc.h>
 
 #include "zone_host_provider.h"
+#include "zone_host_trace.h"
 
 /* Call the host; a reply of any other length than @resp_len is an error. */
 static int zone_host_call_module(u16 module, u16 proc, const void *req,
 				 u32 req_len, void *resp, u32 resp_len)
 {
+	u64 start = ktime_get_ns();
 	int ret;
 
+	trace_zone_host_call_issue(module, proc, req_len);
 	ret = vmrpc_call(module, proc, req, req_len, resp, resp_len,
 			 VMRPC_TIMEOUT_DEFAULT_MS);
+	trace_zone_host_call_answer(module, proc, ret,
+				    ktime_get_ns() - start);
 	if (ret < 0)
 		return ret;
 	return (u32)ret == resp_len ? 0 : -EPROTO;
@@ -39,10 +44,12 @@ static int zone_host_call_host(u16 proc, const void *req, u32 req_len,
  * zone_host_call_config() - ask the host how much memory it grants
  * @requested: set to the size the host wants plugged now, in bytes
  * @max: set to the most it will ever grant, in bytes
+ * @flags: when not NULL, set to the VMRPC_MEM_CFG_* the host sent (bits
+ *	this guest does not know are kept: the caller tests the ones it uses)
  *
  * Return: 0 or a negative errno.
  */
-int zone_host_call_config(u64 *requested, u64 *max)
+int zone_host_call_config(u64 *requested, u64 *max, u32 *flags)
 {
 	struct vmrpc_mem_config cfg;
 	int ret;
@@ -52,6 +59,8 @@ int zone_host_call_config(u64 *requested, u64 *max)
 		return ret;
 	*requested = le64_to_cpu(cfg.requested_size);
 	*max = le64_to_cpu(cfg.max_size);
+	if (flags)
+		*flags = le32_to_cpu(cfg.flags);
 	return 0;
 }
 
@@ -110,10 +119,13 @@ int zone_host_call_unplug_all(void)
  * @plugged: the size reached, in bytes
  * @reason: VMRPC_MEM_R_*
  * @error: positive errno when @reason is VMRPC_MEM_R_ERROR, else 0
+ * @stages: where the time went, or NULL for a host that does not take
+ *	them (it would refuse the call)
  *
  * Return: 0 or a negative errno.
  */
-int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error)
+int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error,
+			const struct vmrpc_mem_stages *stages)
 {
 	struct vmrpc_mem_done d = {
 		.requested_size = cpu_to_le64(requested),
@@ -122,6 +134,8 @@ int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error)
 		.error = cpu_to_le32(error),
 	};
 
+	if (stages)
+		d.stages = *stages;
 	return zone_host_call_host(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0);
 }
 

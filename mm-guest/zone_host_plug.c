@@ -20,6 +20,7 @@
 #include <linux/page-flags.h>
 
 #include "zone_host_provider.h"
+#include "zone_host_trace.h"
 
 /*
  * The provider whose memory group is being onlined: the online_page
@@ -117,11 +118,14 @@ static int zone_host_add_block(struct zone_host_provider *zp,
 			       unsigned long blk)
 {
 	const u64 addr = zp->start + blk * zp->block_size;
+	u64 start = ktime_get_ns();
 	int ret;
 
 	ret = add_memory_driver_managed(zp->mgid, addr, zp->block_size,
 					ZONE_HOST_RESOURCE_NAME,
 					MHP_NID_IS_MGID);
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_ADD, start);
+	trace_zone_host_block_add(blk, ret);
 	if (ret) {
 		pr_err("cannot add memory block [%#llx-%#llx]: %d\n", addr,
 		       addr + zp->block_size - 1, ret);
@@ -143,12 +147,37 @@ static int zone_host_add_block(struct zone_host_provider *zp,
 static int zone_host_plug_request(struct zone_host_provider *zp,
 				  unsigned long first, unsigned long count)
 {
+	u64 start = ktime_get_ns();
 	int ret;
 
 	atomic64_inc(&zp->stats.plug_requests);
 	ret = zone_host_call_plug(first, count);
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_HOST, start);
+	zp->stages.host_calls++;
+	trace_zone_host_plug(first, count, ret);
 	if (ret == -EPERM)
 		atomic64_inc(&zp->stats.plug_refused);
+	return ret;
+}
+
+/**
+ * zone_host_unplug_request() - give subblocks back to the host, timed
+ * @zp: the provider, locked by its resize worker
+ * @first: first subblock
+ * @count: number of subblocks
+ *
+ * Return: 0 when the host confirmed, or a negative errno.
+ */
+int zone_host_unplug_request(struct zone_host_provider *zp,
+			     unsigned long first, unsigned long count)
+{
+	u64 start = ktime_get_ns();
+	int ret;
+
+	ret = zone_host_call_unplug(first, count);
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_HOST, start);
+	zp->stages.host_calls++;
+	trace_zone_host_unplug(first, count, ret);
 	return ret;
 }
 
@@ -175,7 +204,7 @@ static void zone_host_plug_undo(struct zone_host_provider *zp,
 {
 	if (err == -EPERM)
 		return;
-	if (!zone_host_call_unplug(first, count))
+	if (!zone_host_unplug_request(zp, first, count))
 		return;
 	pr_warn("plug of subblocks %lu+%lu failed (%d) and the host did not take them back yet: retrying later\n",
 		first, count, err);
@@ -217,6 +246,7 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 			u32 *reason)
 {
 	unsigned long blk, first, end, sb, count, i;
+	u64 start;
 	int ret;
 
 	for_each_set_bit(blk, zp->added, zp->nr_blocks) {
@@ -235,10 +265,12 @@ int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 			*reason = zone_host_plug_reason(ret);
 			return ret;
 		}
+		start = ktime_get_ns();
 		for (i = sb; i < sb + count; i++) {
 			__set_bit(i, zp->plugged);
 			zone_host_sb_online(zp, i);
 		}
+		zone_host_stage_end(zp, ZONE_HOST_STAGE_ONLINE, start);
 		WRITE_ONCE(zp->nr_plugged, zp->nr_plugged + count);
 		atomic64_add(count, &zp->stats.subblocks_plugged);
 		return 0;

@@ -68,7 +68,7 @@ static void zone_host_resync(struct zone_host_provider *zp)
 {
 	u64 requested, max;
 
-	if (zone_host_call_config(&requested, &max))
+	if (zone_host_call_config(&requested, &max, NULL))
 		return;
 	zp->resync = false;
 	if (requested != READ_ONCE(zp->requested)) {

@@ -95,6 +95,7 @@ static int zone_host_setup(struct zone_host_provider *zp,
 {
 	u64 usable, requested, max;
 	int nid, ret;
+	u32 flags;
 
 	ret = zone_host_check_area(zp, a, &usable);
 	if (ret)
@@ -146,13 +147,14 @@ static int zone_host_setup(struct zone_host_provider *zp,
 			goto err_group;
 		}
 	}
-	ret = zone_host_call_config(&requested, &max);
+	ret = zone_host_call_config(&requested, &max, &flags);
 	if (ret) {
 		zh_err(zp, "cannot read the memory configuration from the host: %d\n",
 		       ret);
 		return ret;
 	}
 	WRITE_ONCE(zp->max, min(max, zp->size));
+	zp->host_stages = flags & VMRPC_MEM_CFG_STAGES;
 	/* Attached only if the device did not go while this ran. */
 	if (!zone_host_publish_attached(zp, gen))
 		return -ENODEV;

@@ -28,6 +28,9 @@
  *   zone_host_sysfs.c     /sys/kernel/mm/zone_host/
  *   zone_host_provider.c  binding to the device, setup, notifiers, init
  *
+ * zone_host_trace.c creates the tracepoints of zone_host_trace.h, which
+ * any of them may fire.
+ *
  * The working-set estimator (zone_host_wss*.c, zone_host_wss.h) uses none
  * of them but zone_host_paging_idle(), declared in its own header;
  * zone_host_provider.c starts it.
@@ -36,6 +39,7 @@
 #define _MM_ZONE_HOST_PROVIDER_H
 
 #include <linux/atomic.h>
+#include <linux/ktime.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/spinlock.h>
@@ -73,6 +77,33 @@ struct zone_host_stats {
 	atomic64_t asks_refused;	/* of those, refused by the host */
 	atomic64_t errors;		/* resize steps that failed */
 	atomic64_t requests;		/* requested sizes the host set */
+};
+
+/* The stages of a resize whose time the host hears of (vmrpc_mem_stages). */
+enum zone_host_stage {
+	ZONE_HOST_STAGE_HOST,		/* waiting for PLUG and UNPLUG replies */
+	ZONE_HOST_STAGE_ISOLATE,	/* alloc_contig_range() */
+	ZONE_HOST_STAGE_OFFLINE,	/* choosing subblocks, marking pages offline */
+	ZONE_HOST_STAGE_ONLINE,		/* plugged pages to the page allocator */
+	ZONE_HOST_STAGE_ADD,		/* hot-adding memory blocks */
+	ZONE_HOST_STAGE_WATERMARKS,	/* recalculate_zone_watermarks() */
+	ZONE_HOST_NR_STAGES
+};
+
+/**
+ * struct zone_host_stages - where the time of the resize in progress goes
+ * @ns: nanoseconds spent in each stage
+ * @host_calls: VMRPC_MEM_PLUG and VMRPC_MEM_UNPLUG calls made
+ * @steps: grow and shrink steps
+ *
+ * Only the resize worker and the steps it calls touch it, under the
+ * provider's @lock; zone_host_resize() zeroes it at its start and sends
+ * it with VMRPC_MEM_DONE at its end.
+ */
+struct zone_host_stages {
+	u64 ns[ZONE_HOST_NR_STAGES];
+	unsigned int host_calls;
+	unsigned int steps;
 };
 
 /* Counters of pinning, in /sys/kernel/mm/zone_host/pin/; atomic, no lock. */
@@ -270,8 +301,13 @@ struct zone_host_paging {
  * @req_seq: incremented with every new requested size; under @req_lock
  * @stuck: the last resize could not reach @requested; written under
  *	@req_lock, read with READ_ONCE()
+ * @requested_at: ktime_get_ns() when @requested was last set; under
+ *	@req_lock
  * @max: bytes the host will grant at most; written by setup under @lock
  *	before @attached is set, read with READ_ONCE()
+ * @host_stages: the host takes a resize's stages with VMRPC_MEM_DONE
+ *	(VMRPC_MEM_CFG_STAGES); written by setup under @lock, read under
+ *	@lock
  * @floor_margin: bytes of free memory kept above the kernel's reserves
  *	when unplugging; written by sysfs (floor_margin_bytes) with
  *	WRITE_ONCE() and no lock, read with READ_ONCE()
@@ -309,6 +345,7 @@ struct zone_host_paging {
  * @pm_nb: refuses hibernation while host memory is plugged
  * @kobj: /sys/kernel/mm/zone_host/; set once at init
  * @stats: counters
+ * @stages: where the time of the resize in progress goes; under @lock
  * @pin: mlocked subblocks and their pins (its own locking)
  * @paging: who pages the zone, and the host's hints (its own locking)
  */
@@ -335,7 +372,9 @@ struct zone_host_provider {
 	u64 requested;
 	u64 req_seq;
 	bool stuck;
+	u64 requested_at;
 	u64 max;
+	bool host_stages;
 	u64 floor_margin;
 	int error;
 	u32 reason;
@@ -356,16 +395,30 @@ struct zone_host_provider {
 	struct notifier_block pm_nb;
 	struct kobject *kobj;
 	struct zone_host_stats stats;
+	struct zone_host_stages stages;
 	struct zone_host_pin pin;
 	struct zone_host_paging paging;
 };
 
+/**
+ * zone_host_stage_end() - count the time since @start to a stage
+ * @zp: the provider, locked by its resize worker
+ * @stage: the stage
+ * @start: ktime_get_ns() when the stage began
+ */
+static inline void zone_host_stage_end(struct zone_host_provider *zp,
+				       enum zone_host_stage stage, u64 start)
+{
+	zp->stages.ns[stage] += ktime_get_ns() - start;
+}
+
 /* zone_host_call.c */
-int zone_host_call_config(u64 *requested, u64 *max);
+int zone_host_call_config(u64 *requested, u64 *max, u32 *flags);
 int zone_host_call_plug(unsigned long first, unsigned long count);
 int zone_host_call_unplug(unsigned long first, unsigned long count);
 int zone_host_call_unplug_all(void);
-int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error);
+int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error,
+			const struct vmrpc_mem_stages *stages);
 int zone_host_call_ask(u64 more, u64 *requested);
 int zone_host_call_pin(const struct vmrpc_pin_batch *batch,
 		       struct vmrpc_pin_result *results);
@@ -374,6 +427,8 @@ int zone_host_call_hint(const struct vmrpc_paging_hints *hints,
 
 /* zone_host_plug.c */
 int zone_host_plug_register(struct zone_host_provider *zp);
+int zone_host_unplug_request(struct zone_host_provider *zp,
+			     unsigned long first, unsigned long count);
 int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,
 			u32 *reason);
 u64 zone_host_plugged_bytes(struct zone_host_provider *zp);

@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "zone_host_provider.h"
+#include "zone_host_trace.h"
 
 /**
  * zone_host_request() - record a new requested size and start the worker
@@ -32,6 +33,7 @@ void zone_host_request(struct zone_host_provider *zp, u64 bytes)
 	WRITE_ONCE(zp->requested, min(round_down(bytes, zp->sb_size), zp->max));
 	zp->req_seq++;
 	WRITE_ONCE(zp->stuck, false);
+	zp->requested_at = ktime_get_ns();
 	spin_unlock(&zp->req_lock);
 	queue_work(zp->wq, &zp->work);
 }
@@ -46,6 +48,41 @@ static u64 zone_host_requested(struct zone_host_provider *zp, u64 *seq)
 	*seq = zp->req_seq;
 	spin_unlock(&zp->req_lock);
 	return requested;
+}
+
+static __le32 zone_host_us(u64 ns)
+{
+	return cpu_to_le32(min_t(u64, div_u64(ns, NSEC_PER_USEC), U32_MAX));
+}
+
+/*
+ * The stages of the resize that ends, for VMRPC_MEM_DONE. @start: when the
+ * worker took the lock; the wait is from the last request to then.
+ */
+static void zone_host_stages_fill(struct zone_host_provider *zp, u64 start,
+				  u64 end, struct vmrpc_mem_stages *out)
+{
+	const struct zone_host_stages *st = &zp->stages;
+	u64 requested_at;
+
+	spin_lock(&zp->req_lock);
+	requested_at = zp->requested_at;
+	spin_unlock(&zp->req_lock);
+	*out = (struct vmrpc_mem_stages){
+		.total_us = zone_host_us(end - start),
+		/* A request that came in during this run waited for nothing. */
+		.wait_us = zone_host_us(requested_at < start ?
+					start - requested_at : 0),
+		.host_us = zone_host_us(st->ns[ZONE_HOST_STAGE_HOST]),
+		.host_calls = cpu_to_le32(st->host_calls),
+		.isolate_us = zone_host_us(st->ns[ZONE_HOST_STAGE_ISOLATE]),
+		.offline_us = zone_host_us(st->ns[ZONE_HOST_STAGE_OFFLINE]),
+		.online_us = zone_host_us(st->ns[ZONE_HOST_STAGE_ONLINE]),
+		.add_us = zone_host_us(st->ns[ZONE_HOST_STAGE_ADD]),
+		.watermarks_us =
+			zone_host_us(st->ns[ZONE_HOST_STAGE_WATERMARKS]),
+		.steps = cpu_to_le32(st->steps),
+	};
 }
 
 /**
@@ -100,22 +137,28 @@ void zone_host_resize(struct work_struct *work)
 	struct zone_host_provider *zp =
 		container_of(work, struct zone_host_provider, work);
 	u32 reason = VMRPC_MEM_R_NONE;
+	struct vmrpc_mem_stages stages;
 	unsigned long want, before;
 	unsigned int retries = 0;
-	u64 requested, seq;
+	u64 requested, seq, start, t;
 	bool latest;
 	int ret = 0;
 
 	mutex_lock(&zp->lock);
 	if (!READ_ONCE(zp->attached))
 		goto out;
+	start = ktime_get_ns();
+	memset(&zp->stages, 0, sizeof(zp->stages));
 	before = zp->nr_plugged;
+	trace_zone_host_resize_start(READ_ONCE(zp->requested),
+				     zone_host_plugged_bytes(zp));
 	zone_host_retry_pending(zp);
 	for (;;) {
 		requested = zone_host_requested(zp, &seq);
 		want = div64_u64(requested, zp->sb_size);
 		if (!READ_ONCE(zp->attached) || zp->nr_plugged == want)
 			break;
+		zp->stages.steps++;
 		if (zp->nr_plugged < want)
 			ret = zone_host_grow_step(zp, want - zp->nr_plugged,
 						  &reason);
@@ -138,8 +181,13 @@ void zone_host_resize(struct work_struct *work)
 	 * watermarks: do it here, once per resize rather than per step (it
 	 * takes the hotplug lock and resets every zone's watermark boost).
 	 */
-	if (zp->nr_plugged != before)
+	if (zp->nr_plugged != before) {
+		t = ktime_get_ns();
 		recalculate_zone_watermarks();
+		zone_host_stage_end(zp, ZONE_HOST_STAGE_WATERMARKS, t);
+		trace_zone_host_watermarks(zone_managed_pages(zone_host_zone(zp)),
+					   zp->stages.ns[ZONE_HOST_STAGE_WATERMARKS]);
+	}
 	/*
 	 * A newer request came in while the last step failed (a plug the
 	 * host refused because it had lowered the size, say): this run is
@@ -166,9 +214,14 @@ void zone_host_resize(struct work_struct *work)
 		pr_info("%llu MiB plugged, as requested\n",
 			zone_host_plugged_bytes(zp) >> 20);
 	}
+	t = ktime_get_ns();
+	zone_host_stages_fill(zp, start, t, &stages);
+	trace_zone_host_resize_done(requested, zone_host_plugged_bytes(zp),
+				    reason, zp->error, t - start,
+				    zp->stages.steps);
 	if (READ_ONCE(zp->attached) &&
 	    zone_host_call_done(requested, zone_host_plugged_bytes(zp), reason,
-				zp->error))
+				zp->error, zp->host_stages ? &stages : NULL))
 		pr_warn_ratelimited("could not tell the host how the resize ended\n");
 out:
 	mutex_unlock(&zp->lock);

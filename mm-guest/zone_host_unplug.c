@@ -31,6 +31,7 @@
 
 #include "../internal.h"
 #include "zone_host_provider.h"
+#include "zone_host_trace.h"
 
 /* alloc_contig_range() tries per subblock before calling it busy. */
 #define ZONE_HOST_UNPLUG_TRIES	5
@@ -137,6 +138,7 @@ static int zone_host_sbs_offline(struct zone_host_provider *zp,
 {
 	const unsigned long pfn = zone_host_sb_pfn(zp, first);
 	const unsigned long nr = count * zp->sb_pages;
+	u64 start = ktime_get_ns();
 	unsigned long i;
 	int ret = -EBUSY, try;
 
@@ -147,13 +149,17 @@ static int zone_host_sbs_offline(struct zone_host_provider *zp,
 			break;
 		cond_resched();
 	}
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_ISOLATE, start);
+	trace_zone_host_isolate(first, count, ret);
 	if (ret)
 		return ret;
+	start = ktime_get_ns();
 	page_offline_begin();
 	for (i = 0; i < nr; i++)
 		__SetPageOffline(pfn_to_page(pfn + i));
 	page_offline_end();
 	adjust_managed_page_count(pfn_to_page(pfn), -(long)nr);
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_OFFLINE, start);
 	return 0;
 }
 
@@ -170,7 +176,7 @@ static void zone_host_report_unplugged(struct zone_host_provider *zp,
 	unsigned int first, end;
 
 	for_each_set_bitrange(first, end, batch, zp->nr_sb) {
-		if (zone_host_call_unplug(first, end - first))
+		if (zone_host_unplug_request(zp, first, end - first))
 			bitmap_set(zp->pending, first, end - first);
 		else
 			atomic64_add(end - first, &zp->stats.subblocks_unplugged);
@@ -191,7 +197,7 @@ void zone_host_retry_pending(struct zone_host_provider *zp)
 	unsigned long sb;
 
 	for_each_set_bit(sb, zp->pending, zp->nr_sb) {
-		if (zone_host_call_unplug(sb, 1))
+		if (zone_host_unplug_request(zp, sb, 1))
 			return;
 		__clear_bit(sb, zp->pending);
 		atomic64_inc(&zp->stats.subblocks_unplugged);
@@ -219,6 +225,7 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 	unsigned long n = 0, i, sb, first, run, batched = 0, pinned = 0;
 	struct zone_host_candidate *cand;
 	unsigned long *batch;
+	u64 start = ktime_get_ns();
 	int ret = 0;
 
 	cand = kvmalloc_array(zp->nr_plugged, sizeof(*cand), GFP_KERNEL);
@@ -240,6 +247,7 @@ int zone_host_shrink(struct zone_host_provider *zp, unsigned long want,
 		n++;
 	}
 	sort(cand, n, sizeof(*cand), zone_host_candidate_cmp, NULL);
+	zone_host_stage_end(zp, ZONE_HOST_STAGE_OFFLINE, start);
 
 	for (i = 0; i < n && zp->nr_plugged > want; i += run) {
 		if (div64_u64(READ_ONCE(zp->requested), zp->sb_size) >=
