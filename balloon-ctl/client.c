@@ -540,6 +540,19 @@ int bctl_client_next_event(struct bctl_client *c, double wait_s,
 	return BCTL_EXIT_OK;
 }
 
+int bctl_client_wake(struct bctl_client *c, double wait_s)
+{
+	json_t *ev;
+	int st;
+
+	st = bctl_client_next_event(c, wait_s, &ev);
+	while (!st && ev) {
+		json_decref(ev);
+		st = bctl_client_next_event(c, 0, &ev);
+	}
+	return st;
+}
+
 int bctl_client_error(const json_t *error, char *msg, size_t len)
 {
 	/* The classes of Documentation/reference/control-protocol.rst, in words. */

@@ -80,6 +80,19 @@ int bctl_client_next_event(struct bctl_client *c, double wait_s,
 			   json_t **event);
 
 /**
+ * bctl_client_wake() - wait for events only to look again
+ * @c: an open connection
+ * @wait_s: wait at most this long for the first event
+ *
+ * For a wait that reads the state anew after every wake-up: the first
+ * event, and every one that already came after it, are dropped, so one
+ * look serves a burst of them.
+ *
+ * Return: as bctl_client_next_event().
+ */
+int bctl_client_wake(struct bctl_client *c, double wait_s);
+
+/**
  * bctl_client_close() - close a connection and free it
  * @c: the connection, or NULL
  */

@@ -156,7 +156,7 @@ static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
 	uint64_t shown = UINT64_MAX, plugged;
 	char a[BCTL_FMT_LEN], b[BCTL_FMT_LEN], req[BCTL_FMT_LEN];
 	const char *state, *reason;
-	json_t *ret, *ev;
+	json_t *ret;
 	double wait;
 	int st;
 
@@ -209,12 +209,8 @@ static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
 				 state ? state : "not answering");
 			return BCTL_EXIT_TIMEOUT;
 		}
-		st = bctl_client_next_event(c, wait, &ev);
-		/* One look for a burst of events: drain what already came. */
-		while (!st && ev) {
-			json_decref(ev);
-			st = bctl_client_next_event(c, 0, &ev);
-		}
+		/* One look for a burst of events. */
+		st = bctl_client_wake(c, wait);
 		if (st)
 			return st;
 	}

@@ -25,7 +25,7 @@ int bctl_stages_wait(struct bctl_client *c, uint64_t count0, uint64_t target,
 		     double wait_s, json_t **report)
 {
 	const double deadline = stages_now_s() + wait_s;
-	json_t *ret, *last, *ev;
+	json_t *ret, *last;
 	double left;
 	int st;
 
@@ -46,12 +46,7 @@ int bctl_stages_wait(struct bctl_client *c, uint64_t count0, uint64_t target,
 		if (left <= 0)
 			return BCTL_EXIT_OK;
 		/* RESIZE_DONE wakes us; zhostd may rate-limit it, so look again. */
-		st = bctl_client_next_event(c, left < STAGES_IDLE_S ? left :
-					    STAGES_IDLE_S, &ev);
-		while (!st && ev) {
-			json_decref(ev);
-			st = bctl_client_next_event(c, 0, &ev);
-		}
+		st = bctl_client_wake(c, left < STAGES_IDLE_S ? left : STAGES_IDLE_S);
 		if (st)
 			return st;
 	}
