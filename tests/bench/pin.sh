@@ -21,18 +21,36 @@
 # ratios of p50 and p99 against the reference of the same run, the host
 # memory QEMU and zhostd lock (VmLck) while the guest holds its working
 # set, the swap in use then and how much of it is QEMU's private memory
-# (the guest's RAM and QEMU's own, which zonehost does not pin). Writes a
-# Markdown report to $1.
+# (the guest's RAM and QEMU's own, which zonehost does not pin). Where
+# perf can watch QEMU (tests/lib/qemu-faults.sh), the guest waits for the
+# host around each pass's reads, perf records QEMU's page faults during
+# the reads only, and a second table relates the slow reads to the faults
+# of QEMU's vCPU thread, by the mapping they hit. Writes a Markdown report
+# to $1.
 #
 #   ZH_BENCH_PASSES (default 6)   passes per configuration
+#   ZH_BENCH_FAULTS (default 1)   0: do not record faults
+#   ZH_BENCH_PIN_CONFIGS (default "ref a b c")  the configurations to run
+#   ZH_BENCH_KEEP=DIR             keep each configuration's perf.data and
+#                                 QEMU's maps in DIR/KEY/ (perf script -i)
 set -uo pipefail
 VM_POLL=0.5
 . "$(dirname "$0")/../lib/vm.sh"
 . "$(dirname "$0")/../lib/pressure.sh"
+. "$(dirname "$0")/../lib/qemu-faults.sh"
 out=$1
 passes=${ZH_BENCH_PASSES:-6}
 hog_mib=384
 limit=256M
+ram_mib=256
+gate=
+if [ "${ZH_BENCH_FAULTS:-1}" != 0 ]; then
+	if faults_available; then
+		gate=,gate
+	else
+		echo "# perf cannot watch QEMU here (make deps installs linux-perf; needs root): no fault table" >&2
+	fi
+fi
 vm_require_guest
 pressure_require
 pressure_setup "$limit" 2048 || exit 1
@@ -40,28 +58,100 @@ pressure_setup "$limit" 2048 || exit 1
 # The VM's status line value KEY of /proc/PID/status, in KiB.
 kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
-# wait_result NAME PID SECONDS: until the guest printed its result, QEMU
-# PID died or SECONDS passed.
-wait_result() {
-	local end=$((SECONDS + $3))
-	while ! grep -qE '^zone-host-pin-lat: (result|error)' "$(vm_console "$1")" 2>/dev/null; do
+# wait_line NAME PID REGEX SECONDS: until the guest printed a line
+# matching REGEX (grep -E, after the program's tag) or an error, QEMU PID
+# died or SECONDS passed; fails unless it was REGEX.
+# The console has the guest's CRLFs, and the lone CRs it marks its reads
+# with: a regex ending in CR$ waits for the whole line.
+wait_line() {
+	local log end=$((SECONDS + $4)) re="^"$'\r'"*zone-host-pin-lat: ($3)"
+	log=$(vm_console "$1")
+	while ! grep -qE "$re|^zone-host-pin-lat: error" "$log" 2>/dev/null; do
 		kill -0 "$2" 2>/dev/null || return 1
 		[ $SECONDS -lt $end ] || return 1
 		sleep "$VM_POLL"
 	done
-	grep -q '^zone-host-pin-lat: result' "$(vm_console "$1")"
+	grep -qE "$re" "$log"
+}
+
+# gated_passes NAME PID KEY: record QEMU's faults during each pass's
+# reads (the guest waits for "go" before and after them); the faults by
+# kind of mapping go to FAULTS[KEY]. Always lets the guest go on.
+gated_passes() {
+	local name=$1 qpid=$2 key=$3 dir=$VM_TMP/$3.faults tids p rec=1 c0 c1 sums=
+	local confd lens= tag="zone-host-pin-lat: "
+	mkdir -p "$dir"
+	tids=$(faults_vcpu_tids "$name")
+	[ -n "$tids" ] && faults_start "$qpid" "$dir" || rec=0
+	# The console's file in QEMU, and the length of each line the guest
+	# prints there while perf records (with its CRLF).
+	confd=$(for f in /proc/"$qpid"/fd/*; do
+		[ "$(readlink "$f")" = "$(vm_console "$name")" ] && basename "$f"
+	done | head -n 1)
+	for ((p = 1; p <= passes; p++)); do
+		lens+=" $((${#tag} + 8 + ${#p})) $((${#tag} + 7 + ${#p}))"
+	done
+	for ((p = 1; p <= passes; p++)); do
+		wait_line "$name" "$qpid" "reading $p"$'\r''$|pass $p ' 1500 || { rec=0; break; }
+		# A guest program older than the gate goes on by itself.
+		if ! grep -qa "reading $p"$'\r''$' "$(vm_console "$name")"; then
+			echo "# the guest's zone_host_pin_latency does not wait for the host: make guest-initramfs" >&2
+			rec=0
+			break
+		fi
+		[ $rec -eq 0 ] || faults_on || rec=0
+		c0=$(faults_counters "$qpid" "${tids%% *}")
+		vm_tell "$name" go
+		VM_POLL=0.02 wait_line "$name" "$qpid" "read $p"$'\r''$' 1500 || { rec=0; break; }
+		c1=$(faults_counters "$qpid" "${tids%% *}")
+		[ $rec -eq 0 ] || faults_off || rec=0
+		vm_tell "$name" go
+		# The sums of the differences, over the passes.
+		sums=$(awk -v a="$c0" -v b="$c1" -v s="$sums" 'BEGIN {
+			n = split(a, x); split(b, y); split(s, z)
+			for (i = 1; i <= n; i++) printf "%s%d", (i > 1 ? " " : ""), z[i] + y[i] - x[i]
+		}')
+	done
+	COUNTERS[$key]=$sums
+	# Only the mappings QEMU has while the guest still holds its memory.
+	[ $rec -eq 0 ] || cp "/proc/$qpid/maps" "$dir/maps" || rec=0
+	faults_stop
+	[ -n "$confd" ] || rec=0
+	[ $rec -eq 0 ] || FAULTS[$key]=$(faults_classify "$dir" "$dir/maps" "$tids" "$ram_mib" "$confd" "$lens")
+	if [ -n "${ZH_BENCH_KEEP:-}" ]; then
+		mkdir -p "$ZH_BENCH_KEEP/$key" &&
+			cp "$dir"/perf.data "$dir"/maps "$ZH_BENCH_KEEP/$key/" 2>/dev/null
+		echo "tids $tids console-fd $confd" >"$ZH_BENCH_KEEP/$key/about"
+	fi
+	VCPUS[$key]=$tids
 }
 
 # us NANOSECONDS: in µs with one decimal
 us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-declare -A P50 P99 P999 MAX PASS99 QLCK ZLCK QSWAP SWAP NOTE ZH PIN
+# attribute NAME KEY: each read slower than 5 µs (the guest lists them
+# with their start) against what perf saw on the host at that time; the
+# classes to ATTR[KEY], "read CLASS COUNT NS..." lines.
+attribute() {
+	local name=$1 key=$2 dir=$VM_TMP/$2.faults
+	tr -d '\r' <"$(vm_console "$name")" >"$dir/console"
+	awk '$2 == "slow" { for (i = 4; i <= NF; i++) { split($i, f, ":"); print $3, f[1], f[2] } }' \
+		"$dir/console" >"$dir/slow"
+	sed -n 's/^zone-host-pin-lat: pass \([0-9]*\) .* reads_ns \([0-9]*\)$/\1 \2/p' \
+		"$dir/console" >"$dir/reads"
+	printf '%s\n' "${FAULTS[$key]}" >"$dir/classified"
+	ATTR[$key]=$(faults_attribute "$dir" "$dir/slow" "$dir/reads" "$dir/classified")
+	# A pass with more slow reads than the guest lists cannot say its p99.
+	CAPPED[$key]=$(awk '$2 == "slow-end" && $5 >= 4096 { n++ } END { print n + 0 }' "$dir/console")
+}
+
+declare -A ATTR CAPPED P50 P99 P999 MAX PASS99 QLCK ZLCK QSWAP SWAP NOTE ZH PIN FAULTS VCPUS SLOW COUNTERS
 # run KEY WHERE MODE [QEMU-ARGS...]: one configuration; WHERE is
 # "pressure" (in the cgroup) or "free"
 run() {
 	local key=$1 where=$2 mode=$3 name=bench-pin-$1 qpid zpid line dmesg0
-	local args=(-c 1 -m 256M -H 512M --append "quiet zonehost.pin_lat=$mode,$passes,$hog_mib")
+	local args=(-c 1 -m "${ram_mib}M" -H 512M --append "quiet zonehost.pin_lat=$mode,$passes,$hog_mib$gate")
 	shift 3
 	[ $# -gt 0 ] && args+=(-- "$@")
 	echo "== $key: $where, $mode${*:+, QEMU $*}" >&2
@@ -74,7 +164,8 @@ run() {
 	fi
 	qpid=$(cat "$ZHOST_RUNTIME_DIR/$name/qemu.pid" 2>/dev/null)
 	zpid=$(cat "$ZHOST_RUNTIME_DIR/$name/zhostd.pid" 2>/dev/null)
-	if [ -z "$qpid" ] || ! wait_result "$name" "$qpid" 1500; then
+	[ -z "$qpid" ] || [ -z "$gate" ] || gated_passes "$name" "$qpid" "$key"
+	if [ -z "$qpid" ] || ! wait_line "$name" "$qpid" result 1500; then
 		# QEMU says nothing when the cgroup's OOM killer took it.
 		NOTE[$key]="no result: $( { grep -h -v '^#   zhost-run: error: QEMU failed' \
 			"$VM_TMP/$key.out" "$VM_TMP/$key.err" 2>/dev/null | sed 's/^#   //'
@@ -99,16 +190,25 @@ run() {
 	PASS99[$key]=$(tr -d '\r' <"$(vm_console "$name")" |
 		sed -n 's/^zone-host-pin-lat: pass [0-9]* p50_ns [0-9]* p99_ns \([0-9]*\) .*/\1/p' |
 		sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] + 0 }')
+	# Reads slower than 2, 10 and 100 µs, over all passes.
+	SLOW[$key]=$(tr -d '\r' <"$(vm_console "$name")" |
+		sed -n 's/^zone-host-pin-lat: pass .* over_2us \([0-9]*\) over_10us \([0-9]*\) over_100us \([0-9]*\) reads_ns \([0-9]*\)$/\1 \2 \3 \4/p' |
+		awk '{ a += $1; b += $2; c += $3; d += $4 } END { print a + 0, b + 0, c + 0, d + 0 }')
+	[ -z "${FAULTS[$key]:-}" ] || attribute "$name" "$key"
 	vm_finish "$name" 120 >/dev/null || true
 	vm_stop "$name" --stop-timeout 30 || true
 }
 
-run ref free mlock
-run a pressure mlock
-run b pressure plain
+configs=" ${ZH_BENCH_PIN_CONFIGS:-ref a b c} "
+want() { [[ $configs == *" $1 "* ]]; }
+! want ref || run ref free mlock
+! want a || run a pressure mlock
+! want b || run b pressure plain
 c_ok=1
-run c pressure plain -overcommit mem-lock=on || c_ok=0
-[ $c_ok -eq 1 ] || run c-free free plain -overcommit mem-lock=on
+if want c; then
+	run c pressure plain -overcommit mem-lock=on || c_ok=0
+	[ $c_ok -eq 1 ] || run c-free free plain -overcommit mem-lock=on
+fi
 
 row() {
 	local key=$1 what=$2
@@ -118,6 +218,79 @@ row() {
 	fi
 	echo "| $what | $(us "${P50[$key]}") | $(us "${P99[$key]}") | $(us "${P999[$key]}") | $(us "${MAX[$key]}") | $(us "${PASS99[$key]}") | $(ratio "${P50[$key]}" "${P50[ref]:-0}") | $(ratio "${P99[$key]}" "${P99[ref]:-0}") | $(ratio "${PASS99[$key]}" "${PASS99[ref]:-0}") | $((${QLCK[$key]:-0} / 1024)) | $((${ZLCK[$key]:-0} / 1024)) | ${SWAP[$key]} | $((${QSWAP[$key]:-0} / 1024)) | ${ZH[$key]}% in ZONE_HOST, ${PIN[$key]} MiB pinned by the guest. ${NOTE[$key]:-} |"
 }
+# fcount KEY KIND THREADS: "major / minor" faults of that kind
+fcount() {
+	awk -v k="$2" -v w="$3" '$1 == k && $2 == w { a += $3; b += $4 }
+		END { printf "%d / %d", a, b }' <<<"${FAULTS[$1]}"
+}
+fault_row() {
+	local key=$1 what=$2 k cells= other err ph sw s2 s10 s100
+	[ -n "${FAULTS[$key]+x}" ] || return 0
+	err=$(sed -n 's/^error //p' <<<"${FAULTS[$key]}")
+	if [ -n "$err" ]; then
+		echo "| $what | no phases: $err |||||||||||||"
+		return
+	fi
+	for k in ram tcg-code anon file bar2 unmapped; do
+		cells+=" $(fcount "$key" "$k" vcpu) |"
+	done
+	other=$(awk '$2 == "other" { a += $3; b += $4 } END { printf "%d / %d", a, b }' <<<"${FAULTS[$key]}")
+	ph=$(awk '$1 == "phases" { printf "%.1f", $3 / 1e6 }' <<<"${FAULTS[$key]}")
+	sw=$(awk '$1 == "switches" { printf "%d / %d / %d", $2, $3, $4 }' <<<"${FAULTS[$key]}")
+	read -r s2 s10 s100 _ <<<"${SLOW[$key]:-0 0 0 0}"
+	echo "| $what | $((passes * 8192)) | $ph | $s2 | $s10 | $s100 |$cells $other | $sw |"
+}
+# p99_of N: the guest's p99 (element N * 990 / 1000 of N sorted times)
+# of N reads of which stdin lists the slowest (those over 5 µs), in µs;
+# "< 5" when it is none of them.
+p99_of() {
+	local n=$1 idx
+	idx=$((n - n * 990 / 1000))
+	sort -rn | sed -n "${idx}p" | awk '{ v = $1 } END { if (v == "") print "< 5"; else printf "%.1f", v / 1000 }'
+}
+# attr_row KEY WHAT: the slow reads by what happened during them
+attr_row() {
+	local key=$1 what=$2 total=$((passes * 8192)) cells k p99all p99kept
+	[ -n "${ATTR[$key]:-}" ] || return 0
+	cells=$(awk '
+	function cell(re,   k, n, m, i, c, f) {
+		n = 0; m = 0
+		for (k in cnt)
+			if (k ~ re) {
+				n += cnt[k]
+				c = split(durs[k], f, " ")
+				for (i = 1; i <= c; i++) if (f[i] > 10000) m++
+			}
+		return n " (" m ")"
+	}
+	$1 == "read" {
+		cnt[$2] = $3
+		for (i = 4; i <= NF; i++) durs[$2] = durs[$2] " " $i
+	}
+	END {
+		printf "%s | %s | %s | %s | %s | %s | %s |", cell("."),
+			cell("^major:(ram|tcg-code|anon|file|unmapped)$"), cell("^major:bar2$"),
+			cell("^off-cpu:"), cell("^minor:"), cell("^irq:"), cell("^none$")
+	}' <<<"${ATTR[$key]}")
+	# Faults on QEMU's own memory (not the shared memfd of ZONE_HOST).
+	k=$(awk '$1 == "read" && $2 ~ /^(major|minor):/ && $2 !~ /:bar2$/ { n += $3 } END { print n + 0 }' <<<"${ATTR[$key]}")
+	p99all=$(awk '$1 == "read" { for (i = 4; i <= NF; i++) print $i }' <<<"${ATTR[$key]}" | p99_of "$total")
+	p99kept=$(awk '$1 == "read" && !($2 ~ /^(major|minor):/ && $2 !~ /:bar2$/) { for (i = 4; i <= NF; i++) print $i }' \
+		<<<"${ATTR[$key]}" | p99_of $((total - k)))
+	if [ "${CAPPED[$key]:-0}" -gt 0 ]; then
+		p99all="- (over 4096 slow reads in a pass)"
+		p99kept=-
+	fi
+	echo "| $what | $cells $p99all | $p99kept |"
+}
+# event_row KEY WHAT: what else happened on the host in the same windows
+event_row() {
+	local key=$1 what=$2 ns run wait vcsw nvcsw tlb cal pin pout rus
+	[ -n "${COUNTERS[$key]:-}" ] || return 0
+	read -r ns run wait vcsw nvcsw tlb cal pin pout <<<"${COUNTERS[$key]}"
+	read -r _ _ _ rus <<<"${SLOW[$key]:-0 0 0 0}"
+	echo "| $what | $((ns / 1000000)) | $((rus / 1000000)) | $((run / 1000000)) | $((wait / 1000000)) | $vcsw | $nvcsw | $tlb | $cal | $pin | $pout |"
+}
 {
 	echo "A 32 MiB working set read page by page, $passes passes, each after the guest wrote a $hog_mib MiB hog region;"
 	echo "guest -c 1 -m 256M -H 512M under TCG. Pressure: QEMU and zhostd in a memory cgroup of $limit, swap on the host."
@@ -126,11 +299,60 @@ row() {
 	echo
 	echo "| configuration | p50 µs | p99 µs | p99.9 µs | max µs | median pass p99 µs | p50 ratio | p99 ratio | pass p99 ratio | QEMU VmLck MiB | zhostd VmLck MiB | swap used MiB | of it QEMU's private memory (VmSwap) MiB | notes |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-	row ref "reference: no pressure, mlocked"
-	row a "(a) pressure, mlocked, zonehost pins"
-	row b "(b) pressure, not mlocked"
-	row c "(c) pressure, QEMU -overcommit mem-lock=on"
+	! want ref || row ref "reference: no pressure, mlocked"
+	! want a || row a "(a) pressure, mlocked, zonehost pins"
+	! want b || row b "(b) pressure, not mlocked"
+	! want c || row c "(c) pressure, QEMU -overcommit mem-lock=on"
 	[ $c_ok -eq 1 ] || row c-free "(c) without a limit, QEMU -overcommit mem-lock=on"
+	if [ -n "$gate" ]; then
+		echo
+		echo "What happened on the host while the guest read (perf on QEMU, from the console byte that ends the guest's"
+		echo "\"start N\" line to the first of its \"read N\": the reads of all passes, for as long as \"reading ms\" says):"
+		echo "the reads the guest timed slower than 2, 10 and 100 µs; QEMU's page faults (every major-faults and"
+		echo "minor-faults event), as major / minor, of the vCPU thread by the mapping they hit (ram: the guest's"
+		echo "ordinary RAM; tcg-code: TCG's translation buffer; anon: QEMU's heap and other anonymous memory; file: its"
+		echo "binary and libraries; bar2: the shared memfd of ZONE_HOST) and of all other threads; and how often the"
+		echo "vCPU thread left its CPU (sched_switch): preempted / asleep (a lock, or the guest idle) / waiting for I/O."
+		echo
+		echo "| configuration | reads | reading ms | > 2 µs | > 10 µs | > 100 µs | ram | tcg-code | anon | file | bar2 | unmapped | other threads | vCPU off CPU |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		fault_row ref "reference"
+		fault_row a "(a) pinned"
+		fault_row b "(b) not mlocked"
+		fault_row c "(c) mem-lock=on"
+		fault_row c-free "(c) without a limit"
+		echo
+		echo "Each read slower than 5 µs (the guest lists when it began) against what perf saw on the host during it, the"
+		echo "host's time of the read scaled between the two marker bytes (CRs) the guest writes to its console around"
+		echo "the reads; counted once, by the strongest: a major fault on QEMU's own memory (ram, tcg-code, anon, file),"
+		echo "a major fault on the shared memfd, the vCPU thread off its CPU, a minor fault, an interrupt, nothing seen."
+		echo "In brackets those slower than 10 µs. Then the p99 of all reads (as the guest computes it, from the same"
+		echo "lists) and the p99 of the reads left when those with a fault on QEMU's own memory are taken out."
+		echo
+		echo "| configuration | reads > 5 µs | major fault, QEMU's memory | major fault, memfd | vCPU off CPU | minor fault | interrupt only | nothing seen | p99 µs | p99 without QEMU-memory faults µs |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		attr_row ref "reference"
+		attr_row a "(a) pinned"
+		attr_row b "(b) not mlocked"
+		attr_row c "(c) mem-lock=on"
+		attr_row c-free "(c) without a limit"
+		echo
+		echo "The same windows on the host (each from the guest's \"reading\" to the host seeing \"read\", so a little"
+		echo "longer than the reads): their length, the time the guest spent reading, the vCPU thread's time on a CPU and"
+		echo "waiting for one (schedstat) and its voluntary and involuntary context switches, the host's TLB shootdown and"
+		echo "function call interrupts on all CPUs, and the host's swap-ins and swap-outs (pages)."
+		echo
+		echo "| configuration | window ms | reading ms | vCPU on CPU ms | vCPU waiting ms | voluntary switches | involuntary switches | TLB shootdowns | call IPIs | swap-ins | swap-outs |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		event_row ref "reference"
+		event_row a "(a) pinned"
+		event_row b "(b) not mlocked"
+		event_row c "(c) mem-lock=on"
+		event_row c-free "(c) without a limit"
+	fi
 } >"$out"
 cat "$out"
-[ -n "${P50[ref]:-}" ] && [ -n "${P50[a]:-}" ] && [ -n "${P50[b]:-}" ]
+# Every configuration but (c), which may not run under the limit, gave a result.
+for key in ref a b; do
+	! want $key || [ -n "${P50[$key]:-}" ] || exit 1
+done
