@@ -114,7 +114,8 @@ majfaults_ram() {
 
 majfaults_count() {
 	local dir=$1 maps=$2 tids=$3 ram=$4
-	perf script -i "$dir/perf.data" -F tid,addr 2>/dev/null |
+	# Only major-faults: majfaults_start may have recorded other events.
+	perf script -i "$dir/perf.data" -F tid,event,addr 2>/dev/null |
 	awk -v maps="$maps" -v tids="$tids" -v ram="$ram" '
 	function hex(s,   i, v) {
 		v = 0
@@ -139,8 +140,9 @@ majfaults_count() {
 			lo[m] = hex(r[1]); hi[m] = hex(r[2])
 		}
 	}
+	$2 != "major-faults:" { next }
 	{
-		a = hex($2)
+		a = hex($3)
 		g = 0
 		for (i = 1; i <= m; i++)
 			if (a >= lo[i] && a < hi[i]) { g = 1; break }
