@@ -25,8 +25,9 @@
 # perf can watch QEMU (tests/lib/qemu-faults.sh), the guest waits for the
 # host around each pass's reads, perf records QEMU's page faults during
 # the reads only, and a second table relates the slow reads to the faults
-# of QEMU's vCPU thread, by the mapping they hit. Writes a Markdown report
-# to $1.
+# of QEMU's vCPU thread, by the mapping they hit, and to its scheduling and
+# interrupts; a third gives host counters for the same windows. Writes a
+# Markdown report to $1.
 #
 #   ZH_BENCH_PASSES (default 6)   passes per configuration
 #   ZH_BENCH_FAULTS (default 1)   0: do not record faults
@@ -45,10 +46,10 @@ limit=256M
 ram_mib=256
 gate=
 if [ "${ZH_BENCH_FAULTS:-1}" != 0 ]; then
-	if faults_available; then
+	if why=$(majfaults_why_not); then
 		gate=,gate
 	else
-		echo "# perf cannot watch QEMU here (make deps installs linux-perf; needs root): no fault table" >&2
+		echo "# no fault tables: $why" >&2
 	fi
 fi
 vm_require_guest
@@ -79,10 +80,11 @@ wait_line() {
 # kind of mapping go to FAULTS[KEY]. Always lets the guest go on.
 gated_passes() {
 	local name=$1 qpid=$2 key=$3 dir=$VM_TMP/$3.faults tids p rec=1 c0 c1 sums=
-	local confd lens= tag="zone-host-pin-lat: "
+	local confd lens= tag="zone-host-pin-lat: " ram
 	mkdir -p "$dir"
-	tids=$(faults_vcpu_tids "$name")
-	[ -n "$tids" ] && faults_start "$qpid" "$dir" || rec=0
+	tids=$(majfaults_vcpus "$name")
+	ram=$(majfaults_ram "$name" "$ram_mib")
+	[ -n "$tids" ] && [ -n "$ram" ] && faults_start "$qpid" "$dir" || rec=0
 	# The console's file in QEMU, and the length of each line the guest
 	# prints there while perf records (with its CRLF).
 	confd=$(for f in /proc/"$qpid"/fd/*; do
@@ -99,12 +101,12 @@ gated_passes() {
 			rec=0
 			break
 		fi
-		[ $rec -eq 0 ] || faults_on || rec=0
+		[ $rec -eq 0 ] || majfaults_on || rec=0
 		c0=$(faults_counters "$qpid" "${tids%% *}")
 		vm_tell "$name" go
 		VM_POLL=0.02 wait_line "$name" "$qpid" "read $p"$'\r''$' 1500 || { rec=0; break; }
 		c1=$(faults_counters "$qpid" "${tids%% *}")
-		[ $rec -eq 0 ] || faults_off || rec=0
+		[ $rec -eq 0 ] || majfaults_off || rec=0
 		vm_tell "$name" go
 		# The sums of the differences, over the passes.
 		sums=$(awk -v a="$c0" -v b="$c1" -v s="$sums" 'BEGIN {
@@ -115,9 +117,9 @@ gated_passes() {
 	COUNTERS[$key]=$sums
 	# Only the mappings QEMU has while the guest still holds its memory.
 	[ $rec -eq 0 ] || cp "/proc/$qpid/maps" "$dir/maps" || rec=0
-	faults_stop
+	majfaults_stop
 	[ -n "$confd" ] || rec=0
-	[ $rec -eq 0 ] || FAULTS[$key]=$(faults_classify "$dir" "$dir/maps" "$tids" "$ram_mib" "$confd" "$lens")
+	[ $rec -eq 0 ] || FAULTS[$key]=$(faults_classify "$dir" "$dir/maps" "$tids" "$ram" "$confd" "$lens")
 	if [ -n "${ZH_BENCH_KEEP:-}" ]; then
 		mkdir -p "$ZH_BENCH_KEEP/$key" &&
 			cp "$dir"/perf.data "$dir"/maps "$ZH_BENCH_KEEP/$key/" 2>/dev/null
@@ -130,23 +132,18 @@ gated_passes() {
 us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1000 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
-# attribute NAME KEY: each read slower than 5 µs (the guest lists them
-# with their start) against what perf saw on the host at that time; the
-# classes to ATTR[KEY], "read CLASS COUNT NS..." lines.
-attribute() {
-	local name=$1 key=$2 dir=$VM_TMP/$2.faults
-	tr -d '\r' <"$(vm_console "$name")" >"$dir/console"
-	awk '$2 == "slow" { for (i = 4; i <= NF; i++) { split($i, f, ":"); print $3, f[1], f[2] } }' \
-		"$dir/console" >"$dir/slow"
-	sed -n 's/^zone-host-pin-lat: pass \([0-9]*\) .* reads_ns \([0-9]*\)$/\1 \2/p' \
-		"$dir/console" >"$dir/reads"
-	printf '%s\n' "${FAULTS[$key]}" >"$dir/classified"
-	ATTR[$key]=$(faults_attribute "$dir" "$dir/slow" "$dir/reads" "$dir/classified")
-	# A pass with more slow reads than the guest lists cannot say its p99.
-	CAPPED[$key]=$(awk '$2 == "slow-end" && $5 >= 4096 { n++ } END { print n + 0 }' "$dir/console")
+# slow_list NAME KEY: the times of the reads slower than 5 µs, which the
+# guest lists, to $VM_TMP/KEY.slow; CAPPED[KEY] the passes that had more
+# than the guest lists.
+slow_list() {
+	tr -d '\r' <"$(vm_console "$1")" |
+		awk '$2 == "slow" { for (i = 4; i <= NF; i++) { split($i, f, ":"); print f[2] } }
+		     $2 == "slow-end" && $5 >= 4096 { capped++ }
+		     END { print capped + 0 >"/dev/stderr" }' 2>"$VM_TMP/$2.capped" >"$VM_TMP/$2.slow"
+	CAPPED[$2]=$(cat "$VM_TMP/$2.capped")
 }
 
-declare -A ATTR CAPPED P50 P99 P999 MAX PASS99 QLCK ZLCK QSWAP SWAP NOTE ZH PIN FAULTS VCPUS SLOW COUNTERS
+declare -A CAPPED P50 P99 P999 MAX PASS99 QLCK ZLCK QSWAP SWAP NOTE ZH PIN FAULTS VCPUS SLOW COUNTERS
 # run KEY WHERE MODE [QEMU-ARGS...]: one configuration; WHERE is
 # "pressure" (in the cgroup) or "free"
 run() {
@@ -194,7 +191,7 @@ run() {
 	SLOW[$key]=$(tr -d '\r' <"$(vm_console "$name")" |
 		sed -n 's/^zone-host-pin-lat: pass .* over_2us \([0-9]*\) over_10us \([0-9]*\) over_100us \([0-9]*\) reads_ns \([0-9]*\)$/\1 \2 \3 \4/p' |
 		awk '{ a += $1; b += $2; c += $3; d += $4 } END { print a + 0, b + 0, c + 0, d + 0 }')
-	[ -z "${FAULTS[$key]:-}" ] || attribute "$name" "$key"
+	[ -z "$gate" ] || slow_list "$name" "$key"
 	vm_finish "$name" 120 >/dev/null || true
 	vm_stop "$name" --stop-timeout 30 || true
 }
@@ -224,7 +221,7 @@ fcount() {
 		END { printf "%d / %d", a, b }' <<<"${FAULTS[$1]}"
 }
 fault_row() {
-	local key=$1 what=$2 k cells= other err ph sw s2 s10 s100
+	local key=$1 what=$2 k cells= other err ph sw s2 s10 s100 irqs p99
 	[ -n "${FAULTS[$key]+x}" ] || return 0
 	err=$(sed -n 's/^error //p' <<<"${FAULTS[$key]}")
 	if [ -n "$err" ]; then
@@ -237,8 +234,11 @@ fault_row() {
 	other=$(awk '$2 == "other" { a += $3; b += $4 } END { printf "%d / %d", a, b }' <<<"${FAULTS[$key]}")
 	ph=$(awk '$1 == "phases" { printf "%.1f", $3 / 1e6 }' <<<"${FAULTS[$key]}")
 	sw=$(awk '$1 == "switches" { printf "%d / %d / %d", $2, $3, $4 }' <<<"${FAULTS[$key]}")
+	irqs=$(awk '$1 == "irq" { n += $3 } END { print n + 0 }' <<<"${FAULTS[$key]}")
+	p99=-
+	[ "${CAPPED[$key]:-1}" -ne 0 ] || p99=$(p99_of $((passes * 8192)) <"$VM_TMP/$key.slow")
 	read -r s2 s10 s100 _ <<<"${SLOW[$key]:-0 0 0 0}"
-	echo "| $what | $((passes * 8192)) | $ph | $s2 | $s10 | $s100 |$cells $other | $sw |"
+	echo "| $what | $((passes * 8192)) | $ph | $s2 | $s10 | $s100 |$cells $other | $sw | $irqs | $p99 | $(p99_bound "$key") |"
 }
 # p99_of N: the guest's p99 (element N * 990 / 1000 of N sorted times)
 # of N reads of which stdin lists the slowest (those over 5 µs), in µs;
@@ -248,40 +248,15 @@ p99_of() {
 	idx=$((n - n * 990 / 1000))
 	sort -rn | sed -n "${idx}p" | awk '{ v = $1 } END { if (v == "") print "< 5"; else printf "%.1f", v / 1000 }'
 }
-# attr_row KEY WHAT: the slow reads by what happened during them
-attr_row() {
-	local key=$1 what=$2 total=$((passes * 8192)) cells k p99all p99kept
-	[ -n "${ATTR[$key]:-}" ] || return 0
-	cells=$(awk '
-	function cell(re,   k, n, m, i, c, f) {
-		n = 0; m = 0
-		for (k in cnt)
-			if (k ~ re) {
-				n += cnt[k]
-				c = split(durs[k], f, " ")
-				for (i = 1; i <= c; i++) if (f[i] > 10000) m++
-			}
-		return n " (" m ")"
-	}
-	$1 == "read" {
-		cnt[$2] = $3
-		for (i = 4; i <= NF; i++) durs[$2] = durs[$2] " " $i
-	}
-	END {
-		printf "%s | %s | %s | %s | %s | %s | %s |", cell("."),
-			cell("^major:(ram|tcg-code|anon|file|unmapped)$"), cell("^major:bar2$"),
-			cell("^off-cpu:"), cell("^minor:"), cell("^irq:"), cell("^none$")
-	}' <<<"${ATTR[$key]}")
-	# Faults on QEMU's own memory (not the shared memfd of ZONE_HOST).
-	k=$(awk '$1 == "read" && $2 ~ /^(major|minor):/ && $2 !~ /:bar2$/ { n += $3 } END { print n + 0 }' <<<"${ATTR[$key]}")
-	p99all=$(awk '$1 == "read" { for (i = 4; i <= NF; i++) print $i }' <<<"${ATTR[$key]}" | p99_of "$total")
-	p99kept=$(awk '$1 == "read" && !($2 ~ /^(major|minor):/ && $2 !~ /:bar2$/) { for (i = 4; i <= NF; i++) print $i }' \
-		<<<"${ATTR[$key]}" | p99_of $((total - k)))
-	if [ "${CAPPED[$key]:-0}" -gt 0 ]; then
-		p99all="- (over 4096 slow reads in a pass)"
-		p99kept=-
-	fi
-	echo "| $what | $cells $p99all | $p99kept |"
+# p99_bound KEY: the p99 of the reads left when as many of the slowest
+# as the vCPU thread had faults on QEMU's own memory (not the shared
+# memfd) are taken out: a lower bound of the p99 of the reads those
+# faults did not slow, as no fault slows more than the read it is in.
+p99_bound() {
+	local key=$1 k total=$((passes * 8192))
+	[ "${CAPPED[$key]:-1}" -eq 0 ] || { echo "-"; return; }
+	k=$(awk '$2 == "vcpu" && $1 != "bar2" { n += $3 + $4 } END { print n + 0 }' <<<"${FAULTS[$key]}")
+	sort -rn "$VM_TMP/$key.slow" | tail -n +$((k + 1)) | p99_of $((total - k))
 }
 # event_row KEY WHAT: what else happened on the host in the same windows
 event_row() {
@@ -306,36 +281,24 @@ event_row() {
 	[ $c_ok -eq 1 ] || row c-free "(c) without a limit, QEMU -overcommit mem-lock=on"
 	if [ -n "$gate" ]; then
 		echo
-		echo "What happened on the host while the guest read (perf on QEMU, from the console byte that ends the guest's"
-		echo "\"start N\" line to the first of its \"read N\": the reads of all passes, for as long as \"reading ms\" says):"
-		echo "the reads the guest timed slower than 2, 10 and 100 µs; QEMU's page faults (every major-faults and"
-		echo "minor-faults event), as major / minor, of the vCPU thread by the mapping they hit (ram: the guest's"
-		echo "ordinary RAM; tcg-code: TCG's translation buffer; anon: QEMU's heap and other anonymous memory; file: its"
-		echo "binary and libraries; bar2: the shared memfd of ZONE_HOST) and of all other threads; and how often the"
-		echo "vCPU thread left its CPU (sched_switch): preempted / asleep (a lock, or the guest idle) / waiting for I/O."
+		echo "What happened on the host while the guest read (perf on QEMU, between the two CRs the guest writes to its"
+		echo "console around each pass's reads, which QEMU writes to its console file from the vCPU thread): the reads"
+		echo "the guest timed slower than 2, 10 and 100 µs; QEMU's page faults (every major-faults and minor-faults"
+		echo "event), as major / minor, of the vCPU thread by the mapping they hit (ram: the guest's ordinary RAM;"
+		echo "tcg-code: TCG's translation buffer; anon: QEMU's heap and other anonymous memory; file: its binary and"
+		echo "libraries; bar2: the shared memfd of ZONE_HOST) and of all other threads; how often the vCPU thread left"
+		echo "its CPU (sched_switch: preempted / asleep / waiting for I/O) and the interrupts it took. Each of these"
+		echo "can slow at most the one read it falls in. Last, the p99 of all reads, and a lower bound of the p99 of"
+		echo "the reads no fault on QEMU's own memory slowed: the p99 left when as many of the slowest reads as there"
+		echo "were such faults are taken out (\"-\": a pass had more slow reads than the guest lists)."
 		echo
-		echo "| configuration | reads | reading ms | > 2 µs | > 10 µs | > 100 µs | ram | tcg-code | anon | file | bar2 | unmapped | other threads | vCPU off CPU |"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+		echo "| configuration | reads | reading ms | > 2 µs | > 10 µs | > 100 µs | ram | tcg-code | anon | file | bar2 | unmapped | other threads | vCPU off CPU | interrupts | p99 µs | p99 without QEMU-memory faults, at least, µs |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		fault_row ref "reference"
 		fault_row a "(a) pinned"
 		fault_row b "(b) not mlocked"
 		fault_row c "(c) mem-lock=on"
 		fault_row c-free "(c) without a limit"
-		echo
-		echo "Each read slower than 5 µs (the guest lists when it began) against what perf saw on the host during it, the"
-		echo "host's time of the read scaled between the two marker bytes (CRs) the guest writes to its console around"
-		echo "the reads; counted once, by the strongest: a major fault on QEMU's own memory (ram, tcg-code, anon, file),"
-		echo "a major fault on the shared memfd, the vCPU thread off its CPU, a minor fault, an interrupt, nothing seen."
-		echo "In brackets those slower than 10 µs. Then the p99 of all reads (as the guest computes it, from the same"
-		echo "lists) and the p99 of the reads left when those with a fault on QEMU's own memory are taken out."
-		echo
-		echo "| configuration | reads > 5 µs | major fault, QEMU's memory | major fault, memfd | vCPU off CPU | minor fault | interrupt only | nothing seen | p99 µs | p99 without QEMU-memory faults µs |"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-		attr_row ref "reference"
-		attr_row a "(a) pinned"
-		attr_row b "(b) not mlocked"
-		attr_row c "(c) mem-lock=on"
-		attr_row c-free "(c) without a limit"
 		echo
 		echo "The same windows on the host (each from the guest's \"reading\" to the host seeing \"read\", so a little"
 		echo "longer than the reads): their length, the time the guest spent reading, the vCPU thread's time on a CPU and"

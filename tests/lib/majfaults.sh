@@ -12,7 +12,10 @@
 #
 #   majfaults_why_not             prints why perf cannot record here, and
 #                                 fails; prints nothing when it can
-#   majfaults_start QEMU-PID DIR  record, switched off; files go to DIR
+#   majfaults_start QEMU-PID DIR [EVENT...]
+#                                 record, switched off; files go to DIR;
+#                                 the perf EVENTs besides major-faults
+#                                 (tests/lib/qemu-faults.sh records more)
 #   majfaults_on / majfaults_off  switch recording on and off (each waits
 #                                 for perf's acknowledgement, so nothing
 #                                 the caller does next is missed)
@@ -55,11 +58,15 @@ majfaults_why_not() {
 }
 
 majfaults_start() {
-	local pid=$1 dir=$2 ack
+	local pid=$1 dir=$2 ack ev events=()
+	shift 2
+	for ev; do
+		events+=(-e "$ev")
+	done
 	mkfifo "$dir/ctl" "$dir/ack" || return 1
 	# Read-write opens of a FIFO do not wait for the other end.
 	exec {MAJFAULTS_CTL}<>"$dir/ctl" {MAJFAULTS_ACK}<>"$dir/ack"
-	perf record -q -e major-faults -c 1 -d -D -1 \
+	perf record -q -e major-faults "${events[@]}" -c 1 -d -D -1 \
 		--control "fd:$MAJFAULTS_CTL,$MAJFAULTS_ACK" -p "$pid" \
 		-o "$dir/perf.data" >"$dir/perf.log" 2>&1 &
 	MAJFAULTS_PID=$!

@@ -1,20 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# QEMU's page faults on the host, by thread and by the mapping they hit:
-# where a guest's memory accesses wait for the host. perf records the
-# software events major-faults and minor-faults of the QEMU process (every
-# one, with its address), switched on and off by the caller around what
-# it measures; the addresses are then classified by QEMU's
-# /proc/PID/maps. Source it after vm.sh; needs perf (Debian's
-# linux-perf) and root, or perf_event_paranoid <= 1 for one's own QEMU.
+# Where a guest's memory accesses wait for the host: QEMU's page faults,
+# major and minor, by thread and by the mapping they hit, with the vCPU
+# thread's scheduling and interrupts, while a guest program marks what it
+# measures on its console. Built on tests/lib/majfaults.sh (which it
+# sources: perf's start, its switch and QMP's vCPU threads and RAM), for
+# tests/bench/pin.sh. Source it after vm.sh.
 #
-#   faults_available              perf is there and may watch a process
-#   faults_start QEMU-PID DIR     record, switched off; files go to DIR
-#   faults_on / faults_off        switch recording on and off (waits for
-#                                 perf's acknowledgement, so nothing the
-#                                 caller does next is missed)
-#   faults_stop                   end the recording
-#   faults_vcpu_tids NAME         the thread ids of VM NAME's vCPUs (QMP
-#                                 query-cpus-fast)
+#   faults_start QEMU-PID DIR     majfaults_start with the events below;
+#                                 switch with majfaults_on/off, end with
+#                                 majfaults_stop
 #   faults_counters QEMU-PID TID  what else makes a vCPU thread wait, as
 #                                 counters to subtract: "NS RUN_NS WAIT_NS
 #                                 VCSW NVCSW TLB CAL PSWPIN PSWPOUT": now,
@@ -23,79 +17,36 @@
 #                                 involuntary context switches, the host's
 #                                 TLB shootdown and function call
 #                                 interrupts (all CPUs), swap-ins and outs
-#   faults_classify DIR MAPS TIDS RAM-MIB
-#                                 one line per kind of mapping and thread
-#                                 class: "KIND THREADS MAJOR MINOR", where
-#                                 THREADS is vcpu (a thread of TIDS) or
-#                                 other; MAPS is a copy of QEMU's
-#                                 /proc/PID/maps taken while it still ran
+#   faults_classify DIR MAPS TIDS RAM CONSOLE-FD LENS
+#                                 what happened between the guest's marks:
+#                                 "KIND THREADS MAJOR MINOR" per kind of
+#                                 mapping and thread class (vcpu: a thread
+#                                 of TIDS, or other), "phase P START END"
+#                                 (host seconds), "switches PREEMPTED
+#                                 ASLEEP IO", "irq NAME COUNT" (those the
+#                                 vCPU thread took). MAPS is a copy of QEMU's /proc/PID/maps
+#                                 taken while it still ran, RAM
+#                                 majfaults_ram's range, CONSOLE-FD QEMU's
+#                                 descriptor of the console file, LENS the
+#                                 lengths (with CRLF) of the console lines
+#                                 around each phase, two a phase: the
+#                                 guest writes "LINE1" CR, the phase, CR
+#                                 "LINE2"
 #
-# The kinds: ram (the guest's ordinary RAM: an anonymous mapping of RAM-MIB,
-# or a memfd QEMU maps of that size), bar2 (zhostd's shared memfd,
+# The kinds: ram (the guest's ordinary RAM), bar2 (zhostd's shared memfd,
 # "zonehost-bar2"), tcg-code (TCG's translation buffer: the anonymous
 # rwx mapping), anon (heap, thread stacks, other anonymous memory),
 # file (QEMU's binary, libraries, other files), unmapped (an address in no
 # mapping of the copy, e.g. one unmapped before it was taken).
 
-FAULTS_PERF_PID=
-FAULTS_CTL=
-FAULTS_ACK=
-
-faults_available() {
-	command -v perf >/dev/null 2>&1 || return 1
-	[ "$(id -u)" -eq 0 ] ||
-		[ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 3)" -le 1 ]
-}
+. "$(dirname "${BASH_SOURCE[0]}")/majfaults.sh"
 
 faults_start() {
-	local pid=$1 dir=$2 ack
-	mkfifo "$dir/ctl" "$dir/ack" || return 1
-	# Read-write opens of a FIFO do not wait for the other end.
-	exec {FAULTS_CTL}<>"$dir/ctl" {FAULTS_ACK}<>"$dir/ack"
-	perf record -q -e major-faults -e minor-faults -e sched:sched_switch \
-		-e syscalls:sys_enter_write -e syscalls:sys_enter_writev \
-		-e irq:irq_handler_entry -e irq:softirq_entry \
-		-e irq_vectors:local_timer_entry -e irq_vectors:call_function_entry \
-		-e irq_vectors:call_function_single_entry \
-		-e irq_vectors:reschedule_entry \
-		-c 1 -d -D -1 \
-		--control "fd:$FAULTS_CTL,$FAULTS_ACK" -p "$pid" \
-		-o "$dir/perf.data" >"$dir/perf.log" 2>&1 &
-	FAULTS_PERF_PID=$!
-	# perf answers once it listens; a ping proves it attached.
-	echo ping >&"$FAULTS_CTL"
-	read -r -t 60 ack <&"$FAULTS_ACK" && [ "$ack" = ack ] || {
-		tap_diag "perf did not start: $(tail -n 3 "$dir/perf.log")"
-		faults_stop
-		return 1
-	}
-}
-
-# _faults_ctl COMMAND: send COMMAND to perf, wait for its ack.
-_faults_ctl() {
-	local ack
-	[ -n "$FAULTS_PERF_PID" ] || return 1
-	echo "$1" >&"$FAULTS_CTL" || return 1
-	read -r -t 60 ack <&"$FAULTS_ACK" && [ "$ack" = ack ]
-}
-
-faults_on() { _faults_ctl enable; }
-faults_off() { _faults_ctl disable; }
-
-faults_stop() {
-	[ -n "$FAULTS_PERF_PID" ] || return 0
-	kill -INT "$FAULTS_PERF_PID" 2>/dev/null
-	wait "$FAULTS_PERF_PID" 2>/dev/null
-	FAULTS_PERF_PID=
-	exec {FAULTS_CTL}>&- {FAULTS_ACK}>&-
-}
-
-faults_vcpu_tids() {
-	local sock=$ZHOST_RUNTIME_DIR/$1/qmp.sock
-	printf '{"execute":"qmp_capabilities"}\n{"execute":"query-cpus-fast"}\n' |
-		socat -t 5 - "UNIX-CONNECT:$sock" 2>/dev/null |
-		jq -r 'select(.return | type == "array") | .return[]."thread-id"' |
-		tr '\n' ' '
+	majfaults_start "$1" "$2" minor-faults sched:sched_switch \
+		syscalls:sys_enter_write syscalls:sys_enter_writev \
+		irq:irq_handler_entry irq:softirq_entry \
+		irq_vectors:local_timer_entry irq_vectors:call_function_entry \
+		irq_vectors:call_function_single_entry irq_vectors:reschedule_entry
 }
 
 faults_counters() {
@@ -110,11 +61,11 @@ faults_counters() {
 }
 
 faults_classify() {
-	local dir=$1 maps=$2 tids=$3 ram_mib=$4 confd=$5 lens=$6
+	local dir=$1 maps=$2 tids=$3 ram=$4 confd=$5 lens=$6
 	perf script -i "$dir/perf.data" --ns -F sw:tid,time,event,addr \
 		-F trace:tid,time,event,trace 2>/dev/null |
-	awk -v maps="$maps" -v tids="$tids" -v ram=$((ram_mib << 20)) \
-	    -v confd="$confd" -v lens="$lens" -v events="$dir/events" '
+	awk -v maps="$maps" -v tids="$tids" -v ram="$ram" \
+	    -v confd="$confd" -v lens="$lens" '
 	function hex(s,   i, c, v) {
 		v = 0
 		s = tolower(s)
@@ -127,12 +78,9 @@ faults_classify() {
 		}
 		return v
 	}
-	function kind(path, perms, len) {
+	function kind(path, perms) {
 		if (path ~ /^\/memfd:zonehost-bar2/)
 			return "bar2"
-		# The guest RAM block may carry a guard page or two.
-		if ((path == "" || path ~ /^\/memfd:/) && len >= ram && len <= ram + 4194304)
-			return "ram"
 		if (path == "" && perms ~ /^rwx/)
 			return "tcg-code"
 		if (path == "" || path ~ /^\[/)
@@ -152,6 +100,10 @@ faults_classify() {
 			close_at[total] = (i + 1) / 2
 			total += len[i + 1]
 		}
+		# The guest RAM first: it lies inside one of the mappings.
+		split(ram, r, " ")
+		m = 1
+		lo[m] = hex(r[1]); hi[m] = hex(r[2]); k[m] = "ram"
 		while ((getline line < maps) > 0) {
 			split(line, f, " ")
 			split(f[1], r, "-")
@@ -163,7 +115,7 @@ faults_classify() {
 				for (i = 7; i in g; i++)
 					path = path " " g[i]
 			}
-			k[m] = kind(path, f[2], hi[m] - lo[m])
+			k[m] = kind(path, f[2])
 		}
 	}
 	{
@@ -199,7 +151,6 @@ faults_classify() {
 		st = $0; sub(/.* prev_state=/, "", st); sub(/ .*/, "", st)
 		st = st ~ /^R/ ? "preempted" : st ~ /^D/ ? "waiting-io" : "sleeping"
 		sw[st]++
-		print tm, "off-cpu:" st > events
 		next
 	}
 	# Interrupts that took the vCPU thread'"'"'s CPU while it ran.
@@ -208,7 +159,6 @@ faults_classify() {
 			next
 		e = ev; sub(/_entry$/, "", e); sub(/^irq(_vectors)?:/, "", e)
 		irq[e]++
-		print tm, "irq:" e > events
 		next
 	}
 	ev ~ /-faults$/ {
@@ -220,8 +170,6 @@ faults_classify() {
 		who = (tid in vcpu) ? "vcpu" : "other"
 		c[what " " who " " ev]++
 		seen[what " " who] = 1
-		if (who == "vcpu")
-			print tm, ev ":" what > events
 	}
 	END {
 		if (bytes != total) {
@@ -237,49 +185,3 @@ faults_classify() {
 	}' | sort
 }
 
-faults_attribute() {
-	local dir=$1 slow=$2 reads=$3 cls=$4
-	awk -v cls="$cls" -v reads="$reads" -v slowf="$slow" -v evf="$dir/events" '
-	# The strongest thing that happened during a read.
-	function rank(k) {
-		if (k ~ /^major:/) return 5
-		if (k ~ /^off-cpu:/) return 4
-		if (k ~ /^minor:/) return 3
-		if (k ~ /^irq:/) return 2
-		return 1
-	}
-	$1 == "phase" { hs[$2] = $3; he[$2] = $4 }
-	END {
-		while ((getline line < reads) > 0) {
-			split(line, f, " ")
-			gl[f[1]] = f[2]
-		}
-		ne = 0
-		while ((getline line < evf) > 0) {
-			split(line, f, " ")
-			ne++; et[ne] = f[1]; ek[ne] = f[2]
-		}
-		j = 1
-		while ((getline line < slowf) > 0) {
-			split(line, f, " ")
-			p = f[1]
-			if (!(p in hs) || !(p in gl) || gl[p] <= 0)
-				continue
-			# Guest ns to host seconds: the markers bound both.
-			scale = (he[p] - hs[p]) / gl[p]
-			a = hs[p] + f[2] * scale
-			b = a + f[3] * scale
-			# Reads and events both come in time order.
-			best = "none"
-			while (j <= ne && et[j] < a)
-				j++
-			for (i = j; i <= ne && et[i] <= b; i++)
-				if (rank(ek[i]) > rank(best))
-					best = ek[i]
-			n[best]++
-			d[best] = d[best] " " f[3]
-		}
-		for (k in n)
-			printf "read %s %d%s\n", k, n[k], d[k]
-	}' "$cls"
-}
