@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Shrink a guest by 512 MiB and grow it back, and how much host memory the
-# shrink really freed, for zonehost (each zhostd --backing), virtio-balloon
-# (QMP balloon) and virtio-mem (requested-size), on the same guest kernel
-# and QEMU, in one run. Every guest has 1280 MiB and first touches 900 MiB
+# Shrink a guest by 512 MiB and grow it back, then by 1 GiB and grow it
+# back, and how much host memory each shrink really freed, for zonehost
+# (each zhostd --backing), virtio-balloon (QMP balloon) and virtio-mem
+# (requested-size), on the same guest kernel and QEMU, in one run. Every
+# guest has 2048 MiB, 1536 MiB of it resizable, and first touches 1700 MiB
 # once, so the host backs it:
 #
-#   zonehost        -m 512M -H 768M (2 MiB subblocks), --backing shm, thp
+#   zonehost        -m 512M -H 1536M (2 MiB subblocks), --backing shm, thp
 #                   (what the host's shmem_enabled allows, named in the
-#                   row) and hugetlb (on a pool of 520 2 MiB pages the
+#                   row) and hugetlb (on a pool of 1032 2 MiB pages the
 #                   benchmark makes and gives back; the row says why not
 #                   when the host refuses)
-#   virtio-balloon  -m 1280M, guest RAM anonymous, then a shared memfd
-#   virtio-mem      -m 512M + a 768M virtio-mem device (2 MiB blocks),
+#   virtio-balloon  -m 2048M, guest RAM anonymous, then a shared memfd
+#   virtio-mem      -m 512M + a 1536M virtio-mem device (2 MiB blocks),
 #                   anonymous, then a shared memfd
 #
 # Times come from the timestamps of the messages on one long-lived
@@ -53,7 +54,7 @@ boot() {
 	vm=$1
 	shift
 	vm_start "$vm" resize_bench \
-		--append "quiet zonehost.touch=900 memhp_default_state=online_movable" "$@"
+		--append "quiet zonehost.touch=1700 memhp_default_state=online_movable" "$@"
 	vm_wait "$vm" '^resize-bench: ready' 300 && return 0
 	tr -d '\r' <"$(vm_console "$vm")" | tail -n 20 >&2
 	return 1
@@ -79,20 +80,24 @@ end_session() {
 }
 # send JSON: one request on the session
 send() { echo "$1" >&3; }
+# since: from now on, look only at what the session hears after this
+since() { from=$(($(wc -l <"$log") + 1)); }
+from=1
+# the session's log since the last since
+heard() { tail -n "+$from" "$log"; }
 # wait_for JQ-FILTER: until a line of the log matches, up to 300 s
-logged() { [ -n "$(jq -c "select($1)" "$log" 2>/dev/null | head -n 1)" ]; }
+logged() { [ -n "$(heard | jq -c "select($1)" 2>/dev/null | head -n 1)" ]; }
 wait_for() {
 	vm_until 300 logged "$1" && return 0
 	echo "resize bench: no $1 in $log" >&2
 	return 1
 }
 # ts JQ-FILTER: timestamp in seconds of the first matching line
-ts() { jq -r "select($1) | .timestamp.seconds + .timestamp.microseconds / 1e6" "$log" | head -n 1; }
+ts() { heard | jq -r "select($1) | .timestamp.seconds + .timestamp.microseconds / 1e6" | head -n 1; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # Replies carry no timestamp: note the time we read them.
 reply_ts() {
 	local n
-	n=$(grep -c '"return"' "$log" || true)
 	for ((i = 0; i < 3000; i++)); do
 		[ "$(grep -c '"return"' "$log" || true)" -ge "$1" ] && break
 		sleep 0.005
@@ -134,7 +139,11 @@ ep_lines() { grep -c "^$1 " "$eplog" 2>/dev/null || true; }
 ep_next() {
 	local end=$((SECONDS + 300))
 	until [ "$(ep_lines "$1")" -gt "$2" ]; do
-		[ $SECONDS -lt $end ] || { echo "resize bench: no '$1' from mem_endpoint" >&2; return 1; }
+		if [ $SECONDS -ge $end ]; then
+			echo "resize bench: no '$1' from mem_endpoint in $vm; its console ends:" >&2
+			tr -d '\r' <"$(vm_console "$vm")" | tail -n 20 >&2
+			return 1
+		fi
 		sleep 0.002
 	done
 	grep "^$1 " "$eplog" | sed -n "$(($2 + 1))p"
@@ -177,14 +186,18 @@ tol_kb=4096
 ep_rtts=""
 
 rows=""
-row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 |"$'\n'; }
+row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} |"$'\n'; }
+# Every guest: 2048 MiB, of which this much (MiB) is resizable; each
+# shrinks by each of $sizes and grows back.
+full=1536
+sizes="512 1024"
 
 # stages BYTES: the stages of the resize to BYTES, compact JSON, or null:
 # from its RESIZE_DONE event, else (rate-limited) from last_resize.
 stages() {
 	local st
-	st=$(jq -c "select(.event == \"RESIZE_DONE\" and .data.requested == $1) | .data.stages" \
-		"$log" | head -n 1) || true
+	st=$(heard | jq -c "select(.event == \"RESIZE_DONE\" and .data.requested == $1) | .data.stages" |
+		head -n 1) || true
 	if [ -z "$st" ] || [ "$st" = null ]; then
 		st=$(vm_bctl "$vm" status --json |
 			jq -c ".memory.last_resize | select(.requested == $1) | .stages") || true
@@ -216,32 +229,38 @@ user_set() {
 # zonehost BACKING LABEL: zhostd stamps its events, which the session
 # hears for the resizes balloon-ctl makes.
 zonehost() {
-	local before after t0 t1 t2 t3 u1 u2 g1 g3 m0 s1 s3
-	boot "bench-rs-zh-$1" -m 512M -H 768M -Z "--backing=$1" || return 1
+	local d lo before after t0 t1 t2 t3 u1 u2 g1 g3 m0 s1 s3
+	# --host-max: the guest may not ask for more while it touches its memory
+	boot "bench-rs-zh-$1" -m 512M -H "${full}M" --host-max "${full}M" -Z "--backing=$1" || return 1
 	m0=$(memtotal0)
-	before=$(zh_backed)
 	session "$rt/$vm/zhostd.sock"
 	ep_open
-	ep_watch $((m0 - 512 * 1024 + tol_kb)) down
-	u1=$(user_set $((256 * mib)))
-	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))"
-	g1=$(ep_reached)
-	s1=$(stages $((256 * mib)))
-	after=$(zh_backed)
-	ep_watch $((m0 - tol_kb)) up
-	u2=$(user_set $((768 * mib)))
-	wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))"
-	g3=$(ep_reached)
-	s3=$(stages $((768 * mib)))
-	t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((256 * mib))")
-	t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((256 * mib))")
-	t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((768 * mib))")
-	t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((768 * mib))")
-	row "zonehost ($2)" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
-		"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" "$u1" "$u2" \
-		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
-	stage_row "zonehost ($2) shrink" "$s1"
-	stage_row "zonehost ($2) grow" "$s3"
+	for d in $sizes; do
+		lo=$(((full - d) * mib))
+		before=$(zh_backed)
+		since
+		ep_watch $((m0 - d * 1024 + tol_kb)) down
+		u1=$(user_set "$lo")
+		wait_for ".event == \"RESIZE_DONE\" and .data.requested == $lo"
+		g1=$(ep_reached)
+		s1=$(stages "$lo")
+		t0=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $lo")
+		t1=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $lo")
+		after=$(zh_backed)
+		since
+		ep_watch $((m0 - tol_kb)) up
+		u2=$(user_set $((full * mib)))
+		wait_for ".event == \"RESIZE_DONE\" and .data.requested == $((full * mib))"
+		g3=$(ep_reached)
+		s3=$(stages $((full * mib)))
+		t2=$(ts ".event == \"MEMORY_REQUESTED\" and .data.requested == $((full * mib))")
+		t3=$(ts ".event == \"RESIZE_DONE\" and .data.requested == $((full * mib))")
+		row "zonehost ($2)" "$d" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
+			"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" "$u1" "$u2" \
+			"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+		stage_row "zonehost ($2) shrink $d MiB" "$s1"
+		stage_row "zonehost ($2) grow $d MiB" "$s3"
+	done
 	ep_close
 	end_session
 }
@@ -250,47 +269,54 @@ zonehost() {
 shmem=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null || echo unknown)
 zonehost shm "memfd, shm, shmem_enabled=$shmem"
 zonehost thp "memfd, thp, shmem_enabled=$shmem"
-if vm_hugetlb_pool 520; then
+if vm_hugetlb_pool 1032; then
 	zonehost hugetlb "memfd, hugetlb 2 MiB"
 else
-	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
+	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
 	stage_row "zonehost (hugetlb)" null
 fi
 
-# qmp_resize LABEL KIND EVENT FIELD SHRUNK GROWN REQUEST SETTLE: on the VM
-# just booted, ask QEMU for SHRUNK then GROWN bytes (REQUEST BYTES prints
-# the command); each time from QEMU's reply to the EVENT whose .data.FIELD
-# says the guest got there. Host memory is read SETTLE s after the shrink.
+# qmp_resize LABEL KIND EVENT FIELD BASE REQUEST SETTLE: on the VM just
+# booted, for each of $sizes ask QEMU for BASE + $full - size MiB, then
+# BASE + $full MiB (REQUEST BYTES prints the command); each time from the
+# moment we send it to the EVENT whose .data.FIELD says the guest got
+# there. Host memory is read SETTLE s after the shrink.
 qmp_resize() {
-	local label=$1 kind=$2 ev=$3 field=$4 shrunk=$5 grown=$6 request=$7 settle=$8
-	local before after got t0 t1 t2 t3 g1 g3 m0
+	local label=$1 kind=$2 ev=$3 field=$4 base=$5 request=$6 settle=$7
+	local d shrunk grown before after got t0 t1 t2 t3 g1 g3 m0 n=1
 	m0=$(memtotal0)
-	before=$(host_mem "$kind")
+	grown=$(((base + full) * mib))
 	session "$rt/$vm/qmp.sock"
 	ep_open
 	send '{"execute":"qmp_capabilities"}'
 	reply_ts 1 >/dev/null
-	ep_watch $((m0 - 512 * 1024 + tol_kb)) down
-	t0=$(date +%s.%N)
-	send "$($request "$shrunk")"
-	reply_ts 2 >/dev/null
-	got=".event == \"$ev\" and .data.$field == $shrunk"
-	wait_for "$got"
-	t1=$(ts "$got")
-	g1=$(ep_reached)
-	sleep "$settle"
-	after=$(host_mem "$kind")
-	ep_watch $((m0 - tol_kb)) up
-	t2=$(date +%s.%N)
-	send "$($request "$grown")"
-	reply_ts 3 >/dev/null
-	got=".event == \"$ev\" and .data.$field == $grown"
-	wait_for "$got"
-	t3=$(ts "$got")
-	g3=$(ep_reached)
-	row "$label ($kind)" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
-		"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" - - \
-		"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	for d in $sizes; do
+		shrunk=$(((base + full - d) * mib))
+		before=$(host_mem "$kind")
+		since
+		ep_watch $((m0 - d * 1024 + tol_kb)) down
+		t0=$(date +%s.%N)
+		send "$($request "$shrunk")"
+		reply_ts $((n += 1)) >/dev/null
+		got=".event == \"$ev\" and .data.$field == $shrunk"
+		wait_for "$got"
+		t1=$(ts "$got")
+		g1=$(ep_reached)
+		sleep "$settle"
+		after=$(host_mem "$kind")
+		since
+		ep_watch $((m0 - tol_kb)) up
+		t2=$(date +%s.%N)
+		send "$($request "$grown")"
+		reply_ts $((n += 1)) >/dev/null
+		got=".event == \"$ev\" and .data.$field == $grown"
+		wait_for "$got"
+		t3=$(ts "$got")
+		g3=$(ep_reached)
+		row "$label ($kind)" "$d" "$(secs "$t0" "$t1")" "$(secs "$t0" "$g1")" \
+			"$(secs "$t2" "$t3")" "$(secs "$t2" "$g3")" - - \
+			"$(((before - after) / mib))" "$((before / mib)) → $((after / mib))"
+	done
 	ep_close
 	end_session
 }
@@ -299,34 +325,34 @@ qmp_resize() {
 balloon() { echo "{\"execute\":\"balloon\",\"arguments\":{\"value\":$1}}"; }
 for kind in anon memfd; do
 	extra=(-device virtio-balloon-pci,id=balloon0)
-	[ $kind = memfd ] && extra+=(-object memory-backend-memfd,id=ram0,size=1280M,share=on
+	[ $kind = memfd ] && extra+=(-object memory-backend-memfd,id=ram0,size=2048M,share=on
 		-machine memory-backend=ram0)
-	boot "bench-rs-bal-$kind" -m 1280M --no-zhostd -- "${extra[@]}"
-	qmp_resize virtio-balloon $kind BALLOON_CHANGE actual $((768 * mib)) $((1280 * mib)) balloon 1
+	boot "bench-rs-bal-$kind" -m 2048M --no-zhostd -- "${extra[@]}"
+	qmp_resize virtio-balloon $kind BALLOON_CHANGE actual 512 balloon 1
 done
 
 # virtio-mem: QEMU's MEMORY_DEVICE_SIZE_CHANGE events.
 requested_size() { echo "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/vm0\",\"property\":\"requested-size\",\"value\":$1}}"; }
 for kind in anon memfd; do
 	if [ $kind = memfd ]; then
-		backend=memory-backend-memfd,id=vmem0,size=768M,share=on
+		backend=memory-backend-memfd,id=vmem0,size=${full}M,share=on
 	else
-		backend=memory-backend-ram,id=vmem0,size=768M
+		backend=memory-backend-ram,id=vmem0,size=${full}M
 	fi
-	boot "bench-rs-vmem-$kind" -m 512M --no-zhostd -- -m 512M,slots=1,maxmem=2G \
-		-object "$backend" -device virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=768M
-	qmp_resize virtio-mem $kind MEMORY_DEVICE_SIZE_CHANGE size $((256 * mib)) $((768 * mib)) \
-		requested_size 0
+	boot "bench-rs-vmem-$kind" -m 512M --no-zhostd -- -m 512M,slots=1,maxmem=4G \
+		-object "$backend" -device virtio-mem-pci,id=vm0,memdev=vmem0,requested-size=${full}M
+	qmp_resize virtio-mem $kind MEMORY_DEVICE_SIZE_CHANGE size 0 requested_size 0
 done
 
 {
-	echo "Shrink by 512 MiB, then grow back; every guest has 1280 MiB and touched 900 MiB first."
+	echo "Shrink by MiB, then grow back, each size in turn; every guest has 2048 MiB, 1536 MiB of it"
+	echo "resizable, and touched 1700 MiB first (all of the resizable part, so every shrink has host memory to free)."
 	echo "Times from the request to the mechanism's event that says the guest got there (event),"
 	echo "and to the guest's MemTotal reaching the target, seen in the guest (guest);"
 	echo "user s: balloon-ctl set --wait from its start to its exit (zonehost only)."
 	echo
-	echo "| mechanism | shrink s (event) | shrink s (guest) | grow s (event) | grow s (guest) | user shrink s | user grow s | host MiB freed by the shrink | host MiB before → after |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| mechanism | MiB | shrink s (event) | shrink s (guest) | grow s (event) | grow s (guest) | user shrink s | user grow s | host MiB freed by the shrink | host MiB before → after |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	printf '%s' "$rows"
 	echo
 	echo "Guest clock against the host's: shortest sync round trip per resize, ms:" \
