@@ -41,6 +41,8 @@ struct bctl_client {
 	unsigned int seq;		/* requests sent, numbers their ids */
 	bool quiet_timeout;		/* the deadline ends a wait for events:
 					 * no message, CLIENT_NO_EVENT */
+	bool event_seen;		/* an event came while a call waited for
+					 * its reply: the next wake is at once */
 };
 
 /* What a wait for an event that timed out returns inside this file. */
@@ -494,8 +496,13 @@ int bctl_client_call(struct bctl_client *c, const char *command,
 		rid = json_object_get(msg, "id");
 		/*
 		 * Anything else is not ours: an event, a reply bearing another
-		 * id, or a kind of message newer than this client.
+		 * id, or a kind of message newer than this client. An event is
+		 * remembered: the state this call returns may predate it, and a
+		 * waiter must not sleep until the next one (a resize's last
+		 * event often comes while its query-memory is in flight).
 		 */
+		if (json_is_string(json_object_get(msg, "event")))
+			c->event_seen = true;
 		if ((error || retv) && (!rid || json_equal(rid, id))) {
 			if (error) {
 				st = bctl_client_error(error, msgbuf,
@@ -545,6 +552,9 @@ int bctl_client_wake(struct bctl_client *c, double wait_s)
 	json_t *ev;
 	int st;
 
+	if (c->event_seen)
+		wait_s = 0;
+	c->event_seen = false;
 	st = bctl_client_next_event(c, wait_s, &ev);
 	while (!st && ev) {
 		json_decref(ev);

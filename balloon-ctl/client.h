@@ -86,7 +86,9 @@ int bctl_client_next_event(struct bctl_client *c, double wait_s,
  *
  * For a wait that reads the state anew after every wake-up: the first
  * event, and every one that already came after it, are dropped, so one
- * look serves a burst of them.
+ * look serves a burst of them. If an event came while a call on @c
+ * waited for its reply, it returns at once: the state that call read may
+ * predate the event.
  *
  * Return: as bctl_client_next_event().
  */
