@@ -44,6 +44,7 @@ passes=${ZH_BENCH_PASSES:-6}
 hog_mib=384
 limit=256M
 ram_mib=256
+recorded=0
 gate=
 if [ "${ZH_BENCH_FAULTS:-1}" != 0 ]; then
 	if why=$(majfaults_why_not); then
@@ -94,7 +95,7 @@ gated_passes() {
 		lens+=" $((${#tag} + 8 + ${#p})) $((${#tag} + 7 + ${#p}))"
 	done
 	for ((p = 1; p <= passes; p++)); do
-		wait_line "$name" "$qpid" "reading $p"$'\r''$|pass $p ' 1500 || { rec=0; break; }
+		wait_line "$name" "$qpid" "reading $p"$'\r'"\$|pass $p " 1500 || { rec=0; break; }
 		# A guest program older than the gate goes on by itself.
 		if ! grep -qa "reading $p"$'\r''$' "$(vm_console "$name")"; then
 			echo "# the guest's zone_host_pin_latency does not wait for the host: make guest-initramfs" >&2
@@ -119,7 +120,10 @@ gated_passes() {
 	[ $rec -eq 0 ] || cp "/proc/$qpid/maps" "$dir/maps" || rec=0
 	majfaults_stop
 	[ -n "$confd" ] || rec=0
-	[ $rec -eq 0 ] || FAULTS[$key]=$(faults_classify "$dir" "$dir/maps" "$tids" "$ram" "$confd" "$lens")
+	if [ $rec -eq 1 ]; then
+		FAULTS[$key]=$(faults_classify "$dir" "$dir/maps" "$tids" "$ram" "$confd" "$lens")
+		recorded=1
+	fi
 	if [ -n "${ZH_BENCH_KEEP:-}" ]; then
 		mkdir -p "$ZH_BENCH_KEEP/$key" &&
 			cp "$dir"/perf.data "$dir"/maps "$ZH_BENCH_KEEP/$key/" 2>/dev/null
@@ -279,7 +283,7 @@ event_row() {
 	! want b || row b "(b) pressure, not mlocked"
 	! want c || row c "(c) pressure, QEMU -overcommit mem-lock=on"
 	[ $c_ok -eq 1 ] || row c-free "(c) without a limit, QEMU -overcommit mem-lock=on"
-	if [ -n "$gate" ]; then
+	if [ $recorded -eq 1 ]; then
 		echo
 		echo "What happened on the host while the guest read (perf on QEMU, between the two CRs the guest writes to its"
 		echo "console around each pass's reads, which QEMU writes to its console file from the vCPU thread): the reads"
