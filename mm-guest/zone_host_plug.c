@@ -86,10 +86,10 @@ static void zone_host_online_page(struct page *page, unsigned int order)
  * Free 2^@order pages that alloc_contig_range() took back earlier as one
  * buddy block. They are order-0 pages with a reference each, all charged
  * to that call's allocation tag; free_contig_range() would free them one
- * by one, a buddy merge each, which made up 70-90% of a grow (the
- * zone_host tracepoints showed it). Instead drop the tails' references
- * and tags, so the range is what a free of the head at @order expects,
- * and free it once: the head's tag is then uncharged for the whole range.
+ * by one, a buddy merge each, which was most of a grow's time (the
+ * resize stages showed it). Instead drop the tails' references and tags,
+ * so the range is what a free of the head at @order expects, and free it
+ * once: the head's tag is then uncharged for the whole range.
  */
 static void zone_host_free_taken(struct page *page, unsigned int order)
 {
