@@ -19,9 +19,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "client.h"
 #include "format.h"
 #include "runtime-dir.h"
@@ -48,18 +48,10 @@ struct bctl_client {
 /* What a wait for an event that timed out returns inside this file. */
 #define CLIENT_NO_EVENT		(-1)
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Nanoseconds before the deadline, 0 once it passed. */
 static int64_t left_ns(const struct bctl_client *c)
 {
-	int64_t left = c->deadline - now_ns();
+	int64_t left = c->deadline - (int64_t)zh_now_ns();
 
 	return left > 0 ? left : 0;
 }
@@ -400,7 +392,7 @@ int bctl_client_open(const struct bctl_opts *opts, struct bctl_client **out)
 		bctl_err("out of memory");
 		return BCTL_EXIT_UNREACHABLE;
 	}
-	c->deadline = now_ns() + (int64_t)(opts->timeout * 1e9);
+	c->deadline = (int64_t)zh_now_ns() + (int64_t)(opts->timeout * 1e9);
 
 	ret = check_vm_dir(c);
 	if (!ret)
@@ -529,12 +521,12 @@ int bctl_client_next_event(struct bctl_client *c, double wait_s,
 	int st;
 
 	*event = NULL;
-	c->deadline = now_ns() + (int64_t)(wait_s * 1e9);
+	c->deadline = (int64_t)zh_now_ns() + (int64_t)(wait_s * 1e9);
 	c->quiet_timeout = true;
 	st = client_read_msg(c, "an event", &msg);
 	c->quiet_timeout = false;
 	/* The next request gets the whole -t again. */
-	c->deadline = now_ns() + (int64_t)(c->opts->timeout * 1e9);
+	c->deadline = (int64_t)zh_now_ns() + (int64_t)(c->opts->timeout * 1e9);
 	if (st == CLIENT_NO_EVENT)
 		return BCTL_EXIT_OK;
 	if (st)

@@ -18,11 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/vmrpc.h>
 
+#include "clock.h"
 #include "client.h"
 #include "format.h"
 #include "mem-names.h"
@@ -90,14 +90,6 @@ static uint64_t field_u64(const json_t *obj, const char *key)
 	return v > 0 ? (uint64_t)v : 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* One progress report: a bar in place on a terminal, else a line. */
 static void resize_progress(uint64_t from, uint64_t plugged, uint64_t target,
 			    bool tty)
@@ -145,7 +137,7 @@ static enum resize_verdict resize_judge(const json_t *ret, uint64_t target)
 
 /*
  * Follow the guest on @c until it reaches @target, stops short, another
- * size is requested or the @deadline (now_s(); 0: none) passes. Returns
+ * size is requested or the @deadline (zh_now_s(); 0: none) passes. Returns
  * an exit status; *@last is the last query-memory reply.
  */
 static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
@@ -199,8 +191,8 @@ static int resize_wait(struct bctl_client *c, const struct bctl_opts *opts,
 			break;
 		}
 		wait = RESIZE_IDLE_S;
-		if (deadline && deadline - now_s() < wait)
-			wait = deadline - now_s();
+		if (deadline && deadline - zh_now_s() < wait)
+			wait = deadline - zh_now_s();
 		if (deadline && wait <= 0) {
 			if (tty)
 				putchar('\n');
@@ -227,7 +219,7 @@ static int resize_stages(struct bctl_client *c, const struct bctl_opts *opts,
 			 int st, uint64_t count0, uint64_t target,
 			 double deadline, json_t *last)
 {
-	double wait = deadline ? deadline - now_s() : RESIZE_STAGES_S;
+	double wait = deadline ? deadline - zh_now_s() : RESIZE_STAGES_S;
 	json_t *report = NULL;
 	int ret;
 
@@ -299,7 +291,7 @@ static int resize_run(const struct bctl_cmd *cmd, const struct bctl_opts *opts,
 		goto out;
 	}
 	json_decref(ret);
-	deadline = a.wait_timeout ? now_s() + a.wait_timeout : 0;
+	deadline = a.wait_timeout ? zh_now_s() + a.wait_timeout : 0;
 	st = resize_wait(c, opts, from, target, deadline, &last);
 	if (a.stages && last)
 		st = resize_stages(c, opts, st, count0, target, deadline, last);

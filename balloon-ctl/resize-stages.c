@@ -5,26 +5,18 @@
  * missing or odd field shows as 0 rather than stopping the report.
  */
 #include <stdio.h>
-#include <time.h>
 
+#include "clock.h"
 #include "format.h"
 #include "resize-stages.h"
 
 /* Longest wait for an event before looking again without one. */
 #define STAGES_IDLE_S	0.5
 
-static double stages_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int bctl_stages_wait(struct bctl_client *c, uint64_t count0, uint64_t target,
 		     double wait_s, json_t **report)
 {
-	const double deadline = stages_now_s() + wait_s;
+	const double deadline = zh_now_s() + wait_s;
 	json_t *ret, *last;
 	double left;
 	int st;
@@ -42,7 +34,7 @@ int bctl_stages_wait(struct bctl_client *c, uint64_t count0, uint64_t target,
 			return BCTL_EXIT_OK;
 		}
 		json_decref(ret);
-		left = deadline - stages_now_s();
+		left = deadline - zh_now_s();
 		if (left <= 0)
 			return BCTL_EXIT_OK;
 		/* RESIZE_DONE wakes us; zhostd may rate-limit it, so look again. */

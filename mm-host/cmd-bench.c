@@ -6,8 +6,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "cmd-bench.h"
 #include "commands.h"
 
@@ -27,14 +27,6 @@ uint64_t zhostd_bench_per_s(uint64_t units, int64_t ns)
 
 	/* JSON integers are signed: the largest rate is INT64_MAX. */
 	return r >= 9223372036854775807.0 ? INT64_MAX : (uint64_t)r;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /*
@@ -83,9 +75,9 @@ static json_t *cmd_bench_guest_calls(struct zhostd *zd, json_t *args,
 		goto out;
 	}
 	memset(req, 0x5a, (size_t)size);
-	total = now_ns();
+	total = (int64_t)zh_now_ns();
 	for (json_int_t i = 0; i < count; i++) {
-		t0 = now_ns();
+		t0 = (int64_t)zh_now_ns();
 		rc = vmrpc_host_call(zd->vh, module, proc, req, (uint32_t)size,
 				     resp, ping ? (uint32_t)size : cap, &len, &status,
 				     zd->call_timeout_ms);
@@ -98,9 +90,9 @@ static json_t *cmd_bench_guest_calls(struct zhostd *zd, json_t *args,
 					 "guest echoed a different payload");
 			goto out;
 		}
-		ns[i] = now_ns() - t0;
+		ns[i] = (int64_t)zh_now_ns() - t0;
 	}
-	total = now_ns() - total;
+	total = (int64_t)zh_now_ns() - total;
 	qsort(ns, (size_t)count, sizeof(*ns), cmp_i64);
 	ret = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"call", call, "count", count, "size", size,

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "cmd-memory.h"
 #include "commands.h"
 #include "guard.h"
@@ -31,19 +31,11 @@
  */
 #define MEMORY_GUEST_BACKOFF_MS		5000
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int zhostd_guest_status_call(struct zhostd *zd, uint16_t module, uint16_t proc,
 			     void *resp, uint32_t cap, uint32_t *len,
 			     uint32_t *status)
 {
-	uint64_t now = now_ms();
+	uint64_t now = zh_now_ms();
 	bool skip;
 	int ret;
 
@@ -56,7 +48,7 @@ int zhostd_guest_status_call(struct zhostd *zd, uint16_t module, uint16_t proc,
 			      status, MEMORY_GUEST_TIMEOUT_MS);
 	pthread_mutex_lock(&zd->lock);
 	zd->guest_status_after = ret == -ETIMEDOUT ?
-				 now_ms() + MEMORY_GUEST_BACKOFF_MS : 0;
+				 zh_now_ms() + MEMORY_GUEST_BACKOFF_MS : 0;
 	pthread_mutex_unlock(&zd->lock);
 	return ret;
 }

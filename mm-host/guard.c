@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "events.h"
 #include "guard.h"
 #include "log.h"
@@ -41,14 +41,6 @@ struct zhostd_guard {
 	uint64_t unlogged;
 	uint64_t unlogged_bytes;
 };
-
-static int64_t guard_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 const char *zhostd_on_violation_name(enum zhostd_on_violation action)
 {
@@ -187,7 +179,7 @@ static void guard_where(const struct zhostd_memory_violation *v, char *buf,
 static void guard_log(struct zhostd_guard *g, const struct zhostd_guard_result *r)
 {
 	const struct zhostd_memory_violation *v = &r->v;
-	int64_t now = guard_now_ns();
+	int64_t now = (int64_t)zh_now_ns();
 	uint64_t skipped = 0, skipped_bytes = 0;
 	char where[200], stop[300] = "", since[120] = "";
 	bool log;

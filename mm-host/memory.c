@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mem-names.h"
 #include "memory.h"
@@ -199,7 +199,6 @@ static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
 {
 	const uint64_t sb = m->area.subblock_size;
 	struct vmrpc_mem_request r;
-	struct timespec now;
 
 	if (req_len != sizeof(r) || resp_cap < sizeof(r))
 		return VMRPC_EINVAL;
@@ -208,8 +207,7 @@ static uint32_t memory_ask(struct zhostd_memory *m, const void *req,
 		return VMRPC_EINVAL;
 	m->info.asks++;
 	/* Granted or not, the guest is short now: the policy holds back. */
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	m->info.last_ask_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	m->info.last_ask_ns = (int64_t)zh_now_ns();
 	ev->asked = le64toh(r.requested_size);
 	ev->granted = 0;
 	if (m->allow_ask && m->info.requested < m->info.max) {
@@ -322,14 +320,6 @@ static int memory_reset_locked(struct zhostd_memory *m)
 	return 0;
 }
 
-static uint64_t memory_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
-}
-
 uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 			     uint32_t req_len, void *resp, uint32_t resp_cap,
 			     uint32_t *resp_len)
@@ -337,7 +327,7 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 	struct zhostd_memory *m = opaque;
 	struct zhostd_memory_event ev = { .what = ZHOSTD_MEM_PLUGGED };
 	/* The lock wait counts: it is part of what the guest waits for. */
-	const uint64_t start = memory_now_ns();
+	const uint64_t start = zh_now_ns();
 	struct vmrpc_mem_config cfg;
 	uint64_t took;
 	uint32_t st;
@@ -403,7 +393,7 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 	 * the guest sends after it finds it there.
 	 */
 	if (proc == VMRPC_MEM_PLUG || proc == VMRPC_MEM_UNPLUG) {
-		took = memory_now_ns() - start;
+		took = zh_now_ns() - start;
 		pthread_mutex_lock(&m->lock);
 		m->handling_ns += took;
 		m->handling_calls++;

@@ -16,11 +16,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "clock.h"
 #include "qmp.h"
 
 /* The longest message read; QEMU's greeting and replies are far shorter. */
@@ -34,14 +34,6 @@ struct qmp_conn {
 	char *err;
 	size_t errlen;
 };
-
-static long long qmp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 __attribute__((format(printf, 2, 3)))
 static int qmp_fail(struct qmp_conn *c, const char *fmt, ...)
@@ -59,7 +51,7 @@ static int qmp_wait(struct qmp_conn *c, short events, const char *what)
 {
 	for (;;) {
 		struct pollfd p = { .fd = c->fd, .events = events };
-		long long left = c->deadline_ms - qmp_now_ms();
+		long long left = c->deadline_ms - (long long)zh_now_ms();
 		int n;
 
 		if (left <= 0)
@@ -181,7 +173,7 @@ int zhostd_qmp_execute(const char *path, const char *command,
 	}
 	c->err = err;
 	c->errlen = errlen;
-	c->deadline_ms = qmp_now_ms() + timeout_ms;
+	c->deadline_ms = (long long)zh_now_ms() + timeout_ms;
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		qmp_fail(c, "QMP socket path too long: %s", path);
 		goto out;

@@ -4,8 +4,8 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "ratelimit.h"
 
 /* Tokens are counted in thousandths: ZHOSTD_RL_PER_S adds one per ms. */
@@ -44,17 +44,9 @@ struct zhostd_ratelimit {
 	struct zhostd_ticker ticker;
 };
 
-static uint64_t rl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static void rl_tick(void *arg)
 {
-	zhostd_ratelimit_check_at(arg, rl_now_ms());
+	zhostd_ratelimit_check_at(arg, zh_now_ms());
 }
 
 int zhostd_ratelimit_create(void (*report)(void *opaque,
@@ -62,7 +54,7 @@ int zhostd_ratelimit_create(void (*report)(void *opaque,
 			    void *opaque, struct zhostd_ratelimit **out)
 {
 	struct zhostd_ratelimit *rl = calloc(1, sizeof(*rl));
-	uint64_t now = rl_now_ms();
+	uint64_t now = zh_now_ms();
 
 	if (!rl)
 		return -ENOMEM;
@@ -134,7 +126,7 @@ bool zhostd_ratelimit_allow_at(struct zhostd_ratelimit *rl,
 bool zhostd_ratelimit_allow(struct zhostd_ratelimit *rl,
 			    enum zhostd_rl_kind kind)
 {
-	return !rl || zhostd_ratelimit_allow_at(rl, kind, rl_now_ms());
+	return !rl || zhostd_ratelimit_allow_at(rl, kind, zh_now_ms());
 }
 
 void zhostd_ratelimit_check_at(struct zhostd_ratelimit *rl, uint64_t now_ms)
