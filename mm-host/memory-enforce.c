@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "memory-enforce.h"
+#include "memory-punch.h"
 
 /*
  * Subblocks looked at per hold of the backend's lock, at most: the guest's
@@ -208,6 +209,8 @@ int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 			cap = left;
 		if (cap > ENFORCE_CHUNK)
 			cap = ENFORCE_CHUNK;
+		/* Given back but not freed yet is no violation: wait for it. */
+		memory_punch_wait_locked(m, i, cap);
 		for (j = i + 1; j < i + cap && m->map[j] == m->map[i]; j++)
 			;
 		if (!m->map[i]) {

@@ -10,8 +10,10 @@
  * scan looks at a subblock under the backend's lock and only when the map
  * says unplugged, and plugs and unplugs change the map under that lock. A
  * subblock being plugged is in the map before the guest may touch it; an
- * unplug punches the subblock and clears the map in one step, so memory
- * the guest gave back is never counted as a violation.
+ * unplug clears the map and queues the subblock's punch in one step
+ * (memory-punch.h), and a scan waits for the queued punches of a run
+ * before it looks at it, so memory the guest gave back is never counted
+ * as a violation.
  */
 #ifndef ZHOSTD_MEMORY_ENFORCE_H
 #define ZHOSTD_MEMORY_ENFORCE_H

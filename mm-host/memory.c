@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "log.h"
 #include "mem-names.h"
+#include "memory-punch.h"
 #include "memory.h"
 
 /* The largest errno a Linux guest can report (MAX_ERRNO in the kernel). */
@@ -59,26 +60,16 @@ int zhostd_memory_init(struct zhostd_memory *m, int memfd,
 		return -ENOMEM;
 	m->info.requested = requested;
 	m->info.max = max;
+	memory_punch_init(m);
 	return 0;
 }
 
 void zhostd_memory_destroy(struct zhostd_memory *m)
 {
+	memory_punch_destroy(m);
 	free(m->map);
 	m->map = NULL;
 	pthread_mutex_destroy(&m->lock);
-}
-
-/* Free the host memory behind subblocks [first, first + count). */
-static int memory_punch(struct zhostd_memory *m, uint64_t first,
-			uint64_t count)
-{
-	const uint64_t sb = m->area.subblock_size;
-
-	if (fallocate(m->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)(m->area.offset + first * sb), (off_t)(count * sb)))
-		return -errno;
-	return 0;
 }
 
 /*
@@ -133,6 +124,14 @@ static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 	uint32_t st;
 	int ret;
 
+	/*
+	 * A punch still queued for these subblocks would free what the guest
+	 * writes after the plug: wait for it, then look at the map afresh.
+	 */
+	st = memory_check_range(m, req, req_len, 2, first, count);
+	if (st)
+		return st;
+	memory_punch_wait_locked(m, *first, *count);
 	st = memory_check_range(m, req, req_len, 0, first, count);
 	if (st)
 		return st;
@@ -176,7 +175,8 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 	/* Out of zhostd's page tables before the pages go. */
 	if (m->pin)
 		zhostd_pin_unplugging_locked(m->pin, *first, *count);
-	ret = memory_punch(m, *first, *count);
+	/* The guest has let go: answer now, free while it goes on. */
+	ret = memory_punch_later_locked(m, *first, *count);
 	if (ret) {
 		/* Still counted as plugged: the guest may retry. */
 		zlog_err("cannot free subblocks %llu+%llu: %s",
@@ -270,6 +270,8 @@ static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 
 	if (req_len != sizeof(d))
 		return VMRPC_EINVAL;
+	/* RESIZE_DONE says the host memory is free: make it so first. */
+	memory_punch_wait_locked(m, 0, m->nr_sb);
 	memcpy(&d, req, sizeof(d));
 	has_stages = memory_stages_parse(&d.stages, &stages, &bad);
 	/*
@@ -308,6 +310,7 @@ static int memory_reset_locked(struct zhostd_memory *m)
 
 	if (m->pin)
 		zhostd_pin_unplugging_locked(m->pin, 0, m->nr_sb);
+	memory_punch_wait_locked(m, 0, m->nr_sb);
 	ret = memory_punch(m, 0, m->nr_sb);
 
 	if (ret)
@@ -499,6 +502,10 @@ static int memory_hugetlb_backed(struct zhostd_memory *m, uint64_t *bytes)
 
 int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes)
 {
+	/* What is left once the punches queued by now have returned. */
+	pthread_mutex_lock(&m->lock);
+	memory_punch_wait_locked(m, 0, m->nr_sb);
+	pthread_mutex_unlock(&m->lock);
 	if (m->hugetlb)
 		return memory_hugetlb_backed(m, bytes);
 	return zhostd_memory_allocated(m->memfd, (off_t)m->area.offset,
@@ -526,6 +533,7 @@ static int memory_hugetlb_check(struct zhostd_memory *m,
 
 	/* Under the lock: a plug preallocates and counts in one step. */
 	pthread_mutex_lock(&m->lock);
+	memory_punch_wait_locked(m, 0, m->nr_sb);
 	ret = memory_hugetlb_backed(m, &backed);
 	plugged = m->nr_plugged * m->area.subblock_size;
 	pthread_mutex_unlock(&m->lock);
@@ -547,6 +555,8 @@ int zhostd_memory_check_memfd(struct zhostd_memory *m,
 	if (m->hugetlb)
 		return memory_hugetlb_check(m, c);
 	pthread_mutex_lock(&m->lock);
+	/* Memory given back and not yet freed is no violation. */
+	memory_punch_wait_locked(m, 0, m->nr_sb);
 	for (uint64_t i = 0; i < m->nr_sb && !ret; i++) {
 		if (m->map[i])
 			continue;

@@ -8,6 +8,9 @@
  * (VMRPC_MEM_PLUG within the requested size), and host memory behind a
  * subblock is freed (a hole punched in the memfd) only once the guest
  * gave it back (VMRPC_MEM_UNPLUG, VMRPC_MEM_UNPLUG_ALL) or the VM is gone.
+ * An unplug's hole is punched after the reply (memory-punch.h); nothing
+ * plugs the subblock again, and nothing says the memory is free, before
+ * the punch returned.
  *
  * The host changes the requested size (zhostd_memory_set_requested()) and
  * tells the guest; the guest may ask for more itself (VMRPC_MEM_ASK),
@@ -87,6 +90,12 @@ struct zhostd_memory_stages {
  * @done_seq: number of VMRPC_MEM_DONE reports so far
  * @done: the last of them (zero before the first)
  * @done.stages: where that resize's time went, when @done.has_stages
+ * @punch_queued: bytes given back whose hole is not punched yet
+ *	(memory-punch.h: zhostd punches after it answered the unplug)
+ * @punch_later: punches queued so far
+ * @punch_failed: of those, punches that failed (the memory guard frees
+ *	what they left)
+ * @punch_error: errno of the last such failure, 0 before any
  * @enforce_scans: scans for host memory behind unplugged subblocks
  *	(memory-enforce.h)
  * @violations: of those, scans that found some (and freed it)
@@ -109,6 +118,10 @@ struct zhostd_memory_info {
 	uint64_t asks;
 	uint64_t asks_granted;
 	int64_t last_ask_ns;
+	uint64_t punch_queued;
+	uint64_t punch_later;
+	uint64_t punch_failed;
+	int punch_error;
 	uint64_t done_seq;
 	struct zhostd_memory_done {
 		uint64_t requested;	/* what the guest worked towards */
@@ -157,6 +170,43 @@ struct zhostd_memory_event {
 	uint64_t done_seq;
 };
 
+/* Unplugged ranges waiting for their punch, at most (memory-punch.h). */
+#define ZHOSTD_PUNCH_QUEUE	64
+
+/**
+ * struct zhostd_punch_range - subblocks [first, first + count)
+ * @first: first subblock
+ * @count: subblocks
+ */
+struct zhostd_punch_range {
+	uint64_t first;
+	uint64_t count;
+};
+
+/**
+ * struct zhostd_punch - holes to punch after the reply (memory-punch.h);
+ * every field is under the backend's lock
+ * @q: a ring of @len ranges from @head, oldest first; the oldest stays
+ *	queued while the worker punches it
+ * @head: the oldest range's slot
+ * @len: ranges queued
+ * @busy: the worker is punching the oldest range, the lock dropped
+ * @stop: the worker returns once the queue is empty
+ * @started: @thread runs
+ * @thread: the worker
+ * @cond: broadcast when a range is queued, a punch returned, or @stop set
+ */
+struct zhostd_punch {
+	struct zhostd_punch_range q[ZHOSTD_PUNCH_QUEUE];
+	uint32_t head;
+	uint32_t len;
+	bool busy;
+	bool stop;
+	bool started;
+	pthread_t thread;
+	pthread_cond_t cond;
+};
+
 /**
  * struct zhostd_memory - the backend of one VM; fields are private
  * @lock: protects everything below
@@ -187,6 +237,8 @@ struct zhostd_memory_event {
  *	calls since the last VMRPC_MEM_DONE (or unplug-all), sent with the
  *	next one
  * @handling_calls: the number of those calls
+ * @punch: the unplugged ranges whose holes the worker punches after the
+ *	reply (memory-punch.h)
  */
 struct zhostd_memory {
 	pthread_mutex_t lock;
@@ -207,6 +259,7 @@ struct zhostd_memory {
 	struct zhostd_pin *pin;
 	uint64_t handling_ns;
 	uint64_t handling_calls;
+	struct zhostd_punch punch;
 };
 
 /**

@@ -197,8 +197,10 @@ static void check_rules(int fd, const char *what)
 	       what, (unsigned long long)(v.bytes >> 10),
 	       (unsigned long long)v.subblocks, (unsigned long long)v.first,
 	       (unsigned long long)v.last);
+	/* The punch comes after the reply; backed waits for it. */
 	tap_ok(range_call(&m, VMRPC_MEM_UNPLUG, 4, 3) == VMRPC_OK &&
-	       blocks(fd) == base, "%s: unplug gives the 6 MiB back", what);
+	       !zhostd_memory_backed(&m, &backed) && blocks(fd) == base,
+	       "%s: unplug gives the 6 MiB back", what);
 	zhostd_memory_get(&m, &mi);
 	tap_ok(mi.plug_no_memory == 0, "%s: no plug failed", what);
 	zhostd_memory_destroy(&m);

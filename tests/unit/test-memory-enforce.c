@@ -149,7 +149,7 @@ static void test_scan(void)
 	tap_ok(range_call(VMRPC_MEM_UNPLUG, 2, 1) == VMRPC_OK &&
 	       zhostd_memory_enforce(&m, BIG_BUDGET, &v) == 0 && !v.extents &&
 	       allocated(sb_off(2), sb_off(3)) == 0,
-	       "an unplugged subblock is freed by the unplug, never counted");
+	       "an unplugged subblock is freed after the unplug, never counted");
 }
 
 /* Scans that run out of budget go on where they stopped. */

@@ -78,6 +78,76 @@ static void touch(uint64_t sb)
 	memset(map + OFFSET + sb * SB, 0x42, SB);
 }
 
+/* Host memory behind subblock @sb, measured without waiting for punches. */
+static uint64_t allocated(uint64_t sb)
+{
+	uint64_t b = ~0ULL;
+
+	if (zhostd_memory_allocated(memfd, (off_t)(OFFSET + sb * SB),
+				    (off_t)(OFFSET + (sb + 1) * SB), &b))
+		return ~0ULL;
+	return b;
+}
+
+/*
+ * zhostd answers an unplug before it punches the hole (memory-punch.h):
+ * nothing may plug the subblock again, call it free, or call it a
+ * violation before the punch returned.
+ */
+static void test_punch_later(void)
+{
+	struct vmrpc_mem_done d = {
+		.requested_size = htole64(8 * MIB),
+		.plugged_size = htole64(4 * MIB),
+	};
+	struct zhostd_memory_info before, info;
+	struct zhostd_memory_check c;
+	int corrupt = 0, rounds;
+
+	zhostd_memory_get(&m, &before);
+	tap_ok(range_call(VMRPC_MEM_PLUG, 20, 4) == VMRPC_OK, "plug 20-23");
+	for (uint64_t sb = 20; sb < 24; sb++)
+		touch(sb);
+	tap_ok(range_call(VMRPC_MEM_UNPLUG, 20, 4) == VMRPC_OK &&
+	       call(VMRPC_MEM_DONE, &d, sizeof(d), NULL, 0, NULL) == VMRPC_OK &&
+	       allocated(20) + allocated(21) + allocated(22) + allocated(23) == 0,
+	       "the resize report comes after the unplug's punch");
+	zhostd_memory_get(&m, &info);
+	tap_ok(info.punch_later == before.punch_later + 1 &&
+	       info.punch_queued == 0 && !info.punch_failed,
+	       "the punch was queued, and nothing is left in the queue");
+
+	/* Written after the plug again: the punch queued before must not hit it. */
+	for (rounds = 0; rounds < 200; rounds++) {
+		if (range_call(VMRPC_MEM_PLUG, 30, 1) != VMRPC_OK)
+			break;
+		touch(30);
+		if (range_call(VMRPC_MEM_UNPLUG, 30, 1) != VMRPC_OK ||
+		    range_call(VMRPC_MEM_PLUG, 30, 1) != VMRPC_OK)
+			break;
+		memset(map + OFFSET + 30 * SB, 0x77, 4096);
+		map[OFFSET + 31 * SB - 1] = 0x77;
+		if (backed() == ~0ULL)
+			break;
+		corrupt += map[OFFSET + 30 * SB] != 0x77 ||
+			   map[OFFSET + 31 * SB - 1] != 0x77;
+		if (range_call(VMRPC_MEM_UNPLUG, 30, 1) != VMRPC_OK)
+			break;
+	}
+	tap_ok(rounds == 200 && corrupt == 0,
+	       "a plug waits for the punch queued for it: %d of 200 rounds, %d corrupt",
+	       rounds, corrupt);
+
+	/* check and the memory guard wait too: given back is no violation. */
+	tap_ok(range_call(VMRPC_MEM_PLUG, 40, 8) == VMRPC_OK, "plug 40-47");
+	for (uint64_t sb = 40; sb < 48; sb++)
+		touch(sb);
+	tap_ok(range_call(VMRPC_MEM_UNPLUG, 40, 8) == VMRPC_OK &&
+	       zhostd_memory_check_memfd(&m, &c) == 0 &&
+	       c.unplugged_backed == SB && c.first_bad == 5,
+	       "check right after an unplug sees only the old violation");
+}
+
 int main(void)
 {
 	struct vmrpc_host_data_area area = {
@@ -89,7 +159,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(50);
+	tap_plan(56);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -324,6 +394,8 @@ int main(void)
 		       c.unplugged_backed == SB && c.first_bad == 5,
 		       "host memory behind unplugged subblock 5 is found");
 	}
+
+	test_punch_later();
 
 	zhostd_memory_destroy(&m);
 	munmap(map, OFFSET + DATA);
