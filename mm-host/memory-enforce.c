@@ -97,6 +97,14 @@ static int enforce_blocks(int fd, uint64_t *bytes)
  * count what the file's blocks went down by. Which subblocks held it is
  * not known: first and last span the range, and the subblocks are the
  * bytes freed in subblocks (each was a whole huge page).
+ *
+ * No fill before this punch (memory-hugetlb.h), unlike an unplug's: the
+ * range is unplugged subblocks only. Those the guest gave back were
+ * filled and punched then and hold no reservation of ours; those never
+ * plugged hold QEMU's (its mapping reserves every hole of BAR2), which a
+ * fill would turn into pages: the rest of BAR2 allocated and zeroed at
+ * every scan. Pages a guest took without a plug are freed, reservations
+ * are left alone.
  */
 static int enforce_range_hugetlb(struct enforce_scan *s, off_t start,
 				 off_t end, uint64_t *bytes)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "memory-hugetlb.h"
 #include "memory-punch.h"
 
 int memory_punch(struct zhostd_memory *m, uint64_t first, uint64_t count)
@@ -21,6 +22,20 @@ int memory_punch(struct zhostd_memory *m, uint64_t first, uint64_t count)
 		      (off_t)(m->area.offset + first * sb), (off_t)(count * sb)))
 		return -errno;
 	return 0;
+}
+
+/*
+ * Free @r now: on hugetlb a range that was plugged is filled first, so
+ * that the punch drops every reservation in it too (memory-hugetlb.h).
+ * A fill that fails is no reason to keep the pages: the punch follows
+ * anyway, and *@fill_err says why for the caller to report under the lock.
+ * Takes no lock.
+ */
+static int punch_range(struct zhostd_memory *m,
+		       const struct zhostd_punch_range *r, int *fill_err)
+{
+	*fill_err = r->fill ? memory_hugetlb_fill(m, r->first, r->count) : 0;
+	return memory_punch(m, r->first, r->count);
 }
 
 /* Slot @i of the queue, counted from its oldest range. */
@@ -34,7 +49,7 @@ static void *punch_worker(void *arg)
 {
 	struct zhostd_memory *m = arg;
 	struct zhostd_punch_range r;
-	int ret;
+	int ret, fill_err;
 
 	pthread_mutex_lock(&m->lock);
 	for (;;) {
@@ -47,8 +62,11 @@ static void *punch_worker(void *arg)
 		r = *punch_at(m, 0);
 		m->punch.busy = true;
 		pthread_mutex_unlock(&m->lock);
-		ret = memory_punch(m, r.first, r.count);
+		ret = punch_range(m, &r, &fill_err);
 		pthread_mutex_lock(&m->lock);
+		if (fill_err)
+			memory_hugetlb_fill_failed_locked(m, r.first, r.count,
+							  fill_err);
 		m->punch.busy = false;
 		m->punch.head = (m->punch.head + 1) % ZHOSTD_PUNCH_QUEUE;
 		m->punch.len--;
@@ -75,21 +93,53 @@ static void *punch_worker(void *arg)
 int memory_punch_later_locked(struct zhostd_memory *m, uint64_t first,
 			      uint64_t count)
 {
-	while (m->punch.len == ZHOSTD_PUNCH_QUEUE)
-		pthread_cond_wait(&m->punch.cond, &m->lock);
-	if (!m->punch.started) {
-		if (pthread_create(&m->punch.thread, NULL, punch_worker, m))
-			return memory_punch(m, first, count);
-		m->punch.started = true;
+	const uint64_t end = first + count;
+	struct zhostd_punch_range r;
+	bool queued = false;
+	int ret, fill_err;
+
+	/*
+	 * hugetlb: one range per run of subblocks in the same state, each
+	 * read from the map just before it is queued (a wait for room drops
+	 * the lock): only the plugged runs are filled. A guest repeating an
+	 * unplug of subblocks given back long ago, or naming subblocks it
+	 * never plugged, gets a plain punch, never a fill of holes.
+	 */
+	while (first < end) {
+		while (m->punch.len == ZHOSTD_PUNCH_QUEUE)
+			pthread_cond_wait(&m->punch.cond, &m->lock);
+		r = (struct zhostd_punch_range){
+			.first = first,
+			.count = 1,
+			.fill = m->hugetlb && m->map[first],
+		};
+		while (first + r.count < end &&
+		       (!m->hugetlb || m->map[first + r.count] == m->map[first]))
+			r.count++;
+		first += r.count;
+		if (!m->punch.started) {
+			if (pthread_create(&m->punch.thread, NULL, punch_worker,
+					   m)) {
+				/* No worker: punch now, the lock held. */
+				ret = punch_range(m, &r, &fill_err);
+				if (fill_err)
+					memory_hugetlb_fill_failed_locked(m, r.first,
+									  r.count,
+									  fill_err);
+				if (ret)
+					return ret;
+				continue;
+			}
+			m->punch.started = true;
+		}
+		*punch_at(m, m->punch.len) = r;
+		m->punch.len++;
+		m->info.punch_queued += r.count * m->area.subblock_size;
+		queued = true;
+		pthread_cond_broadcast(&m->punch.cond);
 	}
-	*punch_at(m, m->punch.len) = (struct zhostd_punch_range){
-		.first = first,
-		.count = count,
-	};
-	m->punch.len++;
-	m->info.punch_queued += count * m->area.subblock_size;
-	m->info.punch_later++;
-	pthread_cond_broadcast(&m->punch.cond);
+	/* One unplug, however many runs. */
+	m->info.punch_later += queued;
 	return 0;
 }
 

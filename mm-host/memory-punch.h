@@ -31,6 +31,10 @@
  * @first: first subblock
  * @count: subblocks
  *
+ * A plain punch: on hugetlb it leaves the reservations of pages never
+ * touched. Subblocks that were plugged are filled first
+ * (memory_hugetlb_fill()).
+ *
  * Return: 0 or a negative errno from fallocate().
  */
 int memory_punch(struct zhostd_memory *m, uint64_t first, uint64_t count);
@@ -41,8 +45,11 @@ int memory_punch(struct zhostd_memory *m, uint64_t first, uint64_t count);
  * @first: first subblock
  * @count: subblocks
  *
- * Waits (the lock dropped) while the queue is full. Punches at once when
- * no worker thread can be started.
+ * Call before the map says the subblocks are unplugged: on hugetlb the
+ * runs the map still says plugged are filled before their punch
+ * (memory-hugetlb.h), the others only punched. Waits (the lock dropped)
+ * while the queue is full. Punches at once when no worker thread can be
+ * started.
  *
  * Return: 0, or the negative errno of a punch made at once.
  */

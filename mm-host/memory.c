@@ -10,7 +10,6 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "clock.h"
 #include "log.h"
 #include "mem-names.h"
+#include "memory-hugetlb.h"
 #include "memory-punch.h"
 #include "memory.h"
 
@@ -96,27 +96,6 @@ static uint32_t memory_check_range(struct zhostd_memory *m, const void *req,
 	return VMRPC_OK;
 }
 
-/*
- * hugetlb: allocate subblocks [first, first + count) now, all or nothing,
- * so that QEMU never faults on a hole its mapping holds no reservation
- * for. fallocate() stops at the first page the pool cannot give and
- * keeps what it got: that part goes back.
- */
-static int memory_prealloc(struct zhostd_memory *m, uint64_t first,
-			   uint64_t count)
-{
-	const uint64_t sb = m->area.subblock_size;
-	int ret;
-
-	if (!fallocate(m->memfd, FALLOC_FL_KEEP_SIZE,
-		       (off_t)(m->area.offset + first * sb),
-		       (off_t)(count * sb)))
-		return 0;
-	ret = -errno;
-	memory_punch(m, first, count);
-	return ret;
-}
-
 static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 			    uint32_t req_len, uint64_t *first, uint64_t *count)
 {
@@ -140,16 +119,20 @@ static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 		m->info.plug_refused++;
 		return VMRPC_EPERM;
 	}
-	ret = m->hugetlb ? memory_prealloc(m, *first, *count) : 0;
+	/*
+	 * hugetlb: a huge page reserved for every page of the subblocks, or
+	 * the plug is refused; QEMU's first fault takes its page from it.
+	 */
+	ret = m->hugetlb ? memory_hugetlb_reserve(m, *first, *count) : 0;
 	if (ret) {
 		m->info.plug_no_memory++;
 		m->info.plug_error = -ret;
 		/* Once per shortage: the guest retries as long as it wants. */
 		if (!m->short_logged)
-			zlog_warn("cannot preallocate %llu MiB for the guest's plug: %s%s",
+			zlog_warn("cannot reserve %llu MiB of huge pages for the guest's plug: %s%s",
 				  (unsigned long long)(*count * sb >> 20),
 				  strerror(-ret),
-				  ret == -ENOSPC ? " (the hugetlb pool is short: see nr_hugepages)" : "");
+				  ret == -ENOMEM ? " (the hugetlb pool has too few free pages to reserve: see nr_hugepages)" : "");
 		m->short_logged = true;
 		return VMRPC_ENOMEM;
 	}
@@ -175,7 +158,11 @@ static uint32_t memory_unplug(struct zhostd_memory *m, const void *req,
 	/* Out of zhostd's page tables before the pages go. */
 	if (m->pin)
 		zhostd_pin_unplugging_locked(m->pin, *first, *count);
-	/* The guest has let go: answer now, free while it goes on. */
+	/*
+	 * The guest has let go: answer now, free while it goes on (the map
+	 * still says which subblocks were plugged: those are filled first on
+	 * hugetlb).
+	 */
 	ret = memory_punch_later_locked(m, *first, *count);
 	if (ret) {
 		/* Still counted as plugged: the guest may retry. */
@@ -311,6 +298,12 @@ static int memory_reset_locked(struct zhostd_memory *m)
 	if (m->pin)
 		zhostd_pin_unplugging_locked(m->pin, 0, m->nr_sb);
 	memory_punch_wait_locked(m, 0, m->nr_sb);
+	/*
+	 * hugetlb: the plugged runs are filled so that the punch drops their
+	 * reservations too; the rest keeps QEMU's (memory-hugetlb.h).
+	 */
+	if (m->hugetlb)
+		memory_hugetlb_fill_plugged_locked(m);
 	ret = memory_punch(m, 0, m->nr_sb);
 
 	if (ret)
@@ -522,8 +515,12 @@ void zhostd_memory_set_hugetlb(struct zhostd_memory *m)
 
 /*
  * hugetlb: which subblock holds memory cannot be asked without touching
- * it, but every plugged subblock is whole (preallocated), so what is
- * allocated beyond them is behind unplugged ones; which, is not known.
+ * it. A plugged subblock is only reserved until the guest touches it, so
+ * it holds between none and all of its pages: allocated bytes beyond the
+ * plugged bytes are behind unplugged subblocks for certain, and that
+ * excess is what check reports, a lower bound. Memory behind unplugged
+ * subblocks no larger than what the guest left untouched in its plugged
+ * ones is not seen here; the memory guard's punch finds it.
  */
 static int memory_hugetlb_check(struct zhostd_memory *m,
 				struct zhostd_memory_check *c)
@@ -531,7 +528,7 @@ static int memory_hugetlb_check(struct zhostd_memory *m,
 	uint64_t backed, plugged;
 	int ret;
 
-	/* Under the lock: a plug preallocates and counts in one step. */
+	/* Under the lock: no punch under way, the plugged count stable. */
 	pthread_mutex_lock(&m->lock);
 	memory_punch_wait_locked(m, 0, m->nr_sb);
 	ret = memory_hugetlb_backed(m, &backed);

@@ -77,7 +77,8 @@ struct zhostd_memory_stages {
  * @plug_calls: well-formed VMRPC_MEM_PLUG calls served
  * @plug_refused: of those, refused (beyond the requested size)
  * @plug_no_memory: of those, refused because the host could not
- *	preallocate the subblocks (hugetlb: the pool is short)
+ *	reserve memory for the subblocks (hugetlb: the pool has too few
+ *	free pages nobody reserved)
  * @plug_error: errno of the last such failure, 0 before any
  * @unplug_calls: well-formed VMRPC_MEM_UNPLUG and VMRPC_MEM_UNPLUG_ALL calls
  * @unplug_unplugged: subblocks VMRPC_MEM_UNPLUG named that were not
@@ -177,10 +178,13 @@ struct zhostd_memory_event {
  * struct zhostd_punch_range - subblocks [first, first + count)
  * @first: first subblock
  * @count: subblocks
+ * @fill: hugetlb, and the subblocks were plugged: fill them before the
+ *	punch (memory-hugetlb.h)
  */
 struct zhostd_punch_range {
 	uint64_t first;
 	uint64_t count;
+	bool fill;
 };
 
 /**
@@ -226,10 +230,14 @@ struct zhostd_punch {
  * @enforce_next: the subblock the next enforcement scan starts at: a scan
  *	that ran out of budget resumes there
  * @hugetlb: the memfd is hugetlb (zhostd_memory_set_hugetlb()): a plug
- *	preallocates its subblocks, and allocation is measured from the
- *	file's size in blocks, as hugetlbfs has no SEEK_DATA
+ *	reserves huge pages for its subblocks, freeing subblocks that were
+ *	plugged fills them first (memory-hugetlb.h), and allocation is
+ *	measured from the file's size in blocks, as hugetlbfs has no
+ *	SEEK_DATA
  * @short_logged: the last plug failed for want of memory and was logged:
  *	the next is not, until one succeeds
+ * @fill_failed: fills before a punch that failed (memory-hugetlb.h); the
+ *	first was logged
  * @pin: the pinned set (pin.h), NULL for none; set before the guest's
  *	calls are served. Its state changes under @lock only: plugs and
  *	unplugs call its hooks here, before an unplug punches the hole.
@@ -256,6 +264,7 @@ struct zhostd_memory {
 	uint64_t enforce_next;
 	bool hugetlb;
 	bool short_logged;
+	uint64_t fill_failed;
 	struct zhostd_pin *pin;
 	uint64_t handling_ns;
 	uint64_t handling_calls;
@@ -329,7 +338,9 @@ int zhostd_memory_set_requested(struct zhostd_memory *m, uint64_t bytes,
 /**
  * struct zhostd_memory_check - what zhostd_memory_check_memfd() found
  * @unplugged_backed: bytes of host memory behind subblocks zhostd counts
- *	as unplugged (must be 0)
+ *	as unplugged (must be 0). With hugetlb only the allocated bytes
+ *	beyond the plugged size, a lower bound: a plugged subblock holds
+ *	pages only where the guest touched it
  * @first_bad: the first such subblock, when there is one;
  *	ZHOSTD_MEMORY_FIRST_UNKNOWN with hugetlb, where it cannot be told
  */
@@ -393,9 +404,12 @@ void zhostd_memory_locked(struct zhostd_memory *m,
  * zhostd_memory_set_hugetlb() - the memfd is hugetlb
  * @m: the backend
  *
- * From now on a plug preallocates its subblocks (fallocate) and fails
- * with VMRPC_ENOMEM, leaving nothing allocated, when the pool is short:
- * a fault on a hole QEMU maps without a reservation would be a SIGBUS.
+ * From now on a plug reserves a huge page for every page of its
+ * subblocks that has none (memory-hugetlb.h) and fails with
+ * VMRPC_ENOMEM, leaving nothing reserved, when the pool is short: a
+ * fault on a hole with no reservation would be QEMU's SIGBUS. An unplug
+ * and a reset fill the subblocks that were plugged before they punch, so
+ * that no reservation of a page the guest never touched outlives them.
  * Call before the guest's calls are served and after
  * zhostd_memory_set_spare(): the host's own pages of the control area,
  * before the spare range, are not counted as data-area memory.
