@@ -4,11 +4,13 @@
 # 2 MiB pages (QEMU's mapping of the 1 GiB BAR2 reserves 512 when it
 # connects) and gives it back at its end. The guest (256 MiB RAM, 256 MiB
 # of host memory) shrinks to 32 MiB: the unplugged pages go back to the
-# pool, free for anyone. The test takes every free page itself, then asks
-# the guest to grow to 256 MiB: zhostd cannot preallocate the plug, so it
-# fails with a reason (the guest's resize ends in "error", ENOMEM, and
-# balloon-ctl says so), QEMU gets no SIGBUS, the guest keeps running and
-# check stays consistent. With the pages given back, the same grow works.
+# pool, free for anyone, with no reservation left on them (zhostd fills
+# and punches what the guest gave back). The test takes every free page
+# itself, then asks the guest to grow to 256 MiB: zhostd cannot reserve
+# huge pages for the plug, so it fails with a reason (the guest's resize
+# ends in "error", ENOMEM, and balloon-ctl says so), QEMU gets no SIGBUS,
+# the guest keeps running and check stays consistent. With the pages
+# given back, the same grow works.
 # timeout: 600
 export ZH_BACKING=hugetlb ZH_HUGETLB_POOL=520
 set -uo pipefail
@@ -39,10 +41,10 @@ sed 's/^/#   /' "$VM_TMP/out" "$VM_TMP/err"
 tap_check "the grow stops short with a reason: exit $rc (5), 'error'" \
 	eval '[ $rc -eq 5 ] && grep -q "stopped at 32.0 MiB of 256.0 MiB: error" "$VM_TMP/err"'
 zlog=$ZHOST_RUNTIME_DIR/$name/zhostd.log
-grep 'cannot preallocate' "$zlog" | head -n 2 | sed 's/^/#   zhostd: /'
+grep 'cannot reserve' "$zlog" | head -n 2 | sed 's/^/#   zhostd: /'
 reason=$(bctl status --json | jq -r '"\(.memory.guest.reason) \(.memory.guest.error) \(.memory.stats.plug_no_memory)"')
 tap_check "zhostd logged the short pool, status says why (reason, errno, plugs refused: $reason)" \
-	eval 'grep -q "the hugetlb pool is short" "$zlog" && [ "${reason% *}" = "error 12" ]'
+	eval 'grep -q "the hugetlb pool has too few free pages to reserve" "$zlog" && [ "${reason% *}" = "error 12" ]'
 bctl check >"$VM_TMP/out" 2>&1
 tap_ok $? "QEMU and the guest still run, check agrees: $(cat "$VM_TMP/out")"
 
