@@ -460,7 +460,11 @@ int zhostd_memory_backed(struct zhostd_memory *m, uint64_t *bytes);
  *
  * The requested size becomes the plugged size; with --lock-all the
  * plugged subblocks are locked. Nothing is punched: the memory guard
- * frees what lies behind unplugged subblocks, as it always does.
+ * frees what lies behind unplugged subblocks, as it always does. On
+ * hugetlb nothing is reserved again either: the plugged subblocks'
+ * reservations live in the file, which QEMU kept open. Those of punches
+ * the dead zhostd had queued stay until QEMU exits (the guard punches
+ * without a fill; Documentation/design/huge-pages.rst, zhostd restarts).
  *
  * Return: 0, or -EPROTO (more plugged than the maximum) or -EBUSY with
  * @err set and nothing changed.
