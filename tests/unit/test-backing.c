@@ -380,6 +380,7 @@ static void check_pool(int fd)
 	struct zhostd_memory m;
 	struct zhostd_pin pin;
 	uint64_t backed, base;
+	uint32_t len;
 	long avail;
 	char err[160];
 	bool ok;
@@ -419,6 +420,16 @@ static void check_pool(int fd)
 	       now.free_pages == before.free_pages && blocks(fd) == base,
 	       "hugetlb: their unplug, touched, gives the pages back (free %ld, reserved %ld)",
 	       now.free_pages, now.rsvd);
+
+	/* The guest's unplug-all (a reboot) fills the plugged runs too. */
+	ok = range_call(&m, VMRPC_MEM_PLUG, 4, 2) == VMRPC_OK && touch(fd, 4, 1) &&
+	     zhostd_memory_serve(&m, VMRPC_MEM_UNPLUG_ALL, NULL, 0, NULL, 0,
+				 &len) == VMRPC_OK;
+	now = pool_now();
+	tap_ok(ok && now.rsvd == before.rsvd &&
+	       now.free_pages == before.free_pages && blocks(fd) == base,
+	       "hugetlb: an unplug-all of 2 plugged subblocks, 1 touched, leaves the pool as before (free %ld, reserved %ld -> %ld)",
+	       now.free_pages, before.rsvd, now.rsvd);
 
 	/* All or nothing: one subblock more than the pool can reserve. */
 	avail = pool_avail();
@@ -469,7 +480,7 @@ static void check_pool(int fd)
 	zhostd_pin_destroy(&pin);
 }
 
-#define POOL_TESTS	8
+#define POOL_TESTS	9
 /* Pages check_rules() and check_pool() need free at once, with room. */
 #define POOL_NEED	16
 
