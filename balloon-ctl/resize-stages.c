@@ -93,4 +93,8 @@ void bctl_stages_print(const json_t *report, double wait_s)
 	}
 	/* The worker's own bookkeeping between the stages. */
 	stages_line("other", total > sum ? total - sum : 0, total, "");
+	/* Host-side, after the answers: beside the guest's time, not in it. */
+	printf("host frees after its answers: %.3f ms, of which the report waited %.3f ms\n",
+	       bctl_json_u64(s, "free_us") / 1e3,
+	       bctl_json_u64(s, "free_wait_us") / 1e3);
 }

@@ -15,7 +15,7 @@ json_t *zhostd_mem_stages_json(const struct zhostd_memory_done *d)
 
 	if (!d->has_stages)
 		return json_null();
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			 "total_us", (json_int_t)s->total_us,
 			 "wait_us", (json_int_t)s->wait_us,
 			 "host_us", (json_int_t)s->host_us,
@@ -30,7 +30,11 @@ json_t *zhostd_mem_stages_json(const struct zhostd_memory_done *d)
 						   INT64_MAX : s->zhostd_us),
 			 "zhostd_calls", (json_int_t)(s->zhostd_calls > INT64_MAX ?
 						      INT64_MAX : s->zhostd_calls),
-			 "vmrpc_us", (json_int_t)vmrpc_us);
+			 "vmrpc_us", (json_int_t)vmrpc_us,
+			 "free_us", (json_int_t)(s->free_us > INT64_MAX ?
+						 INT64_MAX : s->free_us),
+			 "free_wait_us", (json_int_t)(s->free_wait_us > INT64_MAX ?
+						      INT64_MAX : s->free_wait_us));
 }
 
 json_t *zhostd_mem_done_json(const struct zhostd_memory_done *d,

@@ -16,9 +16,10 @@
  * @d: the report
  *
  * Return: JSON null when the guest sent no stages, else {the ten fields of
- * struct vmrpc_mem_stages, "zhostd_us", "zhostd_calls", "vmrpc_us"}, where
- * vmrpc_us is host_us less zhostd_us, at least 0: what VMRPC's round trips
- * cost. A new reference, NULL when out of memory.
+ * struct vmrpc_mem_stages, "zhostd_us", "zhostd_calls", "vmrpc_us",
+ * "free_us", "free_wait_us"}, where vmrpc_us is host_us less zhostd_us, at
+ * least 0: what VMRPC's round trips cost. A new reference, NULL when out
+ * of memory.
  */
 json_t *zhostd_mem_stages_json(const struct zhostd_memory_done *d);
 

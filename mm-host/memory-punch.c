@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 #include "memory-hugetlb.h"
 #include "memory-punch.h"
@@ -50,6 +51,7 @@ static void *punch_worker(void *arg)
 	struct zhostd_memory *m = arg;
 	struct zhostd_punch_range r;
 	int ret, fill_err;
+	uint64_t start;
 
 	pthread_mutex_lock(&m->lock);
 	for (;;) {
@@ -62,8 +64,10 @@ static void *punch_worker(void *arg)
 		r = *punch_at(m, 0);
 		m->punch.busy = true;
 		pthread_mutex_unlock(&m->lock);
+		start = zh_now_ns();
 		ret = punch_range(m, &r, &fill_err);
 		pthread_mutex_lock(&m->lock);
+		m->free_ns += zh_now_ns() - start;
 		if (fill_err)
 			memory_hugetlb_fill_failed_locked(m, r.first, r.count,
 							  fill_err);

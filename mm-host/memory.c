@@ -254,11 +254,14 @@ static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 	struct zhostd_memory_stages stages;
 	struct vmrpc_mem_done d;
 	bool has_stages, bad;
+	uint64_t waited;
 
 	if (req_len != sizeof(d))
 		return VMRPC_EINVAL;
 	/* RESIZE_DONE says the host memory is free: make it so first. */
+	waited = zh_now_ns();
 	memory_punch_wait_locked(m, 0, m->nr_sb);
+	waited = zh_now_ns() - waited;
 	memcpy(&d, req, sizeof(d));
 	has_stages = memory_stages_parse(&d.stages, &stages, &bad);
 	/*
@@ -274,8 +277,11 @@ static uint32_t memory_done(struct zhostd_memory *m, const void *req,
 		return VMRPC_EINVAL;
 	stages.zhostd_us = m->handling_ns / 1000;
 	stages.zhostd_calls = m->handling_calls;
+	stages.free_us = m->free_ns / 1000;
+	stages.free_wait_us = waited / 1000;
 	m->handling_ns = 0;
 	m->handling_calls = 0;
+	m->free_ns = 0;
 	m->info.done = (struct zhostd_memory_done){
 		.requested = le64toh(d.requested_size),
 		.plugged = le64toh(d.plugged_size),
@@ -313,6 +319,7 @@ static int memory_reset_locked(struct zhostd_memory *m)
 	/* A guest starting afresh: its next resize is the first. */
 	m->handling_ns = 0;
 	m->handling_calls = 0;
+	m->free_ns = 0;
 	return 0;
 }
 

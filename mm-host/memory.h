@@ -48,6 +48,10 @@
  *	VMRPC_MEM_UNPLUG calls since the DONE before (CLOCK_MONOTONIC, from
  *	entering zhostd_memory_serve() to its return, lock wait included)
  * @zhostd_calls: the number of those calls
+ * @free_us: zhostd's time freeing the memory of those unplugs after it
+ *	answered them (memory-punch.h), beside the guest's work
+ * @free_wait_us: of that, what the report waited for before zhostd took
+ *	it: the part that made the resize longer
  *
  * @host_us less @zhostd_us is what VMRPC's round trips cost.
  */
@@ -64,6 +68,8 @@ struct zhostd_memory_stages {
 	uint32_t steps;
 	uint64_t zhostd_us;
 	uint64_t zhostd_calls;
+	uint64_t free_us;
+	uint64_t free_wait_us;
 };
 
 /**
@@ -245,6 +251,8 @@ struct zhostd_punch {
  *	calls since the last VMRPC_MEM_DONE (or unplug-all), sent with the
  *	next one
  * @handling_calls: the number of those calls
+ * @free_ns: the worker's time punching since the last VMRPC_MEM_DONE (or
+ *	unplug-all), sent with the next one
  * @punch: the unplugged ranges whose holes the worker punches after the
  *	reply (memory-punch.h)
  */
@@ -268,6 +276,7 @@ struct zhostd_memory {
 	struct zhostd_pin *pin;
 	uint64_t handling_ns;
 	uint64_t handling_calls;
+	uint64_t free_ns;
 	struct zhostd_punch punch;
 };
 

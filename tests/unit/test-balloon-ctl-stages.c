@@ -17,12 +17,12 @@
 /* The stages as zhostd sends them: 9 ms in the guest, 4 of them calls. */
 static json_t *stages(void)
 {
-	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
+	return json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}",
 			 "total_us", 9000, "wait_us", 50000, "host_us", 4000,
 			 "host_calls", 2, "isolate_us", 1000, "offline_us", 1000,
 			 "online_us", 1000, "add_us", 500, "watermarks_us", 250,
 			 "steps", 2, "zhostd_us", 1500, "zhostd_calls", 2,
-			 "vmrpc_us", 2500);
+			 "vmrpc_us", 2500, "free_us", 6000, "free_wait_us", 750);
 }
 
 /*
@@ -99,8 +99,9 @@ static void test_stages(void)
 	       has(r.out, "  VMRPC             2.500 ms   27.8%  round trips") &&
 	       has(r.out, "isolate             1.000 ms   11.1%") &&
 	       has(r.out, "watermarks          0.250 ms    2.8%") &&
-	       has(r.out, "other               1.250 ms   13.9%"),
-	       "--stages: one line per stage with ms and share, zhostd and VMRPC apart, exit 0");
+	       has(r.out, "other               1.250 ms   13.9%") &&
+	       has(r.out, "host frees after its answers: 6.000 ms, of which the report waited 0.750 ms"),
+	       "--stages: one line per stage with ms and share, zhostd and VMRPC apart, the host's frees, exit 0");
 	run_free(&r);
 
 	/*

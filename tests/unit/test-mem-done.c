@@ -34,7 +34,7 @@ int main(void)
 	bool all = true;
 	size_t i;
 
-	tap_plan(6);
+	tap_plan(7);
 	obj = zhostd_mem_done_json(&d, 7);
 	tap_ok(obj && get(obj, "requested") == 256 << 20 &&
 	       get(obj, "plugged") == 254 << 20 && get(obj, "count") == 7 &&
@@ -52,6 +52,7 @@ int main(void)
 		.isolate_us = 50, .offline_us = 60, .online_us = 70,
 		.add_us = 80, .watermarks_us = 90, .steps = 100,
 		.zhostd_us = 300, .zhostd_calls = 41,
+		.free_us = 2000, .free_wait_us = 400,
 	};
 	obj = zhostd_mem_done_json(&d, 8);
 	st = json_object_get(obj, "stages");
@@ -60,8 +61,10 @@ int main(void)
 
 		all &= get(st, guest_keys[i]) == want[i];
 	}
-	tap_ok(json_is_object(st) && all && json_object_size(st) == 13,
-	       "the guest's ten fields, each under its name, and three of zhostd's");
+	tap_ok(json_is_object(st) && all && json_object_size(st) == 15,
+	       "the guest's ten fields, each under its name, and five of zhostd's");
+	tap_ok(get(st, "free_us") == 2000 && get(st, "free_wait_us") == 400,
+	       "zhostd's frees after its answers, and what the report waited for");
 	tap_ok(get(st, "zhostd_us") == 300 && get(st, "zhostd_calls") == 41 &&
 	       get(st, "vmrpc_us") == 700,
 	       "zhostd's handling, and the round trips: host_us less zhostd_us");

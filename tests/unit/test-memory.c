@@ -116,6 +116,10 @@ static void test_punch_later(void)
 	tap_ok(info.punch_later == before.punch_later + 1 &&
 	       info.punch_queued == 0 && !info.punch_failed,
 	       "the punch was queued, and nothing is left in the queue");
+	tap_ok(last_ev.what == ZHOSTD_MEM_DONE &&
+	       last_ev.done.stages.free_us > 0 &&
+	       last_ev.done.stages.free_wait_us <= 60ULL * 1000 * 1000,
+	       "the report carries the time zhostd spent freeing them");
 
 	/* Written after the plug again: the punch queued before must not hit it. */
 	for (rounds = 0; rounds < 200; rounds++) {
@@ -159,7 +163,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(56);
+	tap_plan(57);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
