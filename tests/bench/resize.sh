@@ -186,6 +186,10 @@ tol_kb=4096
 ep_rtts=""
 
 rows=""
+# wanted ROW: ZH_RESIZE_ROWS (e.g. "zh-shm vmem-memfd") names it, or is unset
+# (every row: zh-shm zh-thp zh-hugetlb balloon-anon balloon-memfd vmem-anon
+# vmem-memfd). For a developer's quick look; a recorded run has them all.
+wanted() { [ -z "${ZH_RESIZE_ROWS:-}" ] || [[ " $ZH_RESIZE_ROWS " == *" $1 "* ]]; }
 row() { rows+="| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} |"$'\n'; }
 # Every guest: 2048 MiB, of which this much (MiB) is resizable; each
 # shrinks by each of $sizes and grows back.
@@ -208,11 +212,11 @@ stages() {
 srows=""
 stage_row() {
 	if [ "$2" = null ]; then
-		srows+="| $1 | - | - | - | - | - | - | - | - | - | - |"$'\n'
+		srows+="| $1 | - | - | - | - | - | - | - | - | - | - | - | - |"$'\n'
 		return
 	fi
 	srows+=$(jq -r --arg row "$1" 'def ms: ((. // 0) / 10 | round) / 100;
-		"| \($row) | \(.total_us | ms) | \(.wait_us | ms) | \(.host_calls // 0), \(.host_us | ms) | \(.zhostd_us | ms) | \(.vmrpc_us | ms) | \(.isolate_us | ms) | \(.offline_us | ms) | \(.online_us | ms) | \(.add_us | ms) | \(.watermarks_us | ms) |"' \
+		"| \($row) | \(.total_us | ms) | \(.wait_us | ms) | \(.host_calls // 0), \(.host_us | ms) | \(.zhostd_us | ms) | \(.vmrpc_us | ms) | \(.isolate_us | ms) | \(.offline_us | ms) | \(.online_us | ms) | \(.add_us | ms) | \(.watermarks_us | ms) | \(.free_us | ms) | \(.free_wait_us | ms) |"' \
 		<<<"$2")$'\n'
 }
 
@@ -267,9 +271,11 @@ zonehost() {
 
 # Each backing; the host's settings decide what thp and hugetlb get.
 shmem=$(sed 's/.*\[\(.*\)\].*/\1/' /sys/kernel/mm/transparent_hugepage/shmem_enabled 2>/dev/null || echo unknown)
-zonehost shm "memfd, shm, shmem_enabled=$shmem"
-zonehost thp "memfd, thp, shmem_enabled=$shmem"
-if vm_hugetlb_pool 1032; then
+! wanted zh-shm || zonehost shm "memfd, shm, shmem_enabled=$shmem"
+! wanted zh-thp || zonehost thp "memfd, thp, shmem_enabled=$shmem"
+if ! wanted zh-hugetlb; then
+	:
+elif vm_hugetlb_pool 1032; then
 	zonehost hugetlb "memfd, hugetlb 2 MiB"
 else
 	row "zonehost (hugetlb)" "-" "-" "-" "-" "-" "-" "-" "-" "not run: $VM_HUGETLB_WHY"
@@ -324,6 +330,7 @@ qmp_resize() {
 # virtio-balloon: QEMU's BALLOON_CHANGE events.
 balloon() { echo "{\"execute\":\"balloon\",\"arguments\":{\"value\":$1}}"; }
 for kind in anon memfd; do
+	wanted "balloon-$kind" || continue
 	extra=(-device virtio-balloon-pci,id=balloon0)
 	[ $kind = memfd ] && extra+=(-object memory-backend-memfd,id=ram0,size=2048M,share=on
 		-machine memory-backend=ram0)
@@ -334,6 +341,7 @@ done
 # virtio-mem: QEMU's MEMORY_DEVICE_SIZE_CHANGE events.
 requested_size() { echo "{\"execute\":\"qom-set\",\"arguments\":{\"path\":\"/machine/peripheral/vm0\",\"property\":\"requested-size\",\"value\":$1}}"; }
 for kind in anon memfd; do
+	wanted "vmem-$kind" || continue
 	if [ $kind = memfd ]; then
 		backend=memory-backend-memfd,id=vmem0,size=${full}M,share=on
 	else
@@ -362,10 +370,11 @@ done
 	echo "Where the time goes in each zonehost resize, ms: the guest's stages as it measured them"
 	echo "(total: the resize worker's run; wait: queued before it), its calls to the host"
 	echo "(count, ms) and of that zhostd's own handling (host clock) and VMRPC's round trips;"
-	echo "- where the guest sent no stages."
+	echo "host frees: zhostd freeing the unplugged memory after its answers (host clock), and of it"
+	echo "what the report waited for; - where the guest sent no stages."
 	echo
-	echo "| row | total ms | wait | host calls (n, ms) | of it zhostd | vmrpc | isolate | offline | online | add | watermarks |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| row | total ms | wait | host calls (n, ms) | of it zhostd | vmrpc | isolate | offline | online | add | watermarks | host frees | report waited |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	printf '%s' "$srows"
 } >"$out"
 cat "$out"
