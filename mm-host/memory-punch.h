@@ -3,12 +3,13 @@
  * Holes punched after the reply: the memory backend's part that frees
  * the host memory behind subblocks the guest gave back.
  *
- * fallocate(PUNCH_HOLE) of 512 MiB of 4 KiB shmem pages takes 60-120 ms
- * on our hosts (Documentation/benchmarks.md), as long as the guest's own
- * work in the shrink. The guest gave the memory up before it called
- * VMRPC_MEM_UNPLUG, so nothing is lost if the host answers first and
- * punches afterwards, while the guest empties its next run; the shrink
- * then takes the longer of the two instead of their sum.
+ * fallocate(PUNCH_HOLE) of 512 MiB of 4 KiB shmem pages takes 45-65 ms
+ * on an idle host (Documentation/benchmarks.md), as long as the guest's
+ * own work in the shrink or longer. The guest gave the memory up before
+ * it called VMRPC_MEM_UNPLUG, so nothing is lost if the host answers
+ * first and punches afterwards, while the guest goes on with its next
+ * batch or the end of its resize: that much of the punch costs the
+ * shrink nothing.
  *
  * What keeps it safe: a range stays queued, and counts as not yet freed,
  * until its punch returned. A plug of a subblock whose punch is queued
