@@ -186,6 +186,12 @@ static int enforce_range(struct enforce_scan *s, off_t start, off_t end,
 	return 0;
 }
 
+/* Not to be scanned: plugged, or given back with its punch still queued. */
+static bool enforce_skip(struct zhostd_memory *m, uint64_t i)
+{
+	return m->map[i] || memory_punch_queued_locked(m, i);
+}
+
 /* Offset in the memfd of subblock @i. */
 static off_t enforce_offset(const struct zhostd_memory *m, uint64_t i)
 {
@@ -217,11 +223,14 @@ int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 			cap = left;
 		if (cap > ENFORCE_CHUNK)
 			cap = ENFORCE_CHUNK;
-		/* Given back but not freed yet is no violation: wait for it. */
+		/*
+		 * Given back but not freed yet is no violation: wait for what
+		 * is queued now, and pass over what a guest queued meanwhile.
+		 */
 		memory_punch_wait_locked(m, i, cap);
-		for (j = i + 1; j < i + cap && m->map[j] == m->map[i]; j++)
+		for (j = i + 1; j < i + cap && enforce_skip(m, j) == enforce_skip(m, i); j++)
 			;
-		if (!m->map[i]) {
+		if (!enforce_skip(m, i)) {
 			ret = enforce_range(&s, enforce_offset(m, i),
 					    enforce_offset(m, j), &v->bytes);
 			if (s.stopped) {

@@ -72,6 +72,7 @@ static void *punch_worker(void *arg)
 			memory_hugetlb_fill_failed_locked(m, r.first, r.count,
 							  fill_err);
 		m->punch.busy = false;
+		m->punch.done_seq = r.seq + 1;
 		m->punch.head = (m->punch.head + 1) % ZHOSTD_PUNCH_QUEUE;
 		m->punch.len--;
 		m->info.punch_queued -= r.count * m->area.subblock_size;
@@ -136,6 +137,7 @@ int memory_punch_later_locked(struct zhostd_memory *m, uint64_t first,
 			}
 			m->punch.started = true;
 		}
+		r.seq = m->punch.next_seq++;
 		*punch_at(m, m->punch.len) = r;
 		m->punch.len++;
 		m->info.punch_queued += r.count * m->area.subblock_size;
@@ -147,15 +149,13 @@ int memory_punch_later_locked(struct zhostd_memory *m, uint64_t first,
 	return 0;
 }
 
-/* Does a queued range overlap [first, first + count)? */
-static bool punch_pending(struct zhostd_memory *m, uint64_t first,
-			  uint64_t count)
+bool memory_punch_queued_locked(struct zhostd_memory *m, uint64_t sb)
 {
 	const struct zhostd_punch_range *r;
 
 	for (uint32_t i = 0; i < m->punch.len; i++) {
 		r = punch_at(m, i);
-		if (r->first < first + count && first < r->first + r->count)
+		if (r->first <= sb && sb < r->first + r->count)
 			return true;
 	}
 	return false;
@@ -164,7 +164,20 @@ static bool punch_pending(struct zhostd_memory *m, uint64_t first,
 void memory_punch_wait_locked(struct zhostd_memory *m, uint64_t first,
 			      uint64_t count)
 {
-	while (punch_pending(m, first, count))
+	const struct zhostd_punch_range *r;
+	uint64_t until = 0;
+
+	/*
+	 * The newest queued range that overlaps, and nothing queued after
+	 * this look: a guest unplugging without pause must not keep a
+	 * control command, the guard or a plug waiting for ever.
+	 */
+	for (uint32_t i = 0; i < m->punch.len; i++) {
+		r = punch_at(m, i);
+		if (r->first < first + count && first < r->first + r->count)
+			until = r->seq + 1;
+	}
+	while (m->punch.done_seq < until)
 		pthread_cond_wait(&m->punch.cond, &m->lock);
 }
 

@@ -22,6 +22,7 @@
 #ifndef ZHOSTD_MEMORY_PUNCH_H
 #define ZHOSTD_MEMORY_PUNCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "memory.h"
@@ -63,11 +64,25 @@ int memory_punch_later_locked(struct zhostd_memory *m, uint64_t first,
  * @first: first subblock
  * @count: subblocks; m->nr_sb from 0 waits for every queued punch
  *
- * The lock is dropped while waiting: the caller reads the map afresh
- * afterwards.
+ * Only the ranges queued when it is called count: what is queued while it
+ * waits does not make it wait longer. The lock is dropped while waiting:
+ * the caller reads the map afresh afterwards.
  */
 void memory_punch_wait_locked(struct zhostd_memory *m, uint64_t first,
 			      uint64_t count);
+
+/**
+ * memory_punch_queued_locked() - is a punch of a subblock still queued?
+ * @m: the backend, locked
+ * @sb: the subblock
+ *
+ * For scans that must not wait for a guest that keeps unplugging: the
+ * memory guard and `check` pass over such a subblock, which is being
+ * freed, rather than count its memory.
+ *
+ * Return: true when a queued range holds @sb.
+ */
+bool memory_punch_queued_locked(struct zhostd_memory *m, uint64_t sb);
 
 /* Set up the queue; no thread runs until the first punch is queued. */
 void memory_punch_init(struct zhostd_memory *m);

@@ -535,11 +535,16 @@ static int memory_hugetlb_check(struct zhostd_memory *m,
 	uint64_t backed, plugged;
 	int ret;
 
-	/* Under the lock: no punch under way, the plugged count stable. */
+	/*
+	 * Under the lock, the plugged count stable. What a guest queued
+	 * while we waited for the earlier punches is being freed: counted
+	 * with the plugged bytes, not as a violation.
+	 */
 	pthread_mutex_lock(&m->lock);
 	memory_punch_wait_locked(m, 0, m->nr_sb);
 	ret = memory_hugetlb_backed(m, &backed);
-	plugged = m->nr_plugged * m->area.subblock_size;
+	plugged = m->nr_plugged * m->area.subblock_size +
+		  m->info.punch_queued;
 	pthread_mutex_unlock(&m->lock);
 	if (!ret && backed > plugged) {
 		c->unplugged_backed = backed - plugged;
@@ -559,10 +564,13 @@ int zhostd_memory_check_memfd(struct zhostd_memory *m,
 	if (m->hugetlb)
 		return memory_hugetlb_check(m, c);
 	pthread_mutex_lock(&m->lock);
-	/* Memory given back and not yet freed is no violation. */
+	/*
+	 * Memory given back and not yet freed is no violation: wait for the
+	 * punches queued now, and pass over those a guest queued meanwhile.
+	 */
 	memory_punch_wait_locked(m, 0, m->nr_sb);
 	for (uint64_t i = 0; i < m->nr_sb && !ret; i++) {
-		if (m->map[i])
+		if (m->map[i] || memory_punch_queued_locked(m, i))
 			continue;
 		ret = zhostd_memory_allocated(m->memfd,
 					      (off_t)(m->area.offset + i * sb),

@@ -184,12 +184,14 @@ struct zhostd_memory_event {
  * struct zhostd_punch_range - subblocks [first, first + count)
  * @first: first subblock
  * @count: subblocks
+ * @seq: its place in the order of queueing (zhostd_punch.next_seq)
  * @fill: hugetlb, and the subblocks were plugged: fill them before the
  *	punch (memory-hugetlb.h)
  */
 struct zhostd_punch_range {
 	uint64_t first;
 	uint64_t count;
+	uint64_t seq;
 	bool fill;
 };
 
@@ -200,6 +202,10 @@ struct zhostd_punch_range {
  *	queued while the worker punches it
  * @head: the oldest range's slot
  * @len: ranges queued
+ * @next_seq: the @seq the next range queued gets
+ * @done_seq: every range with a smaller @seq has been punched (ranges are
+ *	punched in order): a waiter waits for the ranges queued when it
+ *	began, never for those a guest keeps adding
  * @busy: the worker is punching the oldest range, the lock dropped
  * @stop: the worker returns once the queue is empty
  * @started: @thread runs
@@ -210,6 +216,8 @@ struct zhostd_punch {
 	struct zhostd_punch_range q[ZHOSTD_PUNCH_QUEUE];
 	uint32_t head;
 	uint32_t len;
+	uint64_t next_seq;
+	uint64_t done_seq;
 	bool busy;
 	bool stop;
 	bool started;

@@ -12,6 +12,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -89,6 +90,49 @@ static uint64_t allocated(uint64_t sb)
 	return b;
 }
 
+/* A guest that unplugs without pause: each call queues another punch. */
+static int spam_done;
+
+static void *spam_unplugs(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20000; i++)
+		if (range_call(VMRPC_MEM_UNPLUG, 60, 1) != VMRPC_OK)
+			break;
+	__atomic_store_n(&spam_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * backed, check and the guard wait for the punches queued when they
+ * began, never for those a guest keeps queueing: otherwise a guest
+ * unplugging in a loop would hold zhostd's control commands for as long
+ * as it likes.
+ */
+static void test_punch_no_starving(void)
+{
+	struct zhostd_memory_info info;
+	struct zhostd_memory_check c;
+	pthread_t t;
+	int looks = 0, during;
+
+	zhostd_memory_get(&m, &info);
+	if (pthread_create(&t, NULL, spam_unplugs, NULL)) {
+		tap_ok(false, "cannot start the unplugging thread");
+		return;
+	}
+	/* Until the guest's punches are queueing. */
+	for (uint64_t later = info.punch_later; info.punch_later < later + 100;)
+		zhostd_memory_get(&m, &info);
+	for (; looks < 10; looks++)
+		if (backed() == ~0ULL || zhostd_memory_check_memfd(&m, &c))
+			break;
+	during = !__atomic_load_n(&spam_done, __ATOMIC_ACQUIRE);
+	pthread_join(t, NULL);
+	tap_ok(looks == 10 && during,
+	       "10 looks at backed and check came back while a guest kept unplugging");
+}
+
 /*
  * zhostd answers an unplug before it punches the hole (memory-punch.h):
  * nothing may plug the subblock again, call it free, or call it a
@@ -163,7 +207,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(57);
+	tap_plan(58);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -400,6 +444,7 @@ int main(void)
 	}
 
 	test_punch_later();
+	test_punch_no_starving();
 
 	zhostd_memory_destroy(&m);
 	munmap(map, OFFSET + DATA);
