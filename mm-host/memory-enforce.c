@@ -228,7 +228,8 @@ int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 		 * is queued now, and pass over what a guest queued meanwhile.
 		 */
 		memory_punch_wait_locked(m, i, cap);
-		for (j = i + 1; j < i + cap && enforce_skip(m, j) == enforce_skip(m, i); j++)
+		for (j = i + 1; j < i + cap &&
+		     enforce_skip(m, j) == enforce_skip(m, i); j++)
 			;
 		if (!enforce_skip(m, i)) {
 			ret = enforce_range(&s, enforce_offset(m, i),
