@@ -72,8 +72,9 @@ resizes=0 verified=0 short=0 failed=0 polls=0 pinpolls=0
 # One round: a random size, reached or stopped short with a reason, then
 # check; then the working set and the pins as a client polls them.
 soak_round() {
-	local target st
-	target=$((lo + (RANDOM * 32768 + RANDOM) % ((hi - lo) / sb + 1) * sb))
+	local target=${1:-} st
+	[ -n "$target" ] ||
+		target=$((lo + (RANDOM * 32768 + RANDOM) % ((hi - lo) / sb + 1) * sb))
 	bctl set "$target" --wait --timeout "$step_timeout" >"$VM_TMP/set.out" 2>&1
 	st=$?
 	resizes=$((resizes + 1))
@@ -99,9 +100,12 @@ soak_round() {
 }
 
 printf 'seconds\tfds\tthreads\trss_anon_kib\tevent\n' >"$out/zhostd-samples.tsv"
-# Warm-up: one round creates what zhostd creates once (threads, the
-# working-set history's first samples); the baseline is taken after it.
-soak_round
+# Warm-up: a shrink to the floor and a grow to the top create what zhostd
+# creates once (threads: the worker that frees unplugged memory starts
+# with the first unplug; the working-set history's first samples); the
+# baseline is taken after them.
+soak_round "$lo"
+soak_round "$hi"
 fds0=$(least zh_fds) threads0=$(least zh_status Threads) rss0=$(zh_status RssAnon)
 progress0=$(guest_progress)
 tap_diag "zhostd (pid $zpid) after warm-up: $fds0 fds, $threads0 threads, RssAnon $rss0 KiB"
