@@ -192,12 +192,6 @@ static bool enforce_skip(struct zhostd_memory *m, uint64_t i)
 	return m->map[i] || memory_punch_queued_locked(m, i);
 }
 
-/* Offset in the memfd of subblock @i. */
-static off_t enforce_offset(const struct zhostd_memory *m, uint64_t i)
-{
-	return (off_t)(m->area.offset + i * m->area.subblock_size);
-}
-
 int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 			  struct zhostd_memory_violation *v)
 {
@@ -232,8 +226,9 @@ int zhostd_memory_enforce(struct zhostd_memory *m, uint64_t budget,
 		     enforce_skip(m, j) == enforce_skip(m, i); j++)
 			;
 		if (!enforce_skip(m, i)) {
-			ret = enforce_range(&s, enforce_offset(m, i),
-					    enforce_offset(m, j), &v->bytes);
+			ret = enforce_range(&s, zhostd_memory_sb_offset(m, i),
+					    zhostd_memory_sb_offset(m, j),
+					    &v->bytes);
 			if (s.stopped) {
 				/* Resume in the subblock where the budget ran out. */
 				i = ((uint64_t)s.stop_at - m->area.offset) /

@@ -10,12 +10,6 @@
 #include "log.h"
 #include "memory-hugetlb.h"
 
-/* Offset in the memfd of subblock @i. */
-static off_t sb_offset(const struct zhostd_memory *m, uint64_t i)
-{
-	return (off_t)(m->area.offset + i * m->area.subblock_size);
-}
-
 int memory_hugetlb_reserve(const struct zhostd_memory *m, uint64_t first,
 			   uint64_t count)
 {
@@ -29,7 +23,7 @@ int memory_hugetlb_reserve(const struct zhostd_memory *m, uint64_t first,
 	 * measured.
 	 */
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, m->memfd,
-		 sb_offset(m, first));
+		 zhostd_memory_sb_offset(m, first));
 	if (p == MAP_FAILED)
 		return -errno;
 	munmap(p, len);
@@ -39,7 +33,8 @@ int memory_hugetlb_reserve(const struct zhostd_memory *m, uint64_t first,
 int memory_hugetlb_fill(const struct zhostd_memory *m, uint64_t first,
 			uint64_t count)
 {
-	if (fallocate(m->memfd, FALLOC_FL_KEEP_SIZE, sb_offset(m, first),
+	if (fallocate(m->memfd, FALLOC_FL_KEEP_SIZE,
+		      zhostd_memory_sb_offset(m, first),
 		      (off_t)(count * m->area.subblock_size)))
 		return -errno;
 	return 0;

@@ -17,10 +17,9 @@
 
 int memory_punch(struct zhostd_memory *m, uint64_t first, uint64_t count)
 {
-	const uint64_t sb = m->area.subblock_size;
-
 	if (fallocate(m->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-		      (off_t)(m->area.offset + first * sb), (off_t)(count * sb)))
+		      zhostd_memory_sb_offset(m, first),
+		      (off_t)(count * m->area.subblock_size)))
 		return -errno;
 	return 0;
 }
@@ -149,34 +148,39 @@ int memory_punch_later_locked(struct zhostd_memory *m, uint64_t first,
 	return 0;
 }
 
-bool memory_punch_queued_locked(struct zhostd_memory *m, uint64_t sb)
-{
-	const struct zhostd_punch_range *r;
-
-	for (uint32_t i = 0; i < m->punch.len; i++) {
-		r = punch_at(m, i);
-		if (r->first <= sb && sb < r->first + r->count)
-			return true;
-	}
-	return false;
-}
-
-void memory_punch_wait_locked(struct zhostd_memory *m, uint64_t first,
-			      uint64_t count)
+/*
+ * The queue's place (seq + 1) of the newest queued range that overlaps
+ * [first, first + count); 0 when none does.
+ */
+static uint64_t punch_newest_overlap(struct zhostd_memory *m, uint64_t first,
+				     uint64_t count)
 {
 	const struct zhostd_punch_range *r;
 	uint64_t until = 0;
 
-	/*
-	 * The newest queued range that overlaps, and nothing queued after
-	 * this look: a guest unplugging without pause must not keep a
-	 * control command, the guard or a plug waiting for ever.
-	 */
 	for (uint32_t i = 0; i < m->punch.len; i++) {
 		r = punch_at(m, i);
 		if (r->first < first + count && first < r->first + r->count)
 			until = r->seq + 1;
 	}
+	return until;
+}
+
+bool memory_punch_queued_locked(struct zhostd_memory *m, uint64_t sb)
+{
+	return punch_newest_overlap(m, sb, 1) != 0;
+}
+
+void memory_punch_wait_locked(struct zhostd_memory *m, uint64_t first,
+			      uint64_t count)
+{
+	/*
+	 * Nothing queued after this look counts: a guest unplugging without
+	 * pause must not keep a control command, the guard or a plug
+	 * waiting for ever.
+	 */
+	const uint64_t until = punch_newest_overlap(m, first, count);
+
 	while (m->punch.done_seq < until)
 		pthread_cond_wait(&m->punch.cond, &m->lock);
 }

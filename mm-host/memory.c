@@ -556,7 +556,6 @@ static int memory_hugetlb_check(struct zhostd_memory *m,
 int zhostd_memory_check_memfd(struct zhostd_memory *m,
 			      struct zhostd_memory_check *c)
 {
-	const uint64_t sb = m->area.subblock_size;
 	uint64_t bytes;
 	int ret = 0;
 
@@ -573,9 +572,8 @@ int zhostd_memory_check_memfd(struct zhostd_memory *m,
 		if (m->map[i] || memory_punch_queued_locked(m, i))
 			continue;
 		ret = zhostd_memory_allocated(m->memfd,
-					      (off_t)(m->area.offset + i * sb),
-					      (off_t)(m->area.offset +
-						      (i + 1) * sb),
+					      zhostd_memory_sb_offset(m, i),
+					      zhostd_memory_sb_offset(m, i + 1),
 					      &bytes);
 		if (!ret && bytes && !c->unplugged_backed)
 			c->first_bad = i;

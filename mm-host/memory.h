@@ -454,6 +454,13 @@ const char *zhostd_memory_reason_name(uint32_t reason);
 /* Subblocks in the data area. */
 uint64_t zhostd_memory_nr_subblocks(const struct zhostd_memory *m);
 
+/* Offset in the memfd of subblock @i (the data area's end for nr_sb). */
+static inline off_t zhostd_memory_sb_offset(const struct zhostd_memory *m,
+					    uint64_t i)
+{
+	return (off_t)(m->area.offset + i * m->area.subblock_size);
+}
+
 /* A consistent snapshot. */
 void zhostd_memory_get(struct zhostd_memory *m,
 		       struct zhostd_memory_info *info);
