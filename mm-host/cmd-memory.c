@@ -104,7 +104,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 				 "cannot measure the memfd: %s", strerror(-ret));
 		return NULL;
 	}
-	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I}}",
+	obj = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:o, s:{s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:i, s:I, s:I, s:I, s:I, s:I}}",
 			"data_offset", (json_int_t)mi.offset,
 			"data_size", (json_int_t)mi.size,
 			"subblock_size", (json_int_t)mi.subblock_size,
@@ -127,6 +127,7 @@ json_t *zhostd_memory_json(struct zhostd *zd, struct zhostd_error *err)
 			"punch_failed", (json_int_t)mi.punch_failed,
 			"punch_error", mi.punch_error,
 			"bad_calls", (json_int_t)mi.bad_calls,
+			"host_map_calls", (json_int_t)mi.host_map_calls,
 			"asks", (json_int_t)mi.asks,
 			"asks_granted", (json_int_t)mi.asks_granted,
 			"enforce_scans", (json_int_t)mi.enforce_scans);

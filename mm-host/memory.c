@@ -96,6 +96,33 @@ static uint32_t memory_check_range(struct zhostd_memory *m, const void *req,
 	return VMRPC_OK;
 }
 
+/*
+ * VMRPC_MEM_HOST_MAP: which subblocks of the range the host backs. Bounded
+ * by the reply's size, so one call costs at most a slot's worth of bits.
+ */
+static uint32_t memory_host_map(struct zhostd_memory *m, const void *req,
+				uint32_t req_len, void *resp, uint32_t resp_cap,
+				uint32_t *resp_len)
+{
+	uint8_t *bits = resp;
+	uint64_t first, count;
+	uint32_t st, len;
+
+	st = memory_check_range(m, req, req_len, 2, &first, &count);
+	if (st != VMRPC_OK)
+		return st;
+	len = (uint32_t)((count + 7) / 8);
+	if (len > resp_cap)
+		return VMRPC_EINVAL;
+	memset(bits, 0, len);
+	for (uint64_t i = 0; i < count; i++)
+		if (m->map[first + i])
+			bits[i / 8] |= (uint8_t)(1u << (i % 8));
+	m->info.host_map_calls++;
+	*resp_len = len;
+	return VMRPC_OK;
+}
+
 static uint32_t memory_plug(struct zhostd_memory *m, const void *req,
 			    uint32_t req_len, uint64_t *first, uint64_t *count)
 {
@@ -376,6 +403,12 @@ uint32_t zhostd_memory_serve(void *opaque, uint16_t proc, const void *req,
 		ev.what = ZHOSTD_MEM_DONE;
 		st = memory_done(m, req, req_len, &ev);
 		break;
+	case VMRPC_MEM_HOST_MAP:
+		st = memory_host_map(m, req, req_len, resp, resp_cap, resp_len);
+		if (st == VMRPC_EINVAL)
+			m->info.bad_calls++;
+		pthread_mutex_unlock(&m->lock);
+		return st;
 	default:
 		pthread_mutex_unlock(&m->lock);
 		return VMRPC_ENOPROC;

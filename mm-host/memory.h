@@ -90,6 +90,8 @@ struct zhostd_memory_stages {
  * @unplug_unplugged: subblocks VMRPC_MEM_UNPLUG named that were not
  *	plugged (accepted: a guest repeats an unplug whose reply it lost)
  * @bad_calls: calls refused as malformed
+ * @host_map_calls: well-formed VMRPC_MEM_HOST_MAP calls (a kdump kernel
+ *	asking which subblocks it may read for /proc/vmcore)
  * @asks: VMRPC_MEM_ASK calls
  * @asks_granted: of those, granted (in whole or in part)
  * @last_ask_ns: CLOCK_MONOTONIC of the last VMRPC_MEM_ASK, 0 before the
@@ -122,6 +124,7 @@ struct zhostd_memory_info {
 	uint64_t unplug_calls;
 	uint64_t unplug_unplugged;
 	uint64_t bad_calls;
+	uint64_t host_map_calls;
 	uint64_t asks;
 	uint64_t asks_granted;
 	int64_t last_ask_ns;

@@ -11,8 +11,8 @@
  * modulo 65), byte 2 bit 0 whether asks are granted; then records of
  * [op][response capacity][length][length bytes]. op 0-5 is the procedure
  * of the same number, 6 a host resize to byte 0 of the payload in
- * subblocks, 7 a reset (the VM went away), anything else the procedure
- * numbered op. Requests and responses sit in buffers of exactly their
+ * subblocks, 7 a reset (the VM went away), 8 VMRPC_MEM_HOST_MAP (whose
+ * number 6 is taken), anything else the procedure numbered op. Requests and responses sit in buffers of exactly their
  * size, so ASan sees a read or write past them; after every step the
  * backend's promises are checked: the plugged count matches the map,
  * requested <= max <= data area, a granted plug keeps plugged <= requested,
@@ -70,13 +70,14 @@ static void check_backend(struct zhostd_memory *m, uint64_t max)
 static void guest_call(struct zhostd_memory *m, uint16_t proc,
 		       const uint8_t *payload, uint32_t len, uint32_t resp_cap)
 {
-	struct zhostd_memory_info mi;
+	struct zhostd_memory_info mi, before;
 	uint8_t *req = fuzz_dup(payload, len);
 	uint8_t *resp = malloc(resp_cap ? resp_cap : 1);
 	uint32_t st, resp_len = 0xdeadbeef;
 
 	if (!resp)
 		abort();
+	zhostd_memory_get(m, &before);
 	st = zhostd_memory_serve(m, proc, req, len, resp, resp_cap, &resp_len);
 	fuzz_check(st < VMRPC_NR_ERRORS);
 	fuzz_check(resp_len <= resp_cap);
@@ -84,8 +85,17 @@ static void guest_call(struct zhostd_memory *m, uint16_t proc,
 		zhostd_memory_get(m, &mi);
 		fuzz_check(mi.plugged <= mi.requested);
 	}
-	if (proc > VMRPC_MEM_ASK)
+	if (proc > VMRPC_MEM_HOST_MAP)
 		fuzz_check(st != VMRPC_OK);
+	/* A question only: one bit per subblock asked, nothing changed. */
+	if (st == VMRPC_OK && proc == VMRPC_MEM_HOST_MAP) {
+		struct vmrpc_mem_range r;
+
+		memcpy(&r, payload, sizeof(r));
+		fuzz_check(resp_len == (le32toh(r.count) + 7) / 8);
+		zhostd_memory_get(m, &mi);
+		fuzz_check(mi.plugged == before.plugged);
+	}
 	free(req);
 	free(resp);
 }
@@ -130,6 +140,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 7:
 			fuzz_check(!zhostd_memory_reset(&m));
 			fuzz_check(!m.nr_plugged);
+			break;
+		case 8:
+			/* Op 6 is taken: VMRPC_MEM_HOST_MAP comes as 8. */
+			guest_call(&m, VMRPC_MEM_HOST_MAP, payload, len, resp_cap);
 			break;
 		default:
 			guest_call(&m, op, payload, len, resp_cap);

@@ -196,6 +196,44 @@ static void test_punch_later(void)
 	       "check right after an unplug sees only the old violation");
 }
 
+static uint32_t host_map(uint64_t first, uint32_t count, uint8_t *bits,
+			 uint32_t cap, uint32_t *len)
+{
+	struct vmrpc_mem_range r = {
+		.first = htole64(first), .count = htole32(count),
+	};
+
+	return call(VMRPC_MEM_HOST_MAP, &r, sizeof(r), bits, cap, len);
+}
+
+/* With subblocks 0-2 and 10 plugged: what a kdump kernel asks. */
+static void test_host_map(void)
+{
+	struct zhostd_memory_info before, after;
+	uint8_t bits[4];
+	uint32_t len = 0;
+
+	zhostd_memory_get(&m, &before);
+	memset(bits, 0xff, sizeof(bits));
+	tap_ok(host_map(0, 16, bits, sizeof(bits), &len) == VMRPC_OK &&
+	       len == 2 && bits[0] == 0x07 && bits[1] == 0x04 && bits[2] == 0xff,
+	       "host map of subblocks 0-15: 0-2 and 10 backed, two bytes written (%u: %#x %#x)",
+	       len, bits[0], bits[1]);
+	tap_ok(host_map(9, 3, bits, sizeof(bits), &len) == VMRPC_OK &&
+	       len == 1 && bits[0] == 0x02,
+	       "host map of subblocks 9-11: bit 1 only (%#x)", bits[0]);
+	tap_ok(host_map(0, 33, bits, sizeof(bits), &len) == VMRPC_EINVAL &&
+	       host_map(DATA / SB - 1, 2, bits, sizeof(bits), &len) == VMRPC_EINVAL &&
+	       host_map(0, 0, bits, sizeof(bits), &len) == VMRPC_EINVAL &&
+	       call(VMRPC_MEM_HOST_MAP, "x", 1, bits, sizeof(bits), &len) == VMRPC_EINVAL,
+	       "host map larger than the reply, outside the data area, empty or short: refused");
+	zhostd_memory_get(&m, &after);
+	tap_ok(after.host_map_calls == before.host_map_calls + 2 &&
+	       after.bad_calls == before.bad_calls + 4 &&
+	       after.plugged == before.plugged,
+	       "counted: 2 host map calls, 4 malformed; nothing plugged or unplugged");
+}
+
 int main(void)
 {
 	struct vmrpc_host_data_area area = {
@@ -207,7 +245,7 @@ int main(void)
 	uint32_t rlen = 0;
 	struct vmrpc_mem_range bad;
 
-	tap_plan(58);
+	tap_plan(62);
 	memfd = memfd_create("test-memory", MFD_CLOEXEC);
 	if (memfd < 0 || ftruncate(memfd, (off_t)(OFFSET + DATA)))
 		return 1;
@@ -264,6 +302,7 @@ int main(void)
 	       (unsigned long long)info.plug_refused,
 	       (unsigned long long)info.bad_calls);
 
+	test_host_map();
 	tap_ok(backed() == 0, "nothing backed before the guest touches memory");
 	touch(0);
 	touch(1);

@@ -67,7 +67,7 @@
  * different major number.
  */
 #define VMRPC_ABI_MAJOR			1
-#define VMRPC_ABI_MINOR			7
+#define VMRPC_ABI_MINOR			8
 #define VMRPC_ABI_VERSION		((VMRPC_ABI_MAJOR << 16) | VMRPC_ABI_MINOR)
 #define VMRPC_ABI_MAJOR_OF(v)		((v) >> 16)
 
@@ -302,6 +302,14 @@ struct vmrpc_drop_caches {
  * size (the host may grant less, or refuse with EPERM)
  */
 #define VMRPC_MEM_ASK			5
+/*
+ * struct vmrpc_mem_range -> bitmap (ABI 1.8): one bit per subblock of the
+ * range, set when the host backs it for the guest (granted by a plug and
+ * not given back by an unplug), in the layout of VMRPC_MEM_MAP. A kdump
+ * kernel asks it, so that /proc/vmcore never reads a subblock the host
+ * does not back: reading one would make the host allocate it.
+ */
+#define VMRPC_MEM_HOST_MAP		6
 /* host -> guest */
 #define VMRPC_MEM_STATUS		16	/* none -> struct vmrpc_mem_status */
 #define VMRPC_MEM_SET_REQUESTED		17	/* struct vmrpc_mem_request -> none */
