@@ -52,8 +52,8 @@ tap_ok $? "guest calls while zhostd is down fail with a timeout, the slowest aft
 start=$SECONDS
 bctl status >/dev/null 2>&1
 st=$?
-tap_check "balloon-ctl fails at once without zhostd (exit $st, $((SECONDS - start)) s)" \
-	[ $st -ne 0 ] && [ $((SECONDS - start)) -le 5 ]
+[ $st -ne 0 ] && [ $((SECONDS - start)) -le 5 ]
+tap_ok $? "balloon-ctl fails at once without zhostd (exit $st, $((SECONDS - start)) s)"
 
 # Refused: the VM's shared memory is not the size this zhostd would use.
 mapfile -d '' -t args <"$dir/zhostd.args"
@@ -82,13 +82,13 @@ tap_ok $st "the guest's calls work again ($(pings failed | wc -l) failed meanwhi
 
 bctl status --json >"$VM_TMP/status1.json" 2>&1
 plugged1=$(jq -r .memory.plugged "$VM_TMP/status1.json" 2>/dev/null)
-tap_check "the plugged map rebuilt from the guest: ${plugged1:-?} bytes, as before" \
-	[ -n "$plugged0" ] && [ "$plugged1" = "$plugged0" ]
+[ -n "$plugged0" ] && [ "$plugged1" = "$plugged0" ]
+tap_ok $? "the plugged map rebuilt from the guest: ${plugged1:-?} bytes, as before"
 bctl pins --json >"$VM_TMP/pins1.json" 2>&1
 pinned1=$(jq -r .guest_pinned "$VM_TMP/pins1.json" 2>/dev/null)
 locked1=$(jq -r .locked "$VM_TMP/pins1.json" 2>/dev/null)
-tap_check "the guest's pins are back: ${pinned1:-?} bytes pinned, ${locked1:-?} locked by the new zhostd" \
-	[ -n "$pinned0" ] && [ "$pinned0" != 0 ] && [ "$pinned1" = "$pinned0" ] && [ "$locked1" = "$pinned0" ]
+[ -n "$pinned0" ] && [ "$pinned0" != 0 ] && [ "$pinned1" = "$pinned0" ] && [ "$locked1" = "$pinned0" ]
+tap_ok $? "the guest's pins are back: ${pinned1:-?} bytes pinned, ${locked1:-?} locked by the new zhostd"
 bctl check >"$VM_TMP/check" 2>&1
 tap_ok $? "check: $(tr '\n' ' ' <"$VM_TMP/check")"
 vm_resize_checked "$name" 256M
