@@ -114,6 +114,26 @@ int zone_host_call_unplug_all(void)
 }
 
 /**
+ * zone_host_call_host_map() - ask which subblocks of a run the host backs
+ * @first: first subblock
+ * @count: number of subblocks; (@count + 7) / 8 must fit a call's payload
+ * @bits: set to one bit per subblock (VMRPC_MEM_MAP layout), (@count + 7)
+ *	/ 8 bytes; a private copy of the host's reply
+ *
+ * Return: 0 or a negative errno (-EOPNOTSUPP from a host before ABI 1.8).
+ */
+int zone_host_call_host_map(u64 first, u32 count, u8 *bits)
+{
+	struct vmrpc_mem_range r = {
+		.first = cpu_to_le64(first),
+		.count = cpu_to_le32(count),
+	};
+
+	return zone_host_call_host(VMRPC_MEM_HOST_MAP, &r, sizeof(r), bits,
+				   DIV_ROUND_UP(count, 8));
+}
+
+/**
  * zone_host_call_done() - tell the host how a resize ended
  * @requested: the size worked towards, in bytes
  * @plugged: the size reached, in bytes

@@ -213,10 +213,11 @@ static void zone_host_attach_cb(struct vmrpc_client *client,
 	/*
 	 * A kdump kernel must leave the data area alone: it holds the
 	 * crashed kernel's memory that /proc/vmcore is about to read, and
-	 * attaching would tell the host to free all of it (UNPLUG_ALL).
+	 * attaching would tell the host to free all of it (UNPLUG_ALL). It
+	 * only keeps /proc/vmcore off the subblocks the host does not back.
 	 */
 	if (is_kdump_kernel()) {
-		dev_info(area->dev, "zone_host: kdump kernel, not using the data area\n");
+		zone_host_vmcore_attach(area);
 		return;
 	}
 	spin_lock(&zp->req_lock);
@@ -304,7 +305,8 @@ static int zone_host_pm_notifier(struct notifier_block *nb,
 	pr_err("hibernation refused: ZONE_HOST holds host memory (%llu MiB plugged in %llu MiB added)\n",
 	       zone_host_plugged_bytes(zp) >> 20,
 	       zone_host_added_bytes(zp) >> 20);
-	return NOTIFY_BAD;
+	/* -EBUSY reaches the writer of /sys/power/state. */
+	return notifier_from_errno(-EBUSY);
 }
 
 /*

@@ -26,6 +26,8 @@
  *   zone_host_serve.c     the host's calls to the guest (VMRPC_MOD_MEM,
  *                         VMRPC_MOD_PIN and VMRPC_MOD_PAGING)
  *   zone_host_sysfs.c     /sys/kernel/mm/zone_host/
+ *   zone_host_vmcore.c    a kdump kernel: which page frames of the data
+ *                         area /proc/vmcore may read
  *   zone_host_provider.c  binding to the device, setup, notifiers, init
  *
  * zone_host_trace.c creates the tracepoints of zone_host_trace.h, which
@@ -417,6 +419,7 @@ int zone_host_call_config(u64 *requested, u64 *max, u32 *flags);
 int zone_host_call_plug(unsigned long first, unsigned long count);
 int zone_host_call_unplug(unsigned long first, unsigned long count);
 int zone_host_call_unplug_all(void);
+int zone_host_call_host_map(u64 first, u32 count, u8 *bits);
 int zone_host_call_done(u64 requested, u64 plugged, u32 reason, int error,
 			const struct vmrpc_mem_stages *stages);
 int zone_host_call_ask(u64 more, u64 *requested);
@@ -506,5 +509,14 @@ void zone_host_serve_exit(struct zone_host_provider *zp);
 /* zone_host_sysfs.c */
 int zone_host_sysfs_init(struct zone_host_provider *zp);
 void zone_host_sysfs_exit(struct zone_host_provider *zp);
+
+/* zone_host_vmcore.c */
+#if IS_ENABLED(CONFIG_PROC_VMCORE)
+void zone_host_vmcore_attach(const struct vmrpc_data_area *area);
+#else
+static inline void zone_host_vmcore_attach(const struct vmrpc_data_area *area)
+{
+}
+#endif
 
 #endif /* _MM_ZONE_HOST_PROVIDER_H */

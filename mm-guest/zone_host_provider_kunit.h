@@ -93,11 +93,13 @@ static void zone_host_hibernation_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zone_host_pm_notifier(nb, PM_HIBERNATION_PREPARE,
 						    NULL), NOTIFY_OK);
 	WRITE_ONCE(zp->nr_added, 1);
-	KUNIT_EXPECT_EQ(test, zone_host_pm_notifier(nb, PM_HIBERNATION_PREPARE,
-						    NULL), NOTIFY_BAD);
+	KUNIT_EXPECT_EQ(test,
+			zone_host_pm_notifier(nb, PM_HIBERNATION_PREPARE, NULL),
+			notifier_from_errno(-EBUSY));
 	WRITE_ONCE(zp->nr_plugged, 3);
-	KUNIT_EXPECT_EQ(test, zone_host_pm_notifier(nb, PM_HIBERNATION_PREPARE,
-						    NULL), NOTIFY_BAD);
+	KUNIT_EXPECT_EQ(test,
+			zone_host_pm_notifier(nb, PM_HIBERNATION_PREPARE, NULL),
+			notifier_from_errno(-EBUSY));
 	/* Suspend to RAM keeps memory as it is: not refused. */
 	KUNIT_EXPECT_EQ(test, zone_host_pm_notifier(nb, PM_SUSPEND_PREPARE,
 						    NULL), NOTIFY_OK);

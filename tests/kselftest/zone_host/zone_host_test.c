@@ -8,9 +8,10 @@
  * /sys/kernel/mm/zone_host/ agree; that anonymous memory and tmpfs pages
  * land in ZONE_HOST and kernel allocations (a slab cache grown by creating
  * many files) do not; that the zone's blocks cannot be offlined or put in
- * another zone; that when ZONE_HOST is full, user memory falls back to
- * the normal zones without an OOM kill; and that, with a host that does
- * not page for it, the guest pages ZONE_HOST itself (paging/).
+ * another zone; that hibernation is refused; that when ZONE_HOST is full,
+ * user memory falls back to the normal zones without an OOM kill; and
+ * that, with a host that does not page for it, the guest pages ZONE_HOST
+ * itself (paging/).
  *
  * At the end it prints "zone-host-guest: ready for host" and, when the
  * kernel command line has zonehost.wait=S, waits up to S seconds so the
@@ -255,6 +256,34 @@ static void test_blocks_pinned_to_host(void)
 			 state);
 }
 
+/*
+ * Hibernation would save frames the resumed kernel has not added, and
+ * memory the host may have taken back: refused while the zone holds host
+ * memory, with EBUSY to the writer.
+ */
+static void test_hibernation_refused(void)
+{
+	char states[64] = "";
+	int fd, err = 0;
+
+	read_str("/sys/power/state", states, sizeof(states));
+	if (!strstr(states, "disk")) {
+		ksft_test_result_skip("no hibernation in this kernel (/sys/power/state: %s)\n",
+				      states);
+		return;
+	}
+	fd = open("/sys/power/state", O_WRONLY);
+	if (fd < 0 || write(fd, "disk", 4) >= 0)
+		err = fd < 0 ? errno : 0;
+	else
+		err = errno;
+	if (fd >= 0)
+		close(fd);
+	ksft_test_result(err == EBUSY,
+			 "hibernation refused while host memory is plugged (%s)\n",
+			 err ? strerror(err) : "it went ahead");
+}
+
 /* Touch @mib MiB of anonymous memory in a child; report zone free drops. */
 static void test_anon(void)
 {
@@ -447,10 +476,11 @@ int main(void)
 	if (access(SYSFS, F_OK))
 		ksft_exit_skip("%s: %s (kernel without CONFIG_ZONE_HOST_PROVIDER?)\n",
 			       SYSFS, strerror(errno));
-	ksft_set_plan(16);
+	ksft_set_plan(17);
 	test_plugged();
 	test_views_agree();
 	test_blocks_pinned_to_host();
+	test_hibernation_refused();
 	test_anon();
 	test_tmpfs();
 	test_kernel_allocations();
