@@ -15,6 +15,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/page-flags.h>
@@ -161,9 +162,70 @@ static int zone_host_add_block(struct zone_host_provider *zp,
 			pr_err("and cannot be removed again\n");
 		return -EIO;
 	}
-	__set_bit(blk, zp->added);
+	/* Atomic: a detach tests these bits without @lock. */
+	set_bit(blk, zp->added);
 	atomic64_inc(&zp->stats.blocks_added);
 	return 0;
+}
+
+/**
+ * zone_host_plug_release_resources() - take the added blocks out of BAR2
+ * @zp: the provider, attached until just now (its geometry and @added no
+ *	longer change but for bits a resize still sets); @lock need not and
+ *	must not be held
+ *
+ * The "System RAM (zonehost)" resource of each added block is a child of
+ * the data area's BAR resource, which the PCI core releases with the
+ * device, children and all: left there they would point at a freed parent
+ * and leak. A block in @added is fully added and never removed, so its
+ * resource can go; the memory stays online. A block whose hot-add is in
+ * progress is not in @added yet and keeps its resource, which
+ * zone_host_plug_claim_resources() finds missing later.
+ */
+void zone_host_plug_release_resources(struct zone_host_provider *zp)
+{
+	unsigned long blk;
+
+	for (blk = 0; blk < zp->nr_blocks; blk++)
+		if (test_bit(blk, zp->added))
+			release_mem_region_adjustable(zp->start +
+						      blk * zp->block_size,
+						      zp->block_size);
+}
+
+/**
+ * zone_host_plug_claim_resources() - put the added blocks back into
+ *	/proc/iomem after the device was bound again
+ * @zp: the provider, locked, bound again to the data area it used before
+ *
+ * Requests a "System RAM (zonehost)" resource, flagged as
+ * add_memory_driver_managed() flags it, for every added block that has
+ * none, inside the new BAR resource: kexec and kdump tools look for
+ * hot-added RAM there.
+ */
+void zone_host_plug_claim_resources(struct zone_host_provider *zp)
+{
+	unsigned long blk, n = 0;
+
+	for_each_set_bit(blk, zp->added, zp->nr_blocks) {
+		const u64 addr = zp->start + blk * zp->block_size;
+
+		if (region_intersects(addr, zp->block_size,
+				      IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_DISJOINT)
+			continue;
+		if (!__request_region(&iomem_resource, addr, zp->block_size,
+				      ZONE_HOST_RESOURCE_NAME,
+				      IORESOURCE_SYSTEM_RAM |
+				      IORESOURCE_SYSRAM_DRIVER_MANAGED)) {
+			pr_warn("cannot list memory block [%#llx-%#llx] in /proc/iomem again\n",
+				addr, addr + zp->block_size - 1);
+			continue;
+		}
+		n++;
+	}
+	if (n)
+		pr_info("%lu memory block(s) listed in /proc/iomem again\n", n);
 }
 
 static int zone_host_plug_request(struct zone_host_provider *zp,

@@ -107,6 +107,8 @@ static int zone_host_setup(struct zone_host_provider *zp,
 			zh_err(zp, "a different data area than the one already in use; not using it\n");
 			return -EBUSY;
 		}
+		/* The old BAR took the blocks' resources along. */
+		zone_host_plug_claim_resources(zp);
 	} else {
 		zp->start = a->start;
 		zp->size = usable;
@@ -243,9 +245,11 @@ static void zone_host_detach_cb(struct vmrpc_client *client)
 	struct zone_host_provider *zp =
 		container_of(client, struct zone_host_provider, client);
 	unsigned long plugged;
+	bool was_attached;
 
 	spin_lock(&zp->req_lock);
 	zp->bind_gen++;
+	was_attached = zp->attached;
 	WRITE_ONCE(zp->attached, false);
 	spin_unlock(&zp->req_lock);
 	cancel_work(&zp->attach_work);
@@ -253,6 +257,9 @@ static void zone_host_detach_cb(struct vmrpc_client *client)
 	/* The pressure worker takes no lock, and its calls fail now. */
 	cancel_delayed_work_sync(&zp->pressure);
 	zone_host_paging_detach(zp);
+	/* Before the PCI core frees the BAR resource they hang off. */
+	if (was_attached)
+		zone_host_plug_release_resources(zp);
 	plugged = READ_ONCE(zp->nr_plugged);
 	if (plugged)
 		pr_warn("zonehost device gone with %lu MiB plugged: that memory stays in use\n",

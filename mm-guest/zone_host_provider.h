@@ -290,7 +290,10 @@ struct zone_host_paging {
  *	may have been granted although its reply was lost); neither plugged
  *	nor free, and never plugged again before the host confirms. Under
  *	@lock
- * @added: bitmap of added memory blocks; under @lock
+ * @added: bitmap of added memory blocks; bits are set under @lock and
+ *	never cleared (blocks are not removed). Once setup attached, the
+ *	bitmap and the geometry stay for the provider's lifetime, so detach
+ *	tests bits without @lock
  * @nr_plugged: subblocks set in @plugged; written under @lock with
  *	WRITE_ONCE(), read without it with READ_ONCE() (one step old at worst)
  * @nr_added: memory blocks set in @added; as @nr_plugged
@@ -430,6 +433,8 @@ int zone_host_call_hint(const struct vmrpc_paging_hints *hints,
 
 /* zone_host_plug.c */
 int zone_host_plug_register(struct zone_host_provider *zp);
+void zone_host_plug_release_resources(struct zone_host_provider *zp);
+void zone_host_plug_claim_resources(struct zone_host_provider *zp);
 int zone_host_unplug_request(struct zone_host_provider *zp,
 			     unsigned long first, unsigned long count);
 int zone_host_grow_step(struct zone_host_provider *zp, unsigned long want,

@@ -3,7 +3,8 @@
 # Removing the zonehost PCI device through sysfs while host memory is
 # plugged (vmrpc_remove in the guest, 384 MiB of RAM and 256 MiB of host
 # memory): the guest survives, calls fail at once, the plugged memory
-# stays usable, and a PCI rescan brings the device and the provider back.
+# stays usable, and a PCI rescan brings the device and the provider back,
+# with the added blocks listed in /proc/iomem again.
 # timeout: 420
 set -uo pipefail
 . "$(dirname "$0")/../lib/vm.sh"

@@ -33,7 +33,7 @@ if ! bound || [ ! -d $z ]; then
 	echo "1..0 # SKIP no vmrpc device bound or no $z (boot with zhostd)"
 	exit 4
 fi
-echo "1..8"
+echo "1..9"
 wait_for 600 idle
 plugged=$(cat $z/plugged_bytes)
 total=$(memtotal)
@@ -43,8 +43,8 @@ ranges() { grep -c 'System RAM (zonehost)' /proc/iomem; }
 before=$(ranges)
 echo 1 >/sys/bus/pci/devices/"$dev"/remove
 t $? "the device is removed through sysfs with $((plugged >> 20)) MiB plugged"
-# Known limit (Documentation/design/zone-host.rst): the ranges hang off BAR2's
-# resource, which the PCI core releases with the device.
+# The ranges lived inside BAR2's resource, which goes with the device; the
+# provider takes them out first and lists them again when it is back.
 echo "# /proc/iomem: $before zonehost range(s) before the removal, $(ranges) after"
 t "$(bound && echo 1 || echo 0)" "the driver is no longer bound"
 cat $ping >/dev/null 2>/tmp/ping.err
@@ -63,3 +63,5 @@ t "$([ "$(cat $z/plugged_bytes)" = "$plugged" ] && echo 0 || echo 1)" \
 	"the provider takes the same data area up again ($(cat $z/plugged_bytes) bytes plugged, state $(cat $z/state))"
 wait_for 100 sh -c "cat $ping >/dev/null"
 t $? "guest->host calls work again"
+t "$([ "$before" -gt 0 ] && [ "$(ranges)" = "$before" ] && echo 0 || echo 1)" \
+	"/proc/iomem lists the $before added block(s) again ($(ranges) \"System RAM (zonehost)\" ranges)"
