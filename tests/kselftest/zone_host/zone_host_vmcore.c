@@ -17,6 +17,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,23 @@ static off_t dump_offset(const Elf64_Phdr *ph, int nph, unsigned long long addr)
 		    addr - ph[i].p_paddr < ph[i].p_filesz)
 			return (off_t)(ph[i].p_offset + (addr - ph[i].p_paddr));
 	return -1;
+}
+
+/*
+ * The part of loadable segment @ph inside [@start, @start + @size), in
+ * [*@lo, *@hi); false when there is none.
+ */
+static bool clip(const Elf64_Phdr *ph, unsigned long long start,
+		 unsigned long long size, unsigned long long *lo,
+		 unsigned long long *hi)
+{
+	unsigned long long a = ph->p_paddr, b = a + ph->p_filesz;
+
+	if (ph->p_type != PT_LOAD || b <= start || a >= start + size)
+		return false;
+	*lo = a > start ? a : start;
+	*hi = b < start + size ? b : start + size;
+	return true;
 }
 
 int main(void)
@@ -99,13 +117,10 @@ int main(void)
 		ksft_exit_fail_msg("/proc/vmcore is not an ELF64 core this program can read\n");
 	nph = eh.e_phnum;
 	for (int i = 0; i < nph; i++) {
-		unsigned long long lo = ph[i].p_paddr, hi = lo + ph[i].p_filesz;
+		unsigned long long lo, hi;
 
-		if (ph[i].p_type != PT_LOAD || hi <= start || lo >= start + size)
-			continue;
-		lo = lo > start ? lo : start;
-		hi = hi < start + size ? hi : start + size;
-		in_area += hi - lo;
+		if (clip(&ph[i], start, size, &lo, &hi))
+			in_area += hi - lo;
 	}
 	/* Else no unplugged subblock is in the dump and nothing is tested. */
 	ksft_test_result(in_area > plugged,
@@ -130,12 +145,10 @@ int main(void)
 
 	/* Everything of the data area, as a dump tool copies it. */
 	for (int i = 0; i < nph; i++) {
-		unsigned long long lo = ph[i].p_paddr, hi = lo + ph[i].p_filesz;
+		unsigned long long lo, hi;
 
-		if (ph[i].p_type != PT_LOAD || hi <= start || lo >= start + size)
+		if (!clip(&ph[i], start, size, &lo, &hi))
 			continue;
-		lo = lo > start ? lo : start;
-		hi = hi < start + size ? hi : start + size;
 		for (unsigned long long a = lo; a < hi; a += CHUNK) {
 			size_t n = hi - a < CHUNK ? hi - a : CHUNK;
 			off_t off = ph[i].p_offset + (a - ph[i].p_paddr);
