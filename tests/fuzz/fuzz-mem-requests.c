@@ -12,8 +12,9 @@
  * [op][response capacity][length][length bytes]. op 0-5 is the procedure
  * of the same number, 6 a host resize to byte 0 of the payload in
  * subblocks, 7 a reset (the VM went away), 8 VMRPC_MEM_HOST_MAP (whose
- * number 6 is taken), anything else the procedure numbered op. Requests and responses sit in buffers of exactly their
- * size, so ASan sees a read or write past them; after every step the
+ * number 6 is taken), anything else the procedure numbered op. Requests
+ * and responses sit in buffers of exactly their size, so ASan sees a read
+ * or write past them; after every step the
  * backend's promises are checked: the plugged count matches the map,
  * requested <= max <= data area, a granted plug keeps plugged <= requested,
  * the stages of a kept resize report fit its total (or it saturated).

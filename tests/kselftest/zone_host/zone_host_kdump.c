@@ -10,12 +10,12 @@
  * carries the data area and the PFNs written.
  *
  * Needs crashkernel= on the command line (exits 4 without). Prints no TAP:
- * zone_host_vmcore does. Any failure here is "Bail out!" and exit 1.
+ * zone_host_vmcore does. Any failure here is "Bail out!" and exit 1
+ * (ksft_exit_fail_msg()).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <linux/kexec.h>
 
+#include "kselftest.h"
 #include "host_channel.h"
 #include "zone_host_util.h"
 #include "zone_host_pagemap.h"
@@ -33,33 +34,17 @@
 #define REGION		(64UL << 20)
 #define EXPORT_DIR	"/mnt/kdump"
 
-static void bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	exit(1);
-}
-
 /*
  * The crash kernel's command line: this one without the program to run and
  * the reservation, with zone_host_vmcore's arguments added.
  */
 static void crash_cmdline(char *out, size_t len, const char *args)
 {
-	char line[1024] = "", *tok, *save = NULL;
+	char line[ZH_CMDLINE_MAX], *tok, *save = NULL;
 	size_t n = 0;
-	FILE *f = fopen("/proc/cmdline", "r");
 
-	if (!f || !fgets(line, sizeof(line), f))
-		bail("cannot read /proc/cmdline");
-	fclose(f);
-	line[strcspn(line, "\n")] = '\0';
+	if (read_cmdline(line, sizeof(line)))
+		ksft_exit_fail_msg("cannot read /proc/cmdline\n");
 	out[0] = '\0';
 	for (tok = strtok_r(line, " ", &save); tok;
 	     tok = strtok_r(NULL, " ", &save)) {
@@ -71,12 +56,13 @@ static void crash_cmdline(char *out, size_t len, const char *args)
 	n += snprintf(out + n, n < len ? len - n : 0,
 		      "zonehost.run=zone_host_vmcore nr_cpus=1 %s", args);
 	if (n >= len)
-		bail("crash kernel command line longer than %zu bytes", len);
+		ksft_exit_fail_msg("crash kernel command line longer than %zu bytes\n",
+				   len);
 }
 
 int main(void)
 {
-	char args[ZH_KDUMP_ARGS_MAX], cmdline[ZH_KDUMP_CMDLINE_MAX];
+	char args[ZH_KDUMP_ARGS_MAX], cmdline[ZH_CMDLINE_MAX];
 	long long crash_size, plugged, usable;
 	struct zh_geometry g;
 	unsigned long long pfn, pfns[ZH_KDUMP_SAMPLES];
@@ -91,9 +77,9 @@ int main(void)
 		return 4;
 	}
 	if (wait_plugged(3000))
-		bail("the provider never plugged what the host requested");
+		ksft_exit_fail_msg("the provider never plugged what the host requested\n");
 	if (zh_geometry_read(&g))
-		bail("no ZONE_HOST in /proc/zoneinfo or /sys/kernel/mm/zone_host");
+		ksft_exit_fail_msg("no ZONE_HOST in /proc/zoneinfo or /sys/kernel/mm/zone_host\n");
 	plugged = read_ll("/sys/kernel/mm/zone_host/plugged_bytes");
 	usable = read_ll("/sys/kernel/mm/zone_host/usable_bytes");
 
@@ -101,8 +87,8 @@ int main(void)
 	p = zh_map_region(REGION);
 	pm = open("/proc/self/pagemap", O_RDONLY);
 	if (!p || pm < 0)
-		bail("cannot map %lu MiB or open pagemap: %s", REGION >> 20,
-		     strerror(errno));
+		ksft_exit_fail_msg("cannot map %lu MiB or open pagemap: %s\n",
+				   REGION >> 20, strerror(errno));
 	memset(p, 1, REGION);
 	for (i = 0; i < REGION / ZH_PAGE; i++) {
 		char *page = p + i * ZH_PAGE;
@@ -116,8 +102,8 @@ int main(void)
 			pfns[n++] = pfn;
 	}
 	if (n < ZH_KDUMP_SAMPLES)
-		bail("only %zu of %d sample pages landed in ZONE_HOST", n,
-		     ZH_KDUMP_SAMPLES);
+		ksft_exit_fail_msg("only %zu of %d sample pages landed in ZONE_HOST\n",
+				   n, ZH_KDUMP_SAMPLES);
 
 	an = snprintf(args, sizeof(args), "zonehost.vmcore=%llx,%llx,%llx,%llx zonehost.vmcore_pfns=",
 		      (unsigned long long)g.data_pfn * ZH_PAGE,
@@ -128,32 +114,35 @@ int main(void)
 		an += snprintf(args + an, an < sizeof(args) ? sizeof(args) - an : 0,
 			       "%s%llx", i ? "," : "", pfns[i]);
 	if (an >= sizeof(args))
-		bail("vmcore arguments longer than %zu bytes", sizeof(args));
+		ksft_exit_fail_msg("vmcore arguments longer than %zu bytes\n",
+				   sizeof(args));
 	crash_cmdline(cmdline, sizeof(cmdline), args);
 
 	mkdir(EXPORT_DIR, 0755);
 	if (mount("kdump", EXPORT_DIR, "hostfs", MS_RDONLY, NULL))
-		bail("cannot mount the hostfs export kdump: %s", strerror(errno));
+		ksft_exit_fail_msg("cannot mount the hostfs export kdump: %s\n",
+				   strerror(errno));
 	kfd = open(EXPORT_DIR "/bzImage", O_RDONLY);
 	ifd = open(EXPORT_DIR "/initramfs.cpio.gz", O_RDONLY);
 	if (kfd < 0 || ifd < 0)
-		bail("no bzImage or initramfs.cpio.gz in the export: %s",
-		     strerror(errno));
+		ksft_exit_fail_msg("no bzImage or initramfs.cpio.gz in the export: %s\n",
+				   strerror(errno));
 	if (syscall(SYS_kexec_file_load, kfd, ifd, strlen(cmdline) + 1,
 		    cmdline, KEXEC_FILE_ON_CRASH))
-		bail("kexec_file_load of the crash kernel: %s", strerror(errno));
+		ksft_exit_fail_msg("kexec_file_load of the crash kernel: %s\n",
+				   strerror(errno));
 	close(kfd);
 	close(ifd);
 
 	chan = host_channel_open();
 	if (chan < 0)
-		bail("no host channel: run by tests/e2e (tests/lib/vm.sh)");
+		ksft_exit_fail_msg("no host channel: run by tests/e2e (tests/lib/vm.sh)\n");
 	printf("zone-host-kdump: loaded a crash kernel into %lld MiB; %lld MiB plugged of %lld MiB usable; %zu sample pages\n",
 	       crash_size >> 20, plugged >> 20, usable >> 20, n);
 	if (host_channel_wait(chan, "crash", 600000))
-		bail("the host never said crash");
+		ksft_exit_fail_msg("the host never said crash\n");
 	printf("zone-host-kdump: crashing\n");
 	sync();
 	write_str("/proc/sysrq-trigger", "c");
-	bail("still running after sysrq c");
+	ksft_exit_fail_msg("still running after sysrq c\n");
 }

@@ -273,9 +273,9 @@ static void test_hibernation_refused(void)
 		return;
 	}
 	fd = open("/sys/power/state", O_WRONLY);
-	if (fd < 0 || write(fd, "disk", 4) >= 0)
-		err = fd < 0 ? errno : 0;
-	else
+	if (fd < 0)
+		err = errno;
+	else if (write(fd, "disk", 4) < 0)
 		err = errno;
 	if (fd >= 0)
 		close(fd);

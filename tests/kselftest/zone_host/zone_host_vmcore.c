@@ -10,8 +10,7 @@
  * Command line (zone_host_kdump writes it): zonehost.vmcore=START,SIZE,SB,
  * PLUGGED (hex: the data area's first byte, its usable size, the subblock
  * size, the bytes plugged at the crash) and zonehost.vmcore_pfns=PFN,...
- * (hex). Exits 4 when not run in a
- * crash kernel.
+ * (hex). Exits 4 when not run in a crash kernel.
  */
 #define _GNU_SOURCE
 #include <elf.h>
@@ -26,11 +25,12 @@
 #include "kselftest.h"
 #include "host_channel.h"
 #include "zone_host_kdump.h"
+#include "zone_host_util.h"
 
 #define CHUNK		(1UL << 20)
 #define MAX_PHDRS	256
 
-static char cmdline[ZH_KDUMP_CMDLINE_MAX];
+static char cmdline[ZH_CMDLINE_MAX];
 
 /* The value of @key on the command line, or NULL. */
 static const char *arg(const char *key)
@@ -83,7 +83,6 @@ int main(void)
 	Elf64_Ehdr eh;
 	int fd, chan, nph, npfn = 0, good = 0, bad_read = 0;
 	char *end;
-	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open("/proc/vmcore", O_RDONLY);
@@ -91,11 +90,8 @@ int main(void)
 		printf("1..0 # SKIP no /proc/vmcore: not a crash kernel\n");
 		return 4;
 	}
-	f = fopen("/proc/cmdline", "r");
-	if (!f || !fgets(cmdline, sizeof(cmdline), f))
+	if (read_cmdline(cmdline, sizeof(cmdline)))
 		ksft_exit_fail_msg("cannot read /proc/cmdline\n");
-	fclose(f);
-	cmdline[strcspn(cmdline, "\n")] = '\0';
 	v = arg("zonehost.vmcore=");
 	if (!v || sscanf(v, "%llx,%llx,%llx,%llx", &start, &size, &sb,
 			 &plugged) != 4 || !sb)

@@ -11,9 +11,8 @@
 
 /* Pages whose PFN the crash kernel's command line carries. */
 #define ZH_KDUMP_SAMPLES	16
-/* zonehost.vmcore= and zonehost.vmcore_pfns=, and the whole line. */
+/* zonehost.vmcore= and zonehost.vmcore_pfns= together. */
 #define ZH_KDUMP_ARGS_MAX	512
-#define ZH_KDUMP_CMDLINE_MAX	2048
 #define ZH_KDUMP_MAGIC		0x7a686b64756d7000ULL	/* "zhkdump" */
 
 static inline uint64_t zh_kdump_word(unsigned long long pfn, unsigned int i)

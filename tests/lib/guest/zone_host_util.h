@@ -108,17 +108,36 @@ static inline long long wait_ll(const char *path, long long want, int tenths)
 	return v;
 }
 
-/* The number after @key ("zonehost.wait=") on the kernel command line. */
-static inline long long cmdline_value(const char *key, long long def)
-{
-	char buf[1024] = "", *p;
-	FILE *f = fopen("/proc/cmdline", "r");
+/* The kernel command line can be this long (COMMAND_LINE_SIZE on x86). */
+#define ZH_CMDLINE_MAX		2048
 
+/*
+ * The kernel command line, without its newline, in @buf; "" and -1 when
+ * it cannot be read.
+ */
+static inline int read_cmdline(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cmdline", "r");
+	int ret = -1;
+
+	buf[0] = '\0';
 	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
+		if (fgets(buf, (int)len, f))
+			ret = 0;
+		else
 			buf[0] = '\0';
 		fclose(f);
 	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return ret;
+}
+
+/* The number after @key ("zonehost.wait=") on the kernel command line. */
+static inline long long cmdline_value(const char *key, long long def)
+{
+	char buf[ZH_CMDLINE_MAX], *p;
+
+	read_cmdline(buf, sizeof(buf));
 	p = strstr(buf, key);
 	return p ? atoll(p + strlen(key)) : def;
 }
@@ -158,15 +177,10 @@ static inline int wss_configure(long long window_ms, long long stride)
 static inline char *cmdline_string(const char *key, const char *def,
 				   char *buf, size_t len)
 {
-	char line[1024] = "", *p;
-	FILE *f = fopen("/proc/cmdline", "r");
+	char line[ZH_CMDLINE_MAX], *p;
 	size_t n;
 
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = '\0';
-		fclose(f);
-	}
+	read_cmdline(line, sizeof(line));
 	p = strstr(line, key);
 	if (p) {
 		p += strlen(key);
