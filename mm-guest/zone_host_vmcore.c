@@ -104,17 +104,16 @@ static bool zone_host_vmcore_pfn_is_ram(struct vmcore_cb *cb,
 		goto out;
 	off = addr - v->start;
 	if (!v->asked) {
-		v->error = zone_host_vmcore_fetch(v, div_u64(v->size,
-							     v->sb_size));
+		const u64 nr = div_u64(v->size, v->sb_size);
+
+		v->error = zone_host_vmcore_fetch(v, nr);
 		v->asked = true;
 		if (v->error)
 			pr_warn("the host cannot say which subblocks it backs (%d): /proc/vmcore reads the data area as zeros\n",
 				v->error);
 		else
 			pr_info("/proc/vmcore reads %u of %llu subblocks of the data area; the others read as zeros\n",
-				bitmap_weight(v->backed,
-					      div_u64(v->size, v->sb_size)),
-				div_u64(v->size, v->sb_size));
+				bitmap_weight(v->backed, nr), nr);
 	}
 	ram = !v->error && test_bit(div_u64(off, v->sb_size), v->backed);
 out:
